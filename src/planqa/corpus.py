@@ -1,0 +1,185 @@
+"""Source documents as one section tree with citation IDs (shared/SPEC.md §2).
+
+Documents are listed in ``corpus/sources.toml``; each entry names a file and its format
+(``plan_outline``, ``law_text`` or ``law_xml``). Adding a document is a file plus an entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import CorpusError, UnknownSectionError
+
+__all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "DEFAULT_CORPUS_DIR", "id_matches"]
+
+DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One citable place: a chapter, measure, article, paragraph, item …
+
+    ``text`` is the section's own text (normalised), without its children's;
+    ``Corpus.full_text`` joins a whole subtree.
+    """
+
+    id: str
+    label: str
+    title: str
+    text: str
+    kind: str
+    doc: str
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+    indexed: bool = True  # False for places whose text could not be obtained
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document and its provenance (one ``[[document]]`` of sources.toml)."""
+
+    id: str
+    title: str
+    label: str
+    format: str
+    path: Path
+    url: str = ""
+    date: str = ""
+    terms: str = ""
+    gaps: tuple[str, ...] = ()
+
+
+def id_matches(cited: str, gold: str) -> bool:
+    """SPEC §2: a cited ID matches a gold ID when equal or lying inside it."""
+    return cited == gold or cited.startswith(gold + ".")
+
+
+@dataclass
+class Corpus:
+    """All documents' sections, in document order, addressable by citation ID."""
+
+    documents: list[Document]
+    sections: dict[str, Section] = field(default_factory=dict)
+    digest: str = ""
+
+    def __getitem__(self, section_id: str) -> Section:
+        try:
+            return self.sections[section_id]
+        except KeyError:
+            raise UnknownSectionError(section_id) from None
+
+    def __contains__(self, section_id: object) -> bool:
+        return section_id in self.sections
+
+    def __iter__(self) -> Iterator[Section]:
+        return iter(self.sections.values())
+
+    def roots(self, doc: str | None = None) -> list[Section]:
+        """Top-level sections (chapters, the law's title …), optionally of one document."""
+        return [s for s in self if s.parent is None and (doc is None or s.doc == doc)]
+
+    def descendants(self, section_id: str) -> list[Section]:
+        """The section and everything below it, in document order."""
+        out = [self[section_id]]
+        for child in self[section_id].children:
+            out.extend(self.descendants(child))
+        return out
+
+    def ancestors(self, section_id: str) -> list[Section]:
+        """Parents of a section from the top down, excluding the section itself."""
+        chain, parent = [], self[section_id].parent
+        while parent is not None:
+            chain.append(self[parent])
+            parent = self[parent].parent
+        return chain[::-1]
+
+    def full_text(self, section_id: str) -> str:
+        """Heading and text of a section with all of its subsections, one line each."""
+        lines = []
+        for sec in self.descendants(section_id):
+            if sec.kind in ("paragraph", "item", "measure"):  # a marker (2, ①) heads the text
+                lines.append(f"{sec.title} {sec.text}".strip())
+            else:
+                lines.extend(line for line in (sec.title, sec.text) if line)
+        return "\n".join(lines)
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise CorpusError(f"no document {doc_id!r} in sources.toml")
+
+
+class TreeBuilder:
+    """Collects sections while a parser walks a document, then freezes them with children."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._nodes: dict[str, dict] = {}
+
+    def add(self, sid: str, label: str, title: str, kind: str, parent: str | None,
+            text: str = "", indexed: bool = True) -> str:
+        if sid in self._nodes:
+            raise CorpusError(f"{self.doc.id}: duplicate citation ID {sid}")
+        self._nodes[sid] = dict(id=sid, label=label, title=title, text=text, kind=kind,
+                                doc=self.doc.id, parent=parent, indexed=indexed)
+        return sid
+
+    def append_text(self, sid: str, line: str) -> None:
+        node = self._nodes[sid]
+        node["text"] = f"{node['text']}\n{line}" if node["text"] else line
+
+    def build(self) -> list[Section]:
+        children: dict[str, list[str]] = {sid: [] for sid in self._nodes}
+        for sid, node in self._nodes.items():
+            if node["parent"] is not None:
+                children[node["parent"]].append(sid)
+        return [Section(**node, children=tuple(children[sid])) for sid, node in self._nodes.items()]
+
+
+def _read_manifest(corpus_dir: Path) -> list[Document]:
+    manifest = corpus_dir / "sources.toml"
+    if not manifest.is_file():
+        raise CorpusError(f"{manifest} not found: the corpus folder needs a sources.toml")
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{manifest}: {exc}") from exc
+    known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps"}
+    docs = []
+    for entry in data.get("document", []):
+        unknown = set(entry) - known
+        if unknown:
+            raise CorpusError(f"{manifest}: unknown keys {sorted(unknown)} in {entry.get('id')!r}")
+        entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())))
+        docs.append(Document(**entry))
+    if not docs:
+        raise CorpusError(f"{manifest} lists no [[document]]")
+    return docs
+
+
+def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
+    """Read sources.toml and parse every document into one section tree."""
+    from . import law, plan  # parsers import Section from here
+
+    parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
+    corpus_dir = Path(corpus_dir)
+    corpus = Corpus(documents=_read_manifest(corpus_dir))
+    digest = hashlib.sha256()
+    for doc in corpus.documents:
+        if doc.format not in parsers:
+            raise CorpusError(f"{doc.id}: unknown format {doc.format!r}; use one of {sorted(parsers)}")
+        if not doc.path.is_file():
+            raise CorpusError(f"{doc.id}: {doc.path} not found")
+        raw = doc.path.read_bytes()
+        digest.update(doc.id.encode() + b"\0" + raw)
+        for section in parsers[doc.format](raw.decode("utf-8"), doc):
+            if section.id in corpus.sections:
+                raise CorpusError(f"{doc.id}: duplicate citation ID {section.id}")
+            corpus.sections[section.id] = section
+    corpus.digest = digest.hexdigest()
+    return corpus

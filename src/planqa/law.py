@@ -1,0 +1,181 @@
+"""Parsers for Japanese statutes: the plain-text layout of corpus/ai_act.txt and e-Gov law XML.
+
+Both feed one ``_LawTree`` so a law gives the same IDs whichever form it comes in:
+``ai_act:18`` (第十八条), ``ai_act:18.2`` (第2項), ``ai_act:18.2.1`` (第2項第一号),
+``ai_act:10-2`` (第十条の二), ``ai_act:suppl.1`` (附則第一条), ``ai_act:title``.
+Chapters get ``ai_act:chapter.N`` (structure only; nothing cites them).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from .corpus import Document, Section, TreeBuilder
+from .errors import CorpusError
+from .text import int_to_kanji, kanji_to_int, normalize
+
+__all__ = ["parse_law_text", "parse_law_xml", "MISSING_MARK"]
+
+MISSING_MARK = "【未取得】"
+
+_KANJI = "〇一二三四五六七八九十百千"
+_CHAPTER = re.compile(rf"^第([{_KANJI}]+)章[\s　]+(.+)$")
+_ARTICLE = re.compile(rf"^第([{_KANJI}]+)条(?:の([{_KANJI}]+))?[\s　]+(.+)$")
+_CAPTION = re.compile(r"^[（(](.+)[）)]$")
+_PARAGRAPH = re.compile(r"^([０-９0-9]+)[\s　]+(.+)$")
+_ITEM = re.compile(rf"^([{_KANJI}]+)[\s　]+(.+)$")
+
+
+class _LawTree:
+    """Builds a law's sections from parse events (chapter, article, paragraph, item)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.tree = TreeBuilder(doc)
+        self.p, self.lab = doc.id, doc.label
+        self.chapter: str | None = None
+        self.article = self.paragraph = None
+        self.article_label = ""
+        self.suppl = False
+
+    def title(self, title: str, extra: list[str]) -> None:
+        text = "\n".join(normalize(line) for line in extra if line.strip())
+        self.tree.add(f"{self.p}:title", f"{self.lab} 題名", normalize(title), "title", None, text=text)
+
+    def chapter_start(self, number: int, title: str) -> None:
+        self.chapter = self.tree.add(f"{self.p}:chapter.{number}", f"{self.lab} 第{number}章",
+                                     normalize(f"第{number}章 {title}"), "chapter", None)
+
+    def suppl_start(self) -> None:
+        self.suppl, self.chapter = True, self.tree.add(f"{self.p}:suppl", f"{self.lab} 附則", "附則",
+                                                       "chapter", None)
+
+    def article_start(self, number: str, caption: str, display: str) -> None:
+        """``number`` is the ID part (``18``, ``10-2``), ``display`` the label part (``18``, ``10条の2``)."""
+        sid = f"{self.p}:suppl.{number}" if self.suppl else f"{self.p}:{number}"
+        head = f"{'附則' if self.suppl else ''}第{display}{'' if '条' in display else '条'}"
+        self.article_label = f"{self.lab} {head}"
+        title = f"{head} ({normalize(caption)})" if caption else head
+        self.article = self.tree.add(sid, self.article_label, title, "article", self.chapter)
+        self.paragraph = None
+
+    def paragraph_start(self, number: int, text: str) -> None:
+        if self.article is None:
+            raise CorpusError(f"paragraph {number} outside an article")
+        missing = text.strip() == MISSING_MARK
+        if missing:
+            self._mark_missing()
+        self.paragraph = self.tree.add(f"{self.article}.{number}", f"{self.article_label}第{number}項",
+                                       "" if number == 1 else str(number), "paragraph", self.article, text=normalize(text),
+                                       indexed=not missing)
+
+    def item(self, number: int, text: str) -> None:
+        if self.paragraph is None:
+            raise CorpusError(f"item {number} outside a paragraph")
+        para_label = self.tree._nodes[self.paragraph]["label"]
+        self.tree.add(f"{self.paragraph}.{number}", f"{para_label}第{number}号", "", "item",
+                      self.paragraph, text=normalize(f"{int_to_kanji(number)} {text}"))
+
+    def _mark_missing(self) -> None:
+        self.tree._nodes[self.article]["indexed"] = False
+
+    def build(self) -> list[Section]:
+        return self.tree.build()
+
+
+def _article_numbers(main: str, branch: str | None) -> tuple[str, str]:
+    n = kanji_to_int(main)
+    if branch:
+        b = kanji_to_int(branch)
+        return f"{n}-{b}", f"{n}条の{b}"
+    return str(n), str(n)
+
+
+def parse_law_text(raw: str, doc: Document) -> list[Section]:
+    """Parse the e-Gov plain-text layout: title, law number, 目次, chapters, articles, 附則."""
+    lines = [line.rstrip() for line in raw.splitlines()]
+    if len(lines) < 3:
+        raise CorpusError(f"{doc.id}: too short to be a law")
+    law = _LawTree(doc)
+    body_start = 1
+    toc: list[str] = []
+    if "目次" in lines:
+        start = lines.index("目次")
+        end = lines.index("附則", start)  # the 目次 ends with its own 附則 line
+        toc, body_start = lines[start:end + 1], end + 1
+        law.title(lines[0], lines[1:start] + toc)
+    else:
+        law.title(lines[0], [])
+    caption = ""
+    for line in lines[body_start:]:
+        line = line.strip()
+        if not line:
+            continue
+        if m := _CHAPTER.match(line):
+            law.chapter_start(kanji_to_int(m.group(1)), m.group(2))
+        elif line == "附則":
+            law.suppl_start()
+        elif m := _CAPTION.match(line):
+            caption = m.group(1)
+        elif m := _ARTICLE.match(line):
+            number, display = _article_numbers(m.group(1), m.group(2))
+            law.article_start(number, caption, display)
+            law.paragraph_start(1, m.group(3))
+            caption = ""
+        elif m := _PARAGRAPH.match(line):
+            law.paragraph_start(int(normalize(m.group(1))), m.group(2))
+        elif m := _ITEM.match(line):
+            law.item(kanji_to_int(m.group(1)), m.group(2))
+        else:
+            raise CorpusError(f"{doc.id}: cannot place line {line[:40]!r}")
+    return law.build()
+
+
+def _text(elem: ET.Element | None) -> str:
+    return "".join(elem.itertext()).strip() if elem is not None else ""
+
+
+def _xml_articles(law: _LawTree, parent: ET.Element) -> None:
+    for article in parent.iter("Article"):
+        number, display = _xml_number(article.get("Num", ""))
+        law.article_start(number, _text(article.find("ArticleCaption")).strip("（）()"), display)
+        for para in article.findall("Paragraph"):
+            law.paragraph_start(int(para.get("Num", "1")), _text(para.find("ParagraphSentence")))
+            for item in para.findall("Item"):
+                sentence = item.find("ItemSentence")
+                law.item(int(item.get("Num", "0").split("_")[0]), _text(sentence))
+
+
+def _xml_number(num: str) -> tuple[str, str]:
+    parts = num.split("_")
+    if not parts[0].isdigit():
+        raise CorpusError(f"article Num {num!r} is not numeric")
+    if len(parts) > 1:
+        return f"{parts[0]}-{parts[1]}", f"{parts[0]}条の{parts[1]}"
+    return parts[0], parts[0]
+
+
+def parse_law_xml(raw: str, doc: Document) -> list[Section]:
+    """Parse e-Gov law XML (Law/LawBody/MainProvision/Chapter/Article/Paragraph/Item)."""
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as exc:
+        raise CorpusError(f"{doc.id}: not well-formed XML ({exc})") from exc
+    body = root.find("LawBody")
+    if root.tag != "Law" or body is None:
+        raise CorpusError(f"{doc.id}: not e-Gov law XML (expected <Law><LawBody>)")
+    law = _LawTree(doc)
+    law.title(_text(body.find("LawTitle")), [_text(root.find("LawNum"))])
+    main = body.find("MainProvision")
+    if main is None:
+        raise CorpusError(f"{doc.id}: no <MainProvision>")
+    chapters = main.findall("Chapter")
+    for chapter in chapters:
+        law.chapter_start(int(chapter.get("Num", "0").split("_")[0]), _text(chapter.find("ChapterTitle")))
+        _xml_articles(law, chapter)
+    if not chapters:
+        _xml_articles(law, main)
+    for suppl in body.findall("SupplProvision")[:1]:  # the original act's 附則
+        law.suppl_start()
+        _xml_articles(law, suppl)
+    return law.build()
