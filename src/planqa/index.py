@@ -1,0 +1,233 @@
+"""The persisted search index: FAISS (dense, via llama-index's FaissVectorStore) + bm25s (sparse).
+
+Layout of ``indexes/<name>/``::
+
+    manifest.json   settings, corpus digest, versions and a sha256 of every file below
+    chunks.json     the chunks (citation IDs, labels, header, text) in index order
+    dense.faiss     exact inner-product FAISS index of the chunk embeddings
+    bm25/           bm25s index over fugashi tokens
+
+Every file is written to a temporary name and renamed into place; the manifest goes last, so
+a crashed build leaves an index that fails its checksum check instead of a silently wrong one.
+A lock file keeps a second concurrent build out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import __version__
+from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
+from .corpus import Corpus
+from .embed import Embedder
+from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
+from .text import tokenizer
+
+__all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
+
+DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
+TOKEN_FORM = "lemma"  # measured with `planqa bench`: see README
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy")
+
+
+@dataclass
+class SearchIndex:
+    """A loaded index: chunks, the FAISS vector store and the BM25 model."""
+
+    chunks: list[Chunk]
+    vector_store: object  # llama_index FaissVectorStore
+    bm25: object  # bm25s.BM25
+    manifest: dict
+    sentence_vectors: np.ndarray  # one row per sentence, in chunk.sentences() order
+
+    def __post_init__(self) -> None:
+        starts, n = [], 0
+        for chunk in self.chunks:
+            starts.append(n)
+            n += len(chunk.sentences())
+        self.sentence_start = starts  # row of each chunk's first sentence in sentence_vectors
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by inner product with a unit query vector."""
+        from llama_index.core.vector_stores.types import VectorStoreQuery
+
+        result = self.vector_store.query(
+            VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=min(k, len(self.chunks))))
+        return [(int(i), float(s)) for i, s in zip(result.ids, result.similarities)]
+
+    def sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by BM25 score (zero scores dropped)."""
+        known = [t for t in query_tokens if t in self.bm25.vocab_dict]
+        if not known:
+            return []
+        scores = self.bm25.get_scores(known)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(i), float(scores[i])) for i in order if scores[i] > 0]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+@contextmanager
+def _lock(out_dir: Path) -> Iterator[None]:
+    lock = out_dir.parent / f".{out_dir.name}.lock"
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        raise IndexLockedError(
+            f"another build holds {lock}; wait for it, or delete the file if no build is running") from None
+    try:
+        os.write(fd, str(os.getpid()).encode())
+        os.close(fd)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _chunks_json(chunks: list[Chunk]) -> bytes:
+    return json.dumps([asdict(c) for c in chunks], ensure_ascii=False, indent=1).encode()
+
+
+def _settings(corpus: Corpus, embedder: Embedder) -> dict:
+    return {
+        "planqa_version": __version__,
+        "corpus_digest": corpus.digest,
+        "embedder": embedder.id,
+        "dim": embedder.dim,
+        "chunker_version": CHUNKER_VERSION,
+        "token_form": TOKEN_FORM,
+    }
+
+
+def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAULT_INDEX_DIR,
+                progress: Callable[[int, int], None] | None = None) -> dict:
+    """Chunk, embed and index the corpus into ``out_dir``; return the manifest."""
+    import bm25s
+    import faiss
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with _lock(out_dir):
+        chunks = make_chunks(corpus)
+        texts = [c.embedding_text() for c in chunks]
+        sentences = [sent for c in chunks for _, sent in c.sentences()]
+        everything, vectors = texts + sentences, []
+        for start in range(0, len(everything), 16):
+            vectors.append(embedder.passages(everything[start:start + 16]))
+            if progress:
+                progress(min(start + 16, len(everything)), len(everything))
+        both = np.vstack(vectors).astype(np.float32)
+        matrix, sentence_matrix = both[:len(texts)], both[len(texts):]
+        store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
+        store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
+        tok = tokenizer(TOKEN_FORM)
+        docs = [tok(t) for t in texts]
+        vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}  # stable across builds
+        bm25 = bm25s.BM25()
+        bm25.index(([[vocab[t] for t in d] for d in docs], vocab), show_progress=False)
+
+        work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
+        try:
+            (work / "chunks.json").write_bytes(_chunks_json(chunks))
+            store.persist(str(work / "dense.faiss"))
+            with open(work / "sentences.npy", "wb") as fh:
+                np.save(fh, sentence_matrix, allow_pickle=False)
+            bm25.save(str(work / "bm25"), show_progress=False)
+            out_dir.mkdir(exist_ok=True)
+            (out_dir / "manifest.json").unlink(missing_ok=True)  # invalid until the new one lands
+            files = {}
+            for src in sorted(work.rglob("*")):
+                if src.is_file():
+                    rel = src.relative_to(work).as_posix()
+                    (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                    _atomic_write(out_dir / rel, src.read_bytes())
+                    files[rel] = _sha256(out_dir / rel)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        manifest = _settings(corpus, embedder) | {
+            "chunks": len(chunks),
+            "gaps": sorted(g for d in corpus.documents for g in d.gaps),
+            "files": files,
+        }
+        _atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    manifest["build_seconds"] = round(time.perf_counter() - started, 2)
+    return manifest
+
+
+def _read_manifest(index_dir: Path) -> dict:
+    path = index_dir / "manifest.json"
+    if not path.is_file():
+        raise IndexNotFoundError(f"no index at {index_dir}: build it with `planqa build`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{path} is unreadable ({exc}): rebuild with `planqa build`") from exc
+
+
+def check_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> dict:
+    """Verify manifest settings and file checksums; return the manifest or raise."""
+    index_dir = Path(index_dir)
+    manifest = _read_manifest(index_dir)
+    expected = {"corpus_digest": corpus.digest, "embedder": embedder_id, "chunker_version": CHUNKER_VERSION,
+                "token_form": TOKEN_FORM}
+    stale = [f"{k}: index has {manifest.get(k)!r}, expected {v!r}" for k, v in expected.items()
+             if manifest.get(k) != v]
+    if stale:
+        raise IndexMismatchError(f"index at {index_dir} does not match ({'; '.join(stale)}): "
+                                 "rebuild with `planqa build`")
+    for rel, digest in manifest.get("files", {}).items():
+        path = index_dir / rel
+        if not path.is_file() or _sha256(path) != digest:
+            raise IndexCorruptError(f"{path} is missing or damaged: rebuild with `planqa build`")
+    if not all(f in manifest.get("files", {}) for f in _FILES):
+        raise IndexCorruptError(f"manifest at {index_dir} lists no index files: rebuild with `planqa build`")
+    return manifest
+
+
+def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> SearchIndex:
+    """Load a checked index; refuse a stale, mismatched or damaged one with a clear message."""
+    import bm25s
+    from llama_index.vector_stores.faiss import FaissVectorStore
+
+    index_dir = Path(index_dir)
+    manifest = check_index(index_dir, corpus, embedder_id)
+    try:
+        raw = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
+        chunks = [Chunk(key=c["key"], header=c["header"], units=tuple(Unit(**u) for u in c["units"]),
+                        doc=c["doc"]) for c in raw]
+        store = FaissVectorStore.from_persist_path(str(index_dir / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
+        sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
+    except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
+        raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
+    n_sentences = sum(len(c.sentences()) for c in chunks)
+    if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
+            or sentence_vectors.shape != (n_sentences, manifest["dim"])):
+        raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
+    return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
+                       sentence_vectors=sentence_vectors)

@@ -1,0 +1,136 @@
+"""Hybrid retrieval: query normalisation, explicit references, FAISS + BM25, reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .chunk import Chunk
+from .corpus import id_matches
+from .embed import Embedder
+from .index import TOKEN_FORM, SearchIndex
+from .ministries import SHORT_NAMES
+from .plan import CIRCLED
+from .text import arabic_numerals, tokenizer
+
+__all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references"]
+
+ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
+ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
+PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
+_FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
+
+_ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
+_PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the component ranks (None: not retrieved)."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    sparse_score: float | None = None
+    referenced: bool = False
+
+    def to_json(self) -> dict:
+        return {"ids": list(self.chunk.ids), "score": round(self.score, 6)}
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """How to retrieve. ``mode`` is ``hybrid``, ``dense`` or ``sparse``."""
+
+    mode: str = "hybrid"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    candidates: int = 50
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("hybrid", "dense", "sparse"):
+            raise ValueError(f"mode must be hybrid, dense or sparse, not {self.mode!r}")
+
+
+def normalize_query(question: str) -> str:
+    """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic, ministry names in both forms."""
+    protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
+    text = unicodedata.normalize("NFKC", protected)
+    text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
+    text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
+    text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
+    for full, short in _FULL_TO_SHORT.items():
+        if full in text and short not in text:
+            text += f" {short}"
+        elif short in text and full not in text:
+            text += f" {full}"
+    return text
+
+
+def find_references(query: str) -> list[str]:
+    """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
+    refs: list[str] = []
+    for m in _PLAN.finditer(query):
+        parts = [m.group(1), m.group(2), m.group(3)]
+        sid = "plan:" + ".".join(p for p in parts if p)
+        if m.group(4):
+            sid += f".{CIRCLED.index(m.group(4)) + 1}" if m.group(3) else ""
+        refs.append(sid)
+    plan_spans = [m.span() for m in _PLAN.finditer(query)]
+    for m in _ART.finditer(query):
+        if any(a <= m.start() < b for a, b in plan_spans):
+            continue
+        suppl, art, branch, para, item = m.groups()
+        sid = f"ai_act:{'suppl.' if suppl else ''}{art}{'-' + branch if branch else ''}"
+        sid += f".{para}" if para else ""
+        sid += f".{item}" if para and item else ""
+        refs.append(sid)
+    return list(dict.fromkeys(refs))
+
+
+class Retriever:
+    """Ranks chunks for a question. Heavy state (index, embedder, tokenizer) is loaded once."""
+
+    def __init__(self, index: SearchIndex, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self.tokenize = tokenizer(TOKEN_FORM)
+
+    def referenced_chunks(self, refs: list[str]) -> list[int]:
+        """Positions of chunks lying inside (or containing) the referenced places."""
+        found = []
+        for ref in refs:
+            depth = {}  # chunk position → how far its closest ID is from the reference
+            for pos, chunk in enumerate(self.index.chunks):
+                gaps = [abs(cid.count(".") - ref.count(".")) for cid in chunk.ids
+                        if id_matches(cid, ref) or id_matches(ref, cid)]
+                if gaps:
+                    depth[pos] = min(gaps)
+            if depth:
+                best = min(depth.values())
+                found += [pos for pos, d in depth.items() if d == best]
+        return list(dict.fromkeys(found))
+
+    def search(self, question: str, k: int = 10) -> list[Hit]:
+        """Top-k hits for a question, explicitly referenced places first."""
+        query = normalize_query(question)
+        cfg = self.config
+        dense = sparse = []
+        if cfg.mode in ("hybrid", "dense"):
+            dense = self.index.dense_search(self.embedder.query(query), cfg.candidates)
+        if cfg.mode in ("hybrid", "sparse"):
+            sparse = self.index.sparse_search(self.tokenize(query), cfg.candidates)
+        fused: dict[int, float] = {}
+        for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse)):
+            for rank, (pos, _) in enumerate(ranking):
+                fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
+        referenced = self.referenced_chunks(find_references(query))
+        for n, pos in enumerate(referenced):
+            fused[pos] = fused.get(pos, 0.0) + 1.0 - n * 1e-3  # above any fused score
+        dense_by, sparse_by = dict(dense), dict(sparse)
+        order = sorted(fused, key=lambda p: -fused[p])[:k]
+        return [Hit(self.index.chunks[p], fused[p], dense_by.get(p), sparse_by.get(p), p in referenced)
+                for p in order]

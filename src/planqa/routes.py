@@ -1,0 +1,88 @@
+"""Question-type detection: which answer route a (normalised) question takes.
+
+Routes: ``ministry_list`` (what does ministry X lead / take part in), ``ministry`` (who is
+responsible for a measure), ``penalty`` (does the Act punish anything), ``reference`` (what does a
+named article/section say), ``general`` (extractive answer). Pure functions, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .ministries import COLLECTIVE, SHORT_NAMES
+
+__all__ = ["Route", "detect_route", "ministry_mentions", "is_followup"]
+
+_MINISTRY_CUE = re.compile(
+    r"担当|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|府省庁|省庁|◎|"
+    r"責任(?:を持つ|者|官庁)|受け持|リードする|仕切")
+_LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に")
+_LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
+_PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:したら|すると|した場合)")
+_FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
+_UNIT_ALIASES = {
+    "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
+    "新資本事務局": "内閣府(新資本事務局)", "人・くらしG": "内閣府(人・くらしG)",
+    "デジ行財": "内閣官房(デジ行財)",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """The detected question type and what it is about."""
+
+    name: str
+    ministries: tuple[str, ...] = ()
+    lead_only: bool = False
+
+
+def _aliases(known: set[str]) -> dict[str, list[str]]:
+    """Alias → canonical names; 内閣府 alone stands for all of its units."""
+    table: dict[str, list[str]] = {}
+    for name in known - COLLECTIVE:
+        for alias in {name, name.replace("(", "").replace(")", "")}:
+            table.setdefault(alias, []).append(name)
+    for short, full in SHORT_NAMES.items():
+        if full in known and short != full and full not in COLLECTIVE:
+            table.setdefault(short, []).append(full)
+    for alias, full in _UNIT_ALIASES.items():
+        if full in known:
+            table.setdefault(alias, []).append(full)
+    units = sorted(n for n in known if n.startswith("内閣府("))
+    if units:
+        table["内閣府"] = units
+    return table
+
+
+def ministry_mentions(query: str, known: set[str]) -> tuple[str, ...]:
+    """Canonical names of the ministries a question names (longest alias wins)."""
+    table, found, taken = _aliases(known), [], []
+    for alias in sorted(table, key=len, reverse=True):
+        for m in re.finditer(re.escape(alias), query):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append(m.span())
+            found += [n for n in table[alias] if n not in found]
+    return tuple(found)
+
+
+def is_followup(query: str) -> bool:
+    """True for a question that leans on the previous one (「それの担当は？」)."""
+    return bool(_FOLLOWUP.search(query)) and len(query) <= 40
+
+
+def detect_route(query: str, known_ministries: set[str], has_reference: bool = False) -> Route:
+    """Pick the answer route for a normalised question."""
+    named = ministry_mentions(query, known_ministries)
+    lead_only = bool(_LEAD_CUE.search(query))
+    if named and (_MINISTRY_CUE.search(query) or lead_only or re.search(r"関わ|関与|携わ|担う|参加", query)) \
+            and _LIST_CUE.search(query):
+        return Route("ministry_list", named, lead_only)
+    if _MINISTRY_CUE.search(query):
+        return Route("ministry", named, lead_only)
+    if _PENALTY.search(query):
+        return Route("penalty")
+    if has_reference:
+        return Route("reference")
+    return Route("general")

