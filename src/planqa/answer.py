@@ -9,18 +9,18 @@ from __future__ import annotations
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from .chunk import Chunk, Unit
+from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .ministries import Measure, display_name, ministry_table
-from .retrieve import Hit, RetrievalConfig, Retriever, find_references, normalize_query
+from .retrieve import ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, normalize_query
 from .routes import Route, detect_route, is_followup
 from .text import tokenizer
 
@@ -29,6 +29,28 @@ __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "MAX_QUESTION_CHAR
 MAX_QUESTION_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _PENALTY_WORDS = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰|違反")
+_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
+_ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
+_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
+                       r"何割|何倍|何か国|何カ国|"
+                       r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
+_TIME = re.compile(r"いつ|何年|何月|何日|日付|締切|締め切り|期限|期日|時期|何時")
+_HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
+                           r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
+_CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
+_FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
+_FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
+_HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
+_LABEL = re.compile(r"\[[^\]]*\]")
+_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何\?$|は\?$")
+_MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
+                             r"どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
+                             r"していますか|しますか|になっていますか|は誰|誰")
+_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
+_ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
+                          "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
+                          "章題", "タイトル", "見出し", "名前", "示す", "全体",
+                          "どのよう", "教える", "ください", "下さる"})
 _GENERIC = frozenset({"ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の"})
 
@@ -70,8 +92,11 @@ class AnswerConfig:
 
     max_sentences: int = 3
     candidate_chunks: int = 5
+    coverage_weight: float = 0.15
+    rank_weight: float = 0.02
+    sentence_window: float = 0.03
     min_confidence: float = 0.80
-    unknown_share: float = 0.5
+    unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
 
 
@@ -89,6 +114,12 @@ def clean_question(question: object) -> str:
             f"question longer than {MAX_QUESTION_CHARS} characters",
             f"質問が長すぎます（{len(text)}文字）。{MAX_QUESTION_CHARS}文字以内で、要点をしぼって入力してください。")
     return text
+
+
+def _mentions_both_documents(query: str) -> bool:
+    act = any(a in query for a in ACT_ALIASES) or re.search(r"第\d+条|法律|条文", query)
+    plan = any(a in query for a in PLAN_ALIASES) or re.search(r"第\d+章|第\d+節|施策|取組", query)
+    return bool(act and plan)
 
 
 def _strip_marker(sentence: str) -> str:
@@ -117,6 +148,7 @@ class Assistant:
         df = np.bincount(freqs, minlength=len(vocab)) if freqs.size else np.zeros(len(vocab))
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
+        self._corpus_text = "\n".join(s.text for s in corpus)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -140,6 +172,7 @@ class Assistant:
         hits = self.retriever.search(search_query, k=10)
         route = detect_route(query, self.known_ministries, bool(find_references(query)))
         answer = self._compose(query, search_query, route, hits, context)
+        hits = list(answer.retrieved) or hits
         if self.llm is not None and not answer.abstained and route.name == "general":
             answer = self._with_llm(text, answer)
         latency = (time.perf_counter() - started) * 1000
@@ -158,12 +191,96 @@ class Assistant:
         if route.name == "ministry":
             measure = self._target_measure(query, hits, context)
             if measure is not None:
-                return self._ministry_answer(query, measure)
-        if route.name == "penalty" and self._unknown_share(_PENALTY_WORDS.sub("", query)) < 1.0:
+                answer = self._ministry_answer(query, measure)
+                if _mentions_both_documents(query):
+                    act_hits = [h for h in hits if h.chunk.doc != "plan"]
+                    extra = self._extract(search_query, act_hits, route) if act_hits else None
+                    if extra is not None and extra.citations:
+                        first_line = extra.answer.splitlines()[0]
+                        answer = replace(answer, answer=f"{answer.answer}\n{first_line}",
+                                         citations=answer.citations + extra.citations[:1])
+                first = [h for h in hits if measure.id in h.chunk.ids]
+                ranked = first + [h for h in hits if h not in first]
+                return replace(answer, retrieved=tuple(ranked))
+        if route.name == "penalty" and not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) \
+                and not _FOREIGN.search(query) and not self._unknown_terms(_PENALTY_WORDS.sub("", query))[2]:
             return self._penalty_answer()
+        if route.name == "metadata":
+            return self._metadata_answer()
+        refs = self._titles_in(query) + [r for r in find_references(query) if r in self.corpus]
+        if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
+                and self._only_about(query, refs[0]):
+            return self._reference_answer(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
-        return self._extract(search_query, hits, route)
+        answer = self._extract(search_query, hits, route)
+        if not any(h.referenced for h in hits) and not self._value_present(query, answer.answer):
+            return self._abstain(hits)
+        return answer
+
+    def _value_present(self, query: str, answer: str) -> bool:
+        """A how-many / when question needs a number or date in the quoted sentences."""
+        if _QUANTITY.search(query) and not _HAS_QUANTITY.search(_LABEL.sub("", answer)):
+            return False
+        if _TIME.search(query) and not _HAS_TIME.search(_LABEL.sub("", answer)):
+            return False
+        return True
+
+    def _titles_in(self, query: str) -> list[str]:
+        """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""
+        found = []
+        for sec in self.corpus:
+            if sec.kind in ("group", "section", "subheading", "policy"):
+                title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)
+                if len(title) >= 6 and title in query:
+                    found.append(sec.id)
+        return found
+
+    def _only_about(self, query: str, ref: str) -> bool:
+        """True when the question asks for the place as a whole, not for a detail inside it."""
+        place = self.corpus[ref]
+        known = set(self.tokenize(place.title + " " + place.label))
+        rest = _REFERENCE_TEXT.sub(" ", _ABOUT.sub(" ", query))
+        extra = [t for t in self.tokenize(rest) if t not in known and t not in _GENERIC and t not in _ABOUT_WORDS]
+        return len(extra) <= 1
+
+    def _reference_answer(self, ref: str) -> Answer:
+        """What a named place says: its own sentences and its parts (sections, measures, paragraphs)."""
+        place = self.corpus[ref]
+        if not place.indexed:
+            text = (f"{place.label}の条文は入手できていないため、内容をお答えできません。"
+                    "原文は e-Gov 法令検索でご確認ください。")
+            return Answer(text, True, (), (), 0.0, "abstain")
+        lines, cites = [], {}
+
+        def cite(sec) -> str:
+            cites.setdefault(sec.id, Citation(sec.id, sec.label, self.corpus.full_text(sec.id)))
+            return f"[{sec.label}]"
+
+        if place.kind in ("chapter", "section", "subheading", "group") and place.title:
+            lines.append(f"{place.title}{cite(place)}")
+        for sent in split_sentences(place.text)[:6]:
+            lines.append(f"{_strip_marker(sent)}{cite(place)}")
+        children = [self.corpus[c] for c in place.children if self.corpus[c].indexed]
+        for child in children[:12]:
+            if child.kind in ("paragraph", "item", "measure"):
+                text = child.text if child.kind != "paragraph" else child.text
+                lines.append(f"{_strip_marker(text)}{cite(child)}")
+                for item in child.children:
+                    lines.append(f"{self.corpus[item].text}{cite(self.corpus[item])}")
+            else:
+                lines.append(f"{child.title}{cite(child)}")
+        if len(children) > 12:
+            lines.append(f"ほか{len(children) - 12}件は原文をご覧ください。{cite(place)}")
+        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "reference")
+
+    def _metadata_answer(self) -> Answer:
+        """The Act's title, number and promulgation date, from its title section."""
+        title = self.corpus["ai_act:title"]
+        number, promulgated = (title.text.splitlines() + ["", ""])[:2]
+        text = f"AI法の正式な題名は「{title.title}」({number})です。{promulgated}。[{title.label}]"
+        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
+                      "metadata")
 
     def _target_measure(self, query: str, hits: list[Hit], context: Answer | None) -> Measure | None:
         refs = [r for r in find_references(query) if r in self.measures]
@@ -176,11 +293,20 @@ class Assistant:
             for cit in context.citations:
                 if cit.id in self.measures:
                     return self.measures[cit.id]
-        for hit in hits[:5]:
-            for cid in hit.chunk.ids:
-                if cid in self.measures:
-                    return self.measures[cid]
-        return None
+        topic = _MINISTRY_WORDS.sub(" ", query).strip() or query
+        qvec, qtok = self.retriever.embedder.query(topic), self.tokenize(topic)
+        index = self.retriever.index
+        best, best_score = None, -1.0
+        for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20]):
+            measure_ids = [cid for cid in hit.chunk.ids if cid in self.measures]
+            if not measure_ids:
+                continue
+            pos = index.chunks.index(hit.chunk)
+            dense = float(index.sentence_vectors[index.sentence_start[pos]] @ qvec)
+            score = dense + 0.5 * self._coverage(qtok, hit.chunk.text) + 0.01 / (rank + 1)
+            if score > best_score:
+                best, best_score = self.measures[measure_ids[0]], score
+        return best
 
     def _ministry_answer(self, query: str, measure: Measure) -> Answer:
         cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
@@ -202,30 +328,39 @@ class Assistant:
         return Answer(text, False, (cite,), (), 0.0, "ministry")
 
     def _ministry_list(self, route: Route) -> Answer:
-        lines, cites = [], []
+        """Measures a ministry leads (◎), takes part in, or carries alone, from the table."""
+        lines, cites = [], {}
         for name in route.ministries:
             leads = [m for m in self.table if name in m.lead]
-            involved = [m for m in self.table if name in m.ministries and name not in m.lead]
-            chosen = leads if route.lead_only else leads + involved
-            head = (f"{display_name(name)}が主担当(◎)の施策は{len(leads)}件です。" if route.lead_only else
-                    f"{display_name(name)}が担当する施策は{len(chosen)}件(うち主担当◎は{len(leads)}件)です。")
-            lines.append(head if chosen else f"{display_name(name)}が{'主担当(◎)の' if route.lead_only else '担当する'}"
-                         "施策は骨子にありません。")
+            sole = [m for m in self.table if m.ministries == (name,)
+                    or any(s.ministries == (name,) for s in m.sectors)]
+            involved = [m for m in self.table if name in m.ministries or m in sole]
+            if route.sole_only:
+                chosen = sole + [m for m in leads if m not in sole] if route.lead_only else sole
+                head = f"{display_name(name)}が単独で担当する施策" + ("と主担当(◎)の施策" if route.lead_only else "")
+            elif route.lead_only:
+                chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
+            else:
+                chosen = leads + [m for m in involved if m not in leads]
+                head = f"{display_name(name)}が担当する施策(◎は主担当)"
+            lines.append(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。")
             for m in chosen:
-                mark = "◎" if m in leads else ""
-                lines.append(f"・{mark}{m.text}[{m.label}]")
-                cites.append(Citation(m.id, m.label, self.corpus.full_text(m.id)))
-        # the count sentence is backed by the cited measures listed under it
-        return Answer("\n".join(lines), False, tuple(cites), (), 0.0, "ministry_list")
+                subs = [s.sector for s in m.sectors if name in s.ministries]
+                where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
+                lines.append(f"・{'◎' if m in leads else ''}{m.text}{where}[{m.label}]")
+                cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
+        # each listed measure carries its label; the count sentence is backed by the list under it
+        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
 
     def _penalty_answer(self) -> Answer:
-        title, art16 = self.corpus["ai_act:title"], self.corpus["ai_act:16.1"]
+        """The Act has no penalty provisions: say so, with what it does provide."""
+        title, art8, art16 = self.corpus["ai_act:title"], self.corpus["ai_act:8.1"], self.corpus["ai_act:16.1"]
         text = (f"AI法には罰則の規定はありません。法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則で、"
                 f"罰則の章はありません。[{title.label}]\n"
-                f"国は調査研究の結果に基づき「研究開発機関、活用事業者その他の者に対する指導、助言、情報の提供その他の必要な措置を講ずる」"
+                f"国民については「{art8.text}」と、協力に努めることを定めています。[{art8.label}]\n"
+                f"国は調査研究に基づき「研究開発機関、活用事業者その他の者に対する指導、助言、情報の提供その他の必要な措置を講ずる」"
                 f"とされています。[{art16.label}]")
-        cites = (Citation(title.id, title.label, self.corpus.full_text(title.id)),
-                 Citation(art16.id, art16.label, art16.text))
+        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art8, art16))
         return Answer(text, False, cites, (), 0.0, "penalty")
 
     # ---- extractive composer ------------------------------------------------------------
@@ -235,34 +370,49 @@ class Assistant:
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in sent) / total if total else 0.0
 
-    def _extract(self, query: str, hits: list[Hit], route: Route) -> Answer:
+    def _score_sentences(self, query: str, hits: list[Hit]) -> list[tuple[float, Unit, str, Chunk]]:
+        """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
         index, cfg = self.retriever.index, self.config
-        qvec = self.retriever.embedder.query(query)
-        qtok = self.tokenize(query)
+        qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
         defining = re.search(r"とは|定義|意味|って何|ってなに|とは何", query)
-        scored: list[tuple[float, Unit, str]] = []
         positions = {id(c): i for i, c in enumerate(index.chunks)}
+        scored = []
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
             start = index.sentence_start[positions[id(hit.chunk)]]
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
-                dense = float(index.sentence_vectors[start + j] @ qvec)
-                score = dense + 0.15 * self._coverage(qtok, sent) + 0.02 / (rank + 1)
-                if hit.referenced:
-                    score += 0.05
+                coverage = self._coverage(qtok, sent)
+                score = float(index.sentence_vectors[start + j] @ qvec) + cfg.coverage_weight * coverage
+                score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
-                    score += 0.05 * self._coverage(qtok, sent)
-                scored.append((score, unit, sent))
+                    score += 0.05 * coverage
+                scored.append((score, unit, sent, hit.chunk))
         scored.sort(key=lambda x: -x[0])
-        chosen: list[tuple[float, Unit, str]] = []
-        for score, unit, sent in scored:
-            if len(chosen) >= cfg.max_sentences or score < scored[0][0] - 0.03:
+        return scored
+
+    def _extract(self, query: str, hits: list[Hit], route: Route) -> Answer:
+        """Quote the best sentences (one per document when the question spans both), items included."""
+        scored = self._score_sentences(query, hits)
+        if not scored:
+            return self._abstain(hits)
+        chosen: list[tuple[float, Unit, str, Chunk]] = []
+        for entry in scored:
+            if len(chosen) >= self.config.max_sentences or entry[0] < scored[0][0] - self.config.sentence_window:
                 break
-            if any(self._overlap(sent, s) > 0.6 for _, _, s in chosen):
-                continue
-            chosen.append((score, unit, sent))
-        lines = [f"{_strip_marker(sent)}[{unit.label}]" for _, unit, sent in chosen]
-        cites = tuple({u.id: Citation(u.id, u.label, self._place_text(u)) for _, u, _ in chosen}.values())
-        return Answer("\n".join(lines), False, cites, (), 0.0, route.name)
+            if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
+                chosen.append(entry)
+        if _mentions_both_documents(query):
+            for doc in ("plan", "ai_act"):
+                if not any(c[3].doc == doc for c in chosen):
+                    chosen += [e for e in scored if e[3].doc == doc][:1]
+        lines, cites = [], {}
+        for _, unit, sent, chunk in chosen:
+            lines.append(f"{_strip_marker(sent)}[{unit.label}]")
+            cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
+            if sent.endswith(("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")):
+                for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):
+                    lines.append(f"{item.text}[{item.label}]")
+                    cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
+        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, route.name)
 
     def _overlap(self, a: str, b: str) -> float:
         ta, tb = set(self.tokenize(a)), set(self.tokenize(b))
@@ -272,16 +422,23 @@ class Assistant:
         return self.corpus.full_text(unit.id) if unit.id in self.corpus else unit.text
 
     # ---- abstention ---------------------------------------------------------------------
-    def _unknown_share(self, query: str) -> float:
-        """Share of the question's content nouns that never occur in the corpus."""
-        nouns = []
+    def _unknown_terms(self, query: str) -> tuple[list[str], int, list[str]]:
+        """(content nouns absent from the corpus, number of content nouns, absent Latin-script words)."""
+        unknown, total, latin = [], 0, []
         for word in self._tagger(query):
-            if word.feature.pos1 == "名詞" or (word.surface.isascii() and word.surface.isalpha()):
-                lemma = word.feature.lemma
-                token = (lemma.split("-")[0] if lemma and lemma != "*" else word.surface).lower()
-                if token not in _GENERIC and len(token) > 0:
-                    nouns.append(token)
-        return sum(t not in self._vocab for t in nouns) / len(nouns) if nouns else 0.0
+            surface = word.surface
+            if word.feature.pos1 != "名詞" and not (surface.isascii() and surface.isalnum()):
+                continue
+            lemma = word.feature.lemma
+            token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
+            if token in _GENERIC:
+                continue
+            total += 1
+            if token not in self._vocab and surface.lower() not in self._vocab:
+                unknown.append(token)
+                if surface.isascii() and any(ch.isalpha() for ch in surface):
+                    latin.append(surface)
+        return unknown, total, latin
 
     def _best_similarity(self, query: str, hits: list[Hit]) -> float:
         """Highest cosine between the question and any sentence of the top hits."""
@@ -296,12 +453,27 @@ class Assistant:
         return best
 
     def _out_of_scope(self, query: str, hits: list[Hit]) -> bool:
+        """No hit, a weak best match, or a question built on words the documents never use."""
         if not hits:
             return True
         if any(h.referenced for h in hits):
             return False
-        return (self._best_similarity(query, hits) < self.config.min_confidence
-                or self._unknown_share(query) >= self.config.unknown_share)
+        unknown, total, latin = self._unknown_terms(query)
+        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.config.unknown_share):
+            return True
+        if _CURRENT.search(query) or _FOREIGN.search(query) or self._other_law(query):
+            return True
+        for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
+            focus = self.tokenize(m.group(1) or m.group(2))
+            if focus and focus[-1] not in self._vocab and focus[-1] not in _GENERIC:
+                return True
+        return self._best_similarity(query, hits) < self.config.min_confidence
+
+    def _other_law(self, query: str) -> bool:
+        """A law other than the Act, absent from the documents, asked about on its own."""
+        if any(alias in query for alias in (*ACT_ALIASES, *PLAN_ALIASES)):
+            return False
+        return any(m.group(0) not in self._corpus_text for m in _OTHER_LAW.finditer(query))
 
     def _abstain(self, hits: list[Hit]) -> Answer:
         near = "、".join(dict.fromkeys(f"[{h.chunk.label}]" for h in hits[:2]))

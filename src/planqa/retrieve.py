@@ -21,6 +21,20 @@ ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関�
 PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
+# Everyday words → the terms the documents use (appended to the query for both retrievers).
+_STATUTE_TERMS = (
+    (r"企業|会社|事業者|ビジネス|民間", "活用事業者"),
+    (r"自治体|市町村|都道府県|市役所|県庁", "地方公共団体"),
+    (r"役所|官庁|国の機関", "行政機関"),
+    (r"大学|研究所|研究機関", "研究開発機関"),
+    (r"市民|私たち|一般の人|個人", "国民"),
+    (r"仕事|雇用|働き方|失業", "雇用"),
+    (r"AI戦略本部|AI本部|司令塔", "人工知能戦略本部"),
+    (r"AI基本計画|AI計画", "人工知能基本計画"),
+    (r"見直|改定|改訂", "変更"),
+    (r"ルール|ガイドライン", "指針"),
+    (r"学校|授業|子ども", "教育"),
+)
 _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
 _PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
 
@@ -61,6 +75,9 @@ def normalize_query(question: str) -> str:
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
     text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
+    for casual, term in _STATUTE_TERMS:
+        if re.search(casual, text) and term not in text:
+            text += f" {term}"
     for full, short in _FULL_TO_SHORT.items():
         if full in text and short not in text:
             text += f" {short}"
@@ -72,7 +89,11 @@ def normalize_query(question: str) -> str:
 def find_references(query: str) -> list[str]:
     """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
     refs: list[str] = []
+    act_context = any(alias in query for alias in ACT_ALIASES) or "法律" in query
     for m in _PLAN.finditer(query):
+        if act_context and not m.group(2) and not any(a in query for a in PLAN_ALIASES):
+            refs.append(f"ai_act:chapter.{m.group(1)}")
+            continue
         parts = [m.group(1), m.group(2), m.group(3)]
         sid = "plan:" + ".".join(p for p in parts if p)
         if m.group(4):

@@ -15,10 +15,14 @@ from .ministries import COLLECTIVE, SHORT_NAMES
 __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup"]
 
 _MINISTRY_CUE = re.compile(
-    r"担当|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|府省庁|省庁|◎|"
-    r"責任(?:を持つ|者|官庁)|受け持|リードする|仕切")
-_LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に")
+    r"担当(?!大臣|する国務大臣)|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|"
+    r"府省庁(?!名)|省庁(?!名)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切")
+_LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に|は\?$")
+_INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ")
 _LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
+_SOLE_CUE = re.compile(r"単独|だけ|のみ|一つだけ|1つだけ|ほかの府省庁なし")
+_METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日")
+_NOT_METADATA = re.compile(r"英語|英訳|English|略称|施行")
 _PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:したら|すると|した場合)")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
 _UNIT_ALIASES = {
@@ -35,6 +39,7 @@ class Route:
     name: str
     ministries: tuple[str, ...] = ()
     lead_only: bool = False
+    sole_only: bool = False
 
 
 def _aliases(known: set[str]) -> dict[str, list[str]]:
@@ -76,13 +81,16 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     """Pick the answer route for a normalised question."""
     named = ministry_mentions(query, known_ministries)
     lead_only = bool(_LEAD_CUE.search(query))
-    if named and (_MINISTRY_CUE.search(query) or lead_only or re.search(r"関わ|関与|携わ|担う|参加", query)) \
-            and _LIST_CUE.search(query):
-        return Route("ministry_list", named, lead_only)
+    sole_only = bool(_SOLE_CUE.search(query))
+    asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
+    if named and asks_who and _LIST_CUE.search(query):
+        return Route("ministry_list", named, lead_only, sole_only)
     if _MINISTRY_CUE.search(query):
         return Route("ministry", named, lead_only)
     if _PENALTY.search(query):
         return Route("penalty")
+    if _METADATA.search(query) and not named and not _NOT_METADATA.search(query):
+        return Route("metadata")
     if has_reference:
         return Route("reference")
     return Route("general")

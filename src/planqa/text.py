@@ -13,6 +13,7 @@ __all__ = [
     "arabic_numerals",
     "Tokenizer",
     "tokenizer",
+    "TOKENIZER_VERSION",
 ]
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -67,7 +68,9 @@ def arabic_numerals(text: str) -> str:
 
 
 # Parts of speech that carry no content for retrieval (unidic pos1).
-_STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "代名詞", "連体詞", "感動詞", "接続詞"})
+_STOP_POS2 = frozenset({"非自立可能", "助動詞語幹"})  # する, いる, なる, よう …
+TOKENIZER_VERSION = "2"
 
 
 class Tokenizer:
@@ -94,8 +97,7 @@ class Tokenizer:
         """Split normalised text into tokens (numerals made arabic first)."""
         tokens = []
         for word in self._tagger(arabic_numerals(normalize(text))):
-            pos = word.feature.pos1
-            if self.content_only and pos in _STOP_POS:
+            if self.content_only and (word.feature.pos1 in _STOP_POS or word.feature.pos2 in _STOP_POS2):
                 continue
             token = word.surface
             if self.form == "lemma":
