@@ -20,7 +20,8 @@ from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .ministries import Measure, display_name, ministry_table
-from .retrieve import ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, normalize_query
+from .retrieve import (ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, is_everyday_term,
+                       normalize_query)
 from .routes import Route, detect_route, is_followup
 from .text import tokenizer
 
@@ -34,7 +35,9 @@ _ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
                        r"何割|何倍|何か国|何カ国|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
-_TIME = re.compile(r"いつ|何年|何月|何日|日付|締切|締め切り|期限|期日|時期|何時")
+_TIME = re.compile(r"いつ|期限|時期|何時")
+_DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
 _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
@@ -223,6 +226,8 @@ class Assistant:
         if _QUANTITY.search(query) and not _HAS_QUANTITY.search(_LABEL.sub("", answer)):
             return False
         if _TIME.search(query) and not _HAS_TIME.search(_LABEL.sub("", answer)):
+            return False
+        if _DATE.search(query) and not _HAS_DATE.search(_LABEL.sub("", answer)):
             return False
         return True
 
@@ -463,9 +468,13 @@ class Assistant:
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self._other_law(query):
             return True
+        if _PENALTY_WORDS.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
+            return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
-            focus = self.tokenize(m.group(1) or m.group(2))
-            if focus and focus[-1] not in self._vocab and focus[-1] not in _GENERIC:
+            word = m.group(1) or m.group(2)
+            focus = self.tokenize(word)
+            if focus and focus[-1] not in self._vocab and focus[-1] not in _GENERIC \
+                    and not is_everyday_term(focus[-1]) and not is_everyday_term(word):
                 return True
         return self._best_similarity(query, hits) < self.config.min_confidence
 
@@ -473,7 +482,8 @@ class Assistant:
         """A law other than the Act, absent from the documents, asked about on its own."""
         if any(alias in query for alias in (*ACT_ALIASES, *PLAN_ALIASES)):
             return False
-        return any(m.group(0) not in self._corpus_text for m in _OTHER_LAW.finditer(query))
+        return any(m.group(0) not in self._corpus_text and not is_everyday_term(m.group(0))
+                   for m in _OTHER_LAW.finditer(query))
 
     def _abstain(self, hits: list[Hit]) -> Answer:
         near = "、".join(dict.fromkeys(f"[{h.chunk.label}]" for h in hits[:2]))

@@ -138,6 +138,75 @@ def sections(section_id: str | None, corpus_dir: Path) -> None:
         click.echo(f"{'  ' * depth}{sec.id}  {sec.label}  {sec.title[:40]}")
 
 
+@main.command("eval")
+@click.option("--gold", "gold_path", type=click.Path(exists=True, path_type=Path), required=True,
+              help="Gold set (JSON Lines, SPEC §4).")
+@click.option("--json", "as_json", is_flag=True, help="End with the SPEC §5 report as one JSON line.")
+@click.option("--config", "config_name", type=click.Choice(["hybrid", "dense", "sparse"]), default="hybrid",
+              show_default=True, help="Retrieval configuration.")
+@click.option("--compare", nargs=2, type=click.Choice(["hybrid", "dense", "sparse"]), default=None,
+              help="Run two configurations side by side, e.g. --compare hybrid dense.")
+@click.option("--fail-under", multiple=True, metavar="METRIC=VALUE",
+              help="Exit 1 if a metric is below VALUE (false_abstain_rate, p50_ms, p95_ms: above).")
+@click.option("--report-dir", type=click.Path(path_type=Path), default=Path("eval/reports"), show_default=True)
+@click.option("--no-report", is_flag=True, help="Do not write a report folder.")
+@_corpus_opt
+@_index_opt
+@_embedder_opt
+def eval_command(gold_path: Path, as_json: bool, config_name: str, compare: tuple[str, str] | None,
+                 fail_under: tuple[str, ...], report_dir: Path, no_report: bool, corpus_dir: Path,
+                 index_dir: Path, embedder: str) -> None:
+    """Evaluate retrieval and answers on a gold set; write eval/reports/<timestamp>/.
+
+    Example usage: planqa eval --gold eval/gold.jsonl --compare hybrid dense
+    """
+    from dataclasses import replace
+
+    from tqdm import tqdm
+
+    from .answer import Assistant
+    from .evaluate import evaluate, failures, load_gold, run_questions, write_report
+    from .retrieve import RetrievalConfig
+
+    gold = load_gold(gold_path)
+    base = Assistant.load(corpus_dir, index_dir, embedder)
+    results = {}
+    for name in compare or (config_name,):
+        base.retriever.config = replace(RetrievalConfig(), mode=name)
+        with tqdm(total=len(gold), desc=name, file=sys.stderr, disable=as_json) as bar:
+            records = run_questions(base, gold, progress=bar.update)
+        results[name] = (evaluate(records), records)
+    if not no_report:
+        folder = write_report(results, report_dir)
+        click.echo(f"report: {folder}", err=True)
+    for name, (report, records) in results.items():
+        if not as_json:
+            click.echo(f"== {name}")
+            for key, value in report.items():
+                if key != "per_kind":
+                    click.echo(f"{key:20s} {value}")
+            click.echo(f"failures: {len(failures(records))}")
+    final = results[(compare or (config_name,))[0]][0]
+    if as_json:
+        _print_json(final)
+    _check_thresholds(final, fail_under)
+
+
+def _check_thresholds(report: dict, rules: tuple[str, ...]) -> None:
+    lower_is_better = {"false_abstain_rate", "p50_ms", "p95_ms"}
+    failed = []
+    for rule in rules:
+        metric, _, value = rule.partition("=")
+        if metric not in report or not value:
+            raise click.BadParameter(f"{rule!r}: use METRIC=VALUE with a metric of the report")
+        bad = report[metric] > float(value) if metric in lower_is_better else report[metric] < float(value)
+        if bad:
+            failed.append(f"{metric}={report[metric]} (limit {value})")
+    if failed:
+        click.echo("below threshold: " + ", ".join(failed), err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--lead", default=None, help="Only measures this body leads (◎). Short or full name.")
 @click.option("--ministry", default=None, help="Only measures this body takes part in.")
@@ -162,6 +231,43 @@ def ministries(lead: str | None, ministry: str | None, keyword: str | None, as_j
         click.echo(f"[{m.label}] {m.text}\n    ◎ {'、'.join(m.lead) or '(指定なし)'} / {'、'.join(others)}")
     click.echo(f"{len(rows)}件")
 
+
+_data_dir_opt = click.option("--data-dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+                             envvar="PLANQA_DATA_DIR", help="Folder for feedback and CSV exports.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GRADIO_SERVER_NAME", help="Address to bind.")
+@click.option("--port", default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help="Port to listen on.")
+@_data_dir_opt
+@click.option("--concurrency", default=4, show_default=True, help="Requests handled at the same time.")
+def serve(host: str, port: int, data_dir: Path, concurrency: int) -> None:
+    """Serve the web app (chat, ministry table, source reader) on the committed index.
+
+    Example usage: planqa serve --port 7860 --data-dir /var/lib/planqa
+    """
+    from .web import main as serve_app
+
+    serve_app(host=host, port=port, data_dir=data_dir, concurrency=concurrency)
+
+
+@main.group()
+def feedback() -> None:
+    """Citizens' 👍/👎 on answers, stored by the web app."""
+
+
+@feedback.command("export")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
+@_data_dir_opt
+def feedback_export(as_csv: bool, data_dir: Path) -> None:
+    """Print every stored rating (JSON lines by default).
+
+    Example usage: planqa feedback export --csv --data-dir data > feedback.csv
+    """
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(data_dir)
+    click.echo(store.export_csv() if as_csv else store.export_jsonl(), nl=False)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

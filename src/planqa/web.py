@@ -1,0 +1,383 @@
+"""The web app: chat with citations, the ministry table and the source reader (Gradio Blocks).
+
+Handlers are plain functions of the assistant and their inputs, testable without a browser;
+``build_app`` wires them to components and ``main`` serves the app. Every piece of document or
+user text is escaped before it reaches HTML or Markdown.
+
+Public API endpoints (gradio_client): ``/ask`` (the SPEC §5 object), ``/ministries``, ``/section``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import quote
+
+import gradio as gr
+
+from .answer import Answer, Assistant
+from .errors import PlanqaError
+from .feedback import DEFAULT_DATA_DIR, FeedbackStore
+from .ministries import Measure, find_measures
+
+__all__ = ["Reply", "ask", "answer_markdown", "citation_html", "section_html", "deep_link_target", "measure_rows",
+           "write_csv", "record_feedback", "build_app", "launch", "main"]
+
+EXAMPLES = ["AI法に罰則はある？", "AI法の目的は？", "医療・ヘルスケア分野のAI活用の担当省庁は？", "外務省が主担当の施策は？",
+            "それの担当は？"]
+TABLE_HEADERS = ["ラベル", "施策", "主担当◎", "担当府省庁"]
+HISTORY_TURNS = 10
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]~|])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\->]|\d+[.)])")
+_QUOTE = re.compile(r"「([^「」]{6,})」")
+_READER_SKIP = ("paragraph", "item")  # shown inside their article, not as pages of their own
+_HINT = '<div class="planqa-cite">出典のボタンを押すと、根拠になった原文がここに表示されます。</div>'
+CSS = """
+.planqa-cite { font-size: 1rem; line-height: 1.9; max-height: 34rem; overflow-y: auto; padding: .2rem .4rem; }
+.planqa-cite mark { background: #fff1a8; color: inherit; padding: .05em .1em; border-radius: 3px; }
+.planqa-label { font-weight: 700; font-size: 1.05rem; margin-bottom: .4rem; }
+.planqa-crumbs { opacity: .7; font-size: .9rem; }
+.planqa-chips label { border-radius: 999px !important; }
+.planqa-chips input[type=radio] { display: none; }
+"""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One chat turn: the answer (None on invalid input), its Markdown and citation chips."""
+
+    answer: Answer | None
+    markdown: str
+    chips: tuple[tuple[str, str], ...]  # (label, citation ID)
+    error: str | None = None
+
+
+def md_escape(text: str) -> str:
+    """Text that a Markdown renderer shows literally (HTML and Markdown syntax made inert)."""
+    text = "\n".join(_MD_LINE_START.sub(r"\1\\\2", line) for line in _MD_ANYWHERE.sub(r"\\\1", text).split("\n"))
+    return html.escape(text, quote=False)
+
+
+def deep_link(section_id: str) -> str:
+    """Relative URL that opens a place in the 「原文を読む」 tab."""
+    return "?id=" + quote(section_id, safe=":.-")
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer as Markdown; each [label] becomes a link to the cited place."""
+    ids = {h.chunk.label: h.chunk.ids[0] for h in answer.retrieved if h.chunk.ids}
+    ids.update({c.label: c.id for c in answer.citations})
+
+    def piece(i: int, part: str) -> str:
+        if i % 2 == 0:  # text between [labels]
+            return md_escape(part)
+        text = md_escape(f"[{part}]")
+        return f" [{text}]({deep_link(ids[part])})" if part in ids else text
+
+    lines = (re.split(r"\[([^\[\]]+)\]", line) for line in answer.answer.splitlines())
+    return "\n".join("".join(piece(i, p) for i, p in enumerate(parts)) for parts in lines)
+
+
+def ask(assistant: Assistant, question: str, history: list[Answer] | tuple = ()) -> Reply:
+    """Answer one chat question; invalid input gives a Reply with the polite Japanese message."""
+    try:
+        answer = assistant.ask(question, history=list(history))
+    except PlanqaError as exc:
+        return Reply(None, md_escape(exc.user_message), (), exc.user_message)
+    return Reply(answer, answer_markdown(answer), tuple((c.label, c.id) for c in answer.citations))
+
+
+def _snippets(answer: Answer, label: str) -> list[str]:
+    """Sentences of the answer that cite ``label``, in the forms they may take in the cited text."""
+    found, tag = [], f"[{label}]"
+    for line in answer.answer.splitlines():
+        if line.endswith(tag):
+            body = line[: -len(tag)].lstrip("・◎").strip()
+            found += [body, *body.split("。"), *_QUOTE.findall(body)]
+    return [s.strip() for s in found if len(s.strip()) >= 6]
+
+
+def highlight_html(text: str, snippets: list[str], fallback: str = "") -> str:
+    """Escaped text (line breaks kept) with each found snippet — else ``fallback`` — in <mark>."""
+    spans = [(i, i + len(s)) for s in snippets if s and (i := text.find(s)) >= 0]
+    if not spans and fallback and (i := text.find(fallback)) >= 0:
+        spans = [(i, i + len(fallback))]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, pos = [], 0
+    for start, end in merged:
+        out += [html.escape(text[pos:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def _panel(label: str, body_html: str, link_id: str, link_text: str, head: str = "") -> str:
+    link = f'<a href="{html.escape(deep_link(link_id))}" target="_blank" rel="noopener">{link_text}</a>'
+    return (f'<div class="planqa-cite">{head}<div class="planqa-label">{html.escape(label)}</div>'
+            f"<div>{body_html}</div><p>{link}</p></div>")
+
+
+def citation_html(assistant: Assistant, answer: Answer | None, section_id: str | None) -> str:
+    """The cited place's full text with the sentences the answer took from it highlighted."""
+    if not section_id:
+        return _HINT
+    try:
+        label, text = assistant.section_text(section_id)
+    except PlanqaError as exc:
+        return f'<div class="planqa-cite">{html.escape(exc.user_message)}</div>'
+    snippets = _snippets(answer, label) if answer else []
+    body = highlight_html(text, snippets, fallback=assistant.corpus[section_id].text)
+    return _panel(label, body, section_id, "前後の条文・本文を「原文を読む」で開く ↗")
+
+
+def section_html(assistant: Assistant, page_id: str, focus_id: str | None = None) -> str:
+    """A reader page: the section's full text with ``focus_id`` (a place inside it) highlighted."""
+    corpus = assistant.corpus
+    snippets = [ln for ln in corpus.full_text(focus_id).splitlines() if ln] if focus_id not in (None, page_id) else []
+    crumbs = " › ".join(html.escape(s.label) for s in corpus.ancestors(page_id))
+    head = f'<div class="planqa-crumbs">{crumbs}</div>' if crumbs else ""
+    body = highlight_html(corpus.full_text(page_id), snippets)
+    return _panel(corpus[page_id].label, body, focus_id or page_id, "この箇所へのリンク（共有用）", head)
+
+
+def reader_pages(assistant: Assistant) -> list[tuple[str, str]]:
+    """(indented title, ID) of every page of the reader, in document order."""
+    out = []
+    for s in assistant.corpus:
+        if s.kind not in _READER_SKIP:
+            depth = len(assistant.corpus.ancestors(s.id))
+            title = s.title if s.title.startswith(("第", "附則")) else f"{s.label} {s.title}"
+            out.append((f"{'　' * depth}{title[:60]}", s.id))
+    return out
+
+
+def deep_link_target(assistant: Assistant, params: dict) -> tuple[str, str] | None:
+    """(reader page, focus ID) for a ``?id=`` query, None without one; unknown IDs raise.
+
+    Paragraphs and items open their article, with the cited place highlighted.
+    """
+    section_id = (params.get("id") or "").strip()
+    if not section_id:
+        return None
+    section = assistant.corpus[section_id]  # UnknownSectionError carries the Japanese message
+    while section.kind in _READER_SKIP and section.parent:
+        section = assistant.corpus[section.parent]
+    return section.id, section_id
+
+
+def chapter_choices(assistant: Assistant) -> list[tuple[str, str]]:
+    """Choices of the table's 章・節 filter: every section and group of 第3章."""
+    return [("すべて", "")] + [(f"{'　' * (s.kind == 'group')}{s.label.removeprefix('骨子 ')} {s.title[:30]}", s.id)
+                             for s in assistant.corpus.descendants("plan:3") if s.kind in ("section", "group")]
+
+
+def measure_rows(table: list[Measure], ministry: str = "", chapter: str = "", keyword: str = "",
+                 lead_only: bool = False) -> list[list[str]]:
+    """Rows of the ministry table (label, measure, lead ◎, all bodies) after the filters."""
+    ministry, keyword = (ministry or "").strip(), (keyword or "").strip()
+    found = find_measures(table, lead=ministry if lead_only and ministry else None,
+                          ministry=ministry or None, keyword=keyword or None)
+    return [[m.label, m.text, "、".join(m.lead) or "(指定なし)", "、".join(m.ministries)]
+            for m in found if not chapter or m.id.startswith(chapter + ".")]
+
+
+def write_csv(rows: list[list[str]], data_dir: Path) -> Path:
+    """Write rows as UTF-8 CSV (BOM for Excel) to ``data_dir/exports``, named by content; returns the file."""
+    out = io.StringIO()
+    csv.writer(out).writerows([TABLE_HEADERS, *rows])
+    data = ("\ufeff" + out.getvalue()).encode("utf-8")
+    folder = Path(data_dir) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"measures-{hashlib.sha256(data).hexdigest()[:16]}.csv"
+    if not path.exists():
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path
+
+
+def record_feedback(store: FeedbackStore, answer: Answer | None, rating: int, comment: str = "") -> str:
+    """Store a 👍 (+1) / 👎 (-1) on an answer; returns the Japanese status line."""
+    if answer is None:
+        return "評価する回答がまだありません。先に質問してください。"
+    store.add(answer.question, answer.answer, [c.id for c in answer.citations], rating, comment)
+    return "ご意見ありがとうございました。今後の改善に役立てます。"
+
+
+def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> gr.Blocks:
+    """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``."""
+    data_dir, lock, private = Path(data_dir), threading.Lock(), {"api_visibility": "private"}
+    store, pages = FeedbackStore(data_dir), reader_pages(assistant)
+    page_ids = [v for _, v in pages]
+
+    def on_ask(question: str, chat: list, answers: list):
+        with lock:  # the MeCab tokenizer is not thread-safe; an extractive answer takes ~20 ms
+            reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
+        shown = reply.answer.question if reply.answer else (question or "")[:200]
+        chat = [*chat, {"role": "user", "content": md_escape(shown)}, {"role": "assistant", "content": ""}]
+        answers = [*answers, replace(reply.answer, retrieved=()) if reply.answer else None]  # one per turn
+        lines = reply.markdown.split("\n")
+        for n in range(1, len(lines)):  # stream line by line
+            chat[-1] = {"role": "assistant", "content": "\n".join(lines[:n])}
+            yield chat, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            time.sleep(0.04)
+        chat[-1] = {"role": "assistant", "content": reply.markdown}
+        chips = gr.Radio(choices=list(reply.chips), value=None, visible=bool(reply.chips))
+        yield chat, "", answers, chips, _HINT, ""
+
+    def on_chip(section_id: str | None, answers: list) -> str:
+        return citation_html(assistant, answers[-1] if answers else None, section_id)
+
+    def on_rate(rating: int):
+        def handler(answers: list, comment: str):
+            return record_feedback(store, next((a for a in reversed(answers) if a), None), rating, comment), ""
+        return handler
+
+    def on_like(data: gr.LikeData, answers: list, comment: str):
+        turn = (data.index[0] if isinstance(data.index, (list, tuple)) else data.index) // 2
+        if data.liked not in (True, False) or not 0 <= turn < len(answers):
+            return gr.skip(), gr.skip()
+        return record_feedback(store, answers[turn], 1 if data.liked else -1, comment), ""
+
+    def on_filter(ministry: str, chapter: str, keyword: str, lead_only: bool):
+        import pandas as pd
+
+        rows = measure_rows(assistant.table, ministry, chapter, keyword, lead_only)
+        return pd.DataFrame(rows, columns=TABLE_HEADERS), f"**{len(rows)}件**", str(write_csv(rows, data_dir))
+
+    def on_step(page_id: str, step: int):
+        new = page_ids[max(0, min(len(page_ids) - 1, page_ids.index(page_id) + step))] if page_id in page_ids \
+            else page_ids[0]
+        return new, section_html(assistant, new)
+
+    def on_load(request: gr.Request):
+        try:
+            target = deep_link_target(assistant, dict(request.query_params))
+        except PlanqaError as exc:
+            message = f'<div class="planqa-cite">{html.escape(exc.user_message)}</div>'
+            return gr.Tabs(selected="read"), gr.skip(), message
+        if target is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        return gr.Tabs(selected="read"), target[0], section_html(assistant, *target)
+
+    def api_ask(question: str) -> dict:
+        """Answer a question; returns the SPEC §5 object (answer, abstained, citations, retrieved, latency_ms)."""
+        with lock:
+            try:
+                return assistant.ask(question).to_json()
+            except PlanqaError as exc:
+                raise gr.Error(exc.user_message) from None
+
+    def api_ministries(ministry: str = "", lead: str = "", keyword: str = "") -> list[dict]:
+        """Measures with their ministries (SPEC §5), filtered; names may be short (経産省) or full."""
+        return [m.to_json() for m in find_measures(assistant.table, lead=lead or None, ministry=ministry or None,
+                                                   keyword=keyword or None)]
+
+    def api_section(section_id: str) -> dict:
+        """Full text of a place by citation ID (e.g. ai_act:18.1): id, label, title, text."""
+        try:
+            sec = assistant.corpus[section_id]
+        except PlanqaError as exc:
+            raise gr.Error(exc.user_message) from None
+        return {"id": sec.id, "label": sec.label, "title": sec.title, "text": assistant.corpus.full_text(sec.id)}
+
+    with gr.Blocks(title="AI基本計画・AI法 質問応答") as demo:
+        gr.Markdown("## AI基本計画(骨子)・AI法 質問応答\n人工知能基本計画骨子(案)とAI法の原文だけを根拠に答えます。"
+                    "回答の文末の [出典] を押すと、根拠になった原文を確認できます。")
+        with gr.Tabs() as tabs:
+            with gr.Tab("質問する", id="ask"):
+                answers = gr.State([])
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chat = gr.Chatbot(show_label=False, height=480, buttons=["copy"], elem_id="planqa-chat",
+                                          placeholder="下の欄に質問を入力するか、質問の例を押してください。")
+                        with gr.Row():
+                            question = gr.Textbox(show_label=False, placeholder="例: AI法の目的は？", scale=5,
+                                                  min_width=240, elem_id="planqa-question", autofocus=True)
+                            send = gr.Button("質問する", variant="primary", scale=1, elem_id="planqa-send")
+                        gr.Examples(EXAMPLES, inputs=question, label="質問の例（押すと入力されます）")
+                    with gr.Column(scale=2):
+                        chips = gr.Radio(label="出典（押すと原文が開きます）", choices=[], visible=False,
+                                         elem_classes="planqa-chips", elem_id="planqa-chips")
+                        cited = gr.HTML(_HINT, elem_id="planqa-cited")
+                        with gr.Group():
+                            comment = gr.Textbox(label="この回答へのご意見（任意）", lines=2, max_length=2000)
+                            with gr.Row():
+                                up = gr.Button("👍 役に立った", size="sm", elem_id="planqa-up")
+                                down = gr.Button("👎 役に立たなかった", size="sm", elem_id="planqa-down")
+                        status = gr.Markdown(elem_id="planqa-feedback-status")
+            with gr.Tab("担当府省庁をさがす", id="table"):
+                with gr.Row():
+                    ministry = gr.Dropdown(sorted(assistant.known_ministries), value=None, allow_custom_value=True,
+                                           label="府省庁（略称も可: 経産省、文科省 など）", elem_id="planqa-ministry")
+                    chapter = gr.Dropdown(chapter_choices(assistant), value="", label="章・節")
+                    keyword = gr.Textbox(label="キーワード", placeholder="例: 医療")
+                    lead_only = gr.Checkbox(label="主担当(◎)の施策のみ")
+                count = gr.Markdown(elem_id="planqa-count")
+                table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, wrap=True, elem_id="planqa-table",
+                                     column_widths=["16%", "48%", "14%", "22%"])
+                download = gr.DownloadButton("この表をCSVでダウンロード", elem_id="planqa-csv")
+            with gr.Tab("原文を読む", id="read"):
+                with gr.Row():
+                    page = gr.Dropdown(pages, value=page_ids[0], label="箇所をえらぶ", scale=4, elem_id="planqa-page")
+                    prev_btn = gr.Button("← 前へ", scale=1)
+                    next_btn = gr.Button("次へ →", scale=1)
+                reader = gr.HTML(section_html(assistant, page_ids[0]), elem_id="planqa-reader")
+
+        gr.on([question.submit, send.click], on_ask, [question, chat, answers],
+              [chat, question, answers, chips, cited, status], **private)
+        chips.change(on_chip, [chips, answers], cited, **private)
+        chat.clear(lambda: ([], gr.Radio(choices=[], visible=False), _HINT), None, [answers, chips, cited], **private)
+        up.click(on_rate(1), [answers, comment], [status, comment], **private)
+        down.click(on_rate(-1), [answers, comment], [status, comment], **private)
+        chat.like(on_like, [answers, comment], [status, comment], **private)
+        filters = [ministry, chapter, keyword, lead_only]
+        gr.on([f.change for f in filters], on_filter, filters, [table, count, download], **private)
+        page.input(lambda p: section_html(assistant, p), page, reader, **private)  # .input: not on load
+        prev_btn.click(lambda p: on_step(p, -1), page, [page, reader], **private)
+        next_btn.click(lambda p: on_step(p, 1), page, [page, reader], **private)
+        demo.load(on_load, None, [tabs, page, reader], **private)
+        demo.load(on_filter, filters, [table, count, download], **private)
+        gr.api(api_ask, api_name="ask")
+        gr.api(api_ministries, api_name="ministries")
+        gr.api(api_section, api_name="section")
+    return demo
+
+
+def launch(demo: gr.Blocks, data_dir: Path | str, host: str = "127.0.0.1", port: int | None = 7860, **kwargs):
+    """Launch with the app's CSS; of the data folder only ``exports/`` (the CSV files) is served."""
+    folder = Path(data_dir) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return demo.launch(server_name=host, server_port=port, allowed_paths=[str(folder.resolve())], css=CSS,
+                       theme=gr.themes.Soft(), footer_links=["api"], show_error=True, **kwargs)
+
+
+def main(host: str | None = None, port: int | None = None, data_dir: str | Path | None = None,
+         concurrency: int = 4) -> None:
+    """Load the assistant once and serve.
+
+    Defaults: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else 127.0.0.1:7860; PLANQA_DATA_DIR, else ./data.
+    """
+    from .llm import LLMConfig
+
+    host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
+    data_dir = Path(data_dir or os.environ.get("PLANQA_DATA_DIR") or DEFAULT_DATA_DIR)
+    started = time.perf_counter()
+    demo = build_app(Assistant.load(llm=LLMConfig.from_env()), data_dir)
+    print(f"planqa: ready in {time.perf_counter() - started:.1f} s → http://{host}:{port}", flush=True)
+    demo.queue(default_concurrency_limit=concurrency)
+    launch(demo, data_dir, host=host, port=port)

@@ -1,0 +1,174 @@
+"""Grounded answers: routes, citations, abstention, follow-ups and bad input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from planqa.errors import InvalidQuestionError
+
+LABEL = re.compile(r"\[[^\]]+\]$")
+
+
+def assert_grounded(answer):
+    """Every line ends with a label that belongs to a cited place."""
+    labels = {c.label for c in answer.citations}
+    for line in answer.answer.splitlines():
+        found = LABEL.search(line)
+        assert found, f"uncited line: {line}"
+        assert found.group(0)[1:-1] in labels, line
+
+
+@pytest.mark.parametrize("question", ["AI法に罰則はある？", "AI法って罰則あるの？", "違反したら罰金を取られますか？"])
+def test_penalty_questions_are_answered_no_with_grounds(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.route == "penalty" and not ans.abstained
+    assert ans.answer.startswith("AI法には罰則の規定はありません。")
+    assert [c.id for c in ans.citations] == ["ai_act:title", "ai_act:8.1", "ai_act:16.1"]
+    assert_grounded(ans)
+
+
+@pytest.mark.parametrize("question", [
+    "フィジカルAIの先導導入支援の担当は？",
+    "フィジカルAIの先導導入支援はどこの省が所管？",
+    "第3章第1節(3)①の主担当府省庁は。",
+])
+def test_ministry_of_a_measure_without_lead(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.route == "ministry"
+    assert [c.id for c in ans.citations] == ["plan:3.1.3.1"]
+    assert "経済産業省(経産省)" in ans.answer and "主担当の指定はありません" in ans.answer
+    assert ans.retrieved[0].chunk.ids == ("plan:3.1.3.1",)
+
+
+def test_ministry_with_lead_names_lead_and_co_responsible(assistant):
+    ans = assistant.ask("地方自治体のAI利活用の促進はどこが担当しているの？")
+    assert [c.id for c in ans.citations] == ["plan:3.1.1.3"]
+    assert "主担当(◎)は総務省です。" in ans.answer and "デジタル庁" in ans.answer
+    assert_grounded(ans)
+
+
+def test_sector_inside_a_measure_answers_for_that_sector(assistant):
+    ans = assistant.ask("医療・ヘルスケア分野のAI活用の担当省庁は？")
+    assert "医療・ヘルスケアの担当は内閣府(人・くらしG)、厚生労働省(厚労省)、経済産業省(経産省)です。" in ans.answer
+    assert "主担当(◎)は内閣府(AI室)" in ans.answer
+    assert [c.id for c in ans.citations] == ["plan:3.1.2.1"]
+
+
+@pytest.mark.parametrize("question, lead_only", [
+    ("外務省が主担当の施策は？", True),
+    ("外務省がリードしている取組を全部教えて", True),
+    ("外務省が関わる施策は？", False),
+])
+def test_what_a_ministry_leads_or_takes_part_in(assistant, question, lead_only):
+    ans = assistant.ask(question)
+    assert ans.route == "ministry_list"
+    ids = [c.id for c in ans.citations]
+    assert {"plan:3.2.1.6", "plan:3.3.2.4", "plan:3.3.2.6"} <= set(ids)
+    assert (len(ids) == 3) == lead_only
+    assert_grounded_list(ans)
+
+
+def assert_grounded_list(ans):
+    lines = ans.answer.splitlines()
+    assert lines[0].endswith("件です。")
+    for line in lines[1:]:
+        assert LABEL.search(line), line
+
+
+def test_sole_responsibility_lists_measures_a_body_carries_alone(assistant):
+    ans = assistant.ask("経産省が単独で担当している取組はどれ？")
+    assert [c.id for c in ans.citations] == ["plan:3.1.2.2", "plan:3.1.3.1"]
+
+
+def test_article_question_quotes_the_article(assistant):
+    ans = assistant.ask("第十八条には何が書いてある？")
+    assert ans.route == "reference"
+    ids = [c.id for c in ans.citations]
+    assert ids[:3] == ["ai_act:18.1", "ai_act:18.2", "ai_act:18.2.1"] and "ai_act:18.5" in ids
+    assert_grounded(ans)
+
+
+def test_purpose_question_quotes_article_one(assistant):
+    ans = assistant.ask("AI法の目的は？")
+    assert ans.citations[0].id == "ai_act:1.1"
+    assert "国民生活の向上及び国民経済の健全な発展に寄与することを目的とする" in ans.answer
+
+
+def test_definition_quotes_the_definition(assistant):
+    ans = assistant.ask("人工知能関連技術とは何ですか")
+    assert ans.citations[0].id == "ai_act:2.1"
+    assert ans.answer.startswith("この法律において、「人工知能関連技術」とは")
+
+
+def test_items_follow_their_lead_sentence(assistant):
+    ans = assistant.ask("人工知能基本計画には何を定めることになっている？")
+    assert "ai_act:18.2.1" in [c.id for c in ans.citations]
+    assert "一 人工知能関連技術の研究開発及び活用の推進に関する施策についての基本的な方針" in ans.answer
+
+
+def test_law_title_number_and_date(assistant):
+    ans = assistant.ask("AI法の法律番号は？")
+    assert ans.route == "metadata"
+    assert "令和七年法律第五十三号" in ans.answer and "令和7年6月4日" in ans.answer
+
+
+def test_missing_supplementary_article_is_declared_unavailable(assistant):
+    ans = assistant.ask("附則第3条には何が書いてある？")
+    assert ans.abstained and "入手できていない" in ans.answer
+
+
+@pytest.mark.parametrize("question", [
+    "明日の東京の天気は？",
+    "EUのAI法の罰金の上限は？",
+    "ChatGPTの使い方を教えて",
+    "個人情報保護法に違反した場合の罰則の内容を教えてください。",
+    "人工知能戦略本部の会合は年に何回開かれますか。",
+    "今の人工知能戦略担当大臣は誰？",
+])
+def test_out_of_scope_questions_are_declined(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.abstained and ans.citations == ()
+    assert ans.answer.startswith("ご質問の内容は、AI基本計画(骨子)とAI法の中には書かれていないため、お答えできません。")
+
+
+def test_follow_up_refers_to_the_previous_measure(assistant):
+    first = assistant.ask("AIデータセンターや電力・通信インフラの整備について教えて")
+    assert first.citations[0].id == "plan:3.2.4.1"
+    follow = assistant.ask("それの担当は？", history=[first])
+    assert follow.route == "ministry" and [c.id for c in follow.citations] == ["plan:3.2.4.1"]
+    assert "主担当(◎)は総務省です。" in follow.answer
+    alone = assistant.ask("それの担当は？")
+    assert [c.id for c in alone.citations] != ["plan:3.2.4.1"]
+
+
+def test_json_shape_is_spec_section_5(assistant):
+    obj = assistant.ask("AI法の目的は？").to_json()
+    assert list(obj) == ["answer", "abstained", "citations", "retrieved", "latency_ms"]
+    assert set(obj["citations"][0]) == {"id", "label", "text"}
+    assert len(obj["retrieved"]) == 10 and set(obj["retrieved"][0]) == {"ids", "score"}
+    assert obj["latency_ms"] > 0
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "質問を入力してください。"),
+    ("   \n\t ", "質問を入力してください。"),
+    ("？？？", "質問を入力してください。"),
+    ("あ" * 20000, "質問が長すぎます（20000文字）。500文字以内で、要点をしぼって入力してください。"),
+    (None, "質問は文字で入力してください。"),
+])
+def test_bad_input_gets_a_japanese_message(assistant, question, message):
+    with pytest.raises(InvalidQuestionError) as err:
+        assistant.ask(question)
+    assert err.value.user_message == message
+
+
+def test_control_characters_and_lone_surrogates_are_cleaned(assistant):
+    ans = assistant.ask("AI法の\x00目的は\ud800？\u202e")
+    assert ans.citations[0].id == "ai_act:1.1"
+
+
+def test_html_and_citation_lookalikes_in_questions_are_plain_text(assistant):
+    ans = assistant.ask("<img src=x onerror=alert(1)> [ai_act:99] AI法の目的は？")
+    assert "<img" not in ans.answer and "ai_act:99" not in [c.id for c in ans.citations]

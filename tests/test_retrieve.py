@@ -1,0 +1,67 @@
+"""Query normalisation, explicit references and hybrid retrieval on the committed index."""
+
+from __future__ import annotations
+
+import pytest
+
+from planqa.retrieve import RetrievalConfig, find_references, normalize_query
+
+
+@pytest.mark.parametrize("question, refs", [
+    ("第十八条には何が書いてある？", ["ai_act:18"]),
+    ("AI法18条2項1号", ["ai_act:18.2.1"]),
+    ("附則第一条", ["ai_act:suppl.1"]),
+    ("第十条の二", ["ai_act:10-2"]),
+    ("第3章第2節(4)②の主担当は？", ["plan:3.2.4.2"]),
+    ("第３章第１節（２）①", ["plan:3.1.2.1"]),
+    ("第4章第2節", ["plan:4.2"]),
+    ("AI法の第3章はどんな章？", ["ai_act:chapter.3"]),
+    ("骨子第3章の構成は？", ["plan:3"]),
+    ("AIの利活用を進めるには？", []),
+])
+def test_references_in_any_notation(question, refs):
+    assert find_references(normalize_query(question)) == refs
+
+
+def test_abbreviations_and_everyday_words_map_both_ways():
+    assert "経産省" in normalize_query("経済産業省の施策")
+    assert "経済産業省" in normalize_query("経産省の施策")
+    assert "活用事業者" in normalize_query("AIを使う会社の義務は？")
+    assert "地方公共団体" in normalize_query("自治体の役割は？")
+
+
+@pytest.mark.parametrize("question, top", [
+    ("AI法の目的は？", "ai_act:1"),
+    ("人工知能戦略本部の本部長は誰が務める？", "ai_act:22"),
+    ("基本計画は毎年見直すの？", "plan:4.2"),
+    ("富岳NEXTの開発", "plan:3.2.4.2"),
+    ("AIが作ったコンテンツを見分ける技術の開発支援", "plan:3.3.1.5"),
+])
+def test_hybrid_puts_the_answering_place_first(assistant, question, top):
+    hits = assistant.retriever.search(question, k=5)
+    assert hits[0].chunk.key == top
+
+
+def test_named_article_comes_first_in_any_notation(assistant):
+    for question in ("第十八条には何が書いてある？", "18条の内容", "AI法第１８条"):
+        assert assistant.retriever.search(question, k=5)[0].chunk.key.startswith("ai_act:18.")
+
+
+def test_referenced_place_outranks_fusion(assistant):
+    hits = assistant.retriever.search("第3章第2節(4)②について", k=5)
+    assert hits[0].referenced and hits[0].chunk.ids == ("plan:3.2.4.2",)
+
+
+@pytest.mark.parametrize("mode", ["dense", "sparse"])
+def test_single_retrievers_work_alone(assistant, mode):
+    from planqa.retrieve import Retriever
+
+    single = Retriever(assistant.retriever.index, assistant.retriever.embedder, RetrievalConfig(mode=mode))
+    hits = single.search("人工知能戦略本部長", k=3)
+    assert hits and all(h.dense_score is None for h in hits) == (mode == "sparse")
+    assert any(h.chunk.key == "ai_act:22" for h in hits)
+
+
+def test_bad_retrieval_mode_is_rejected():
+    with pytest.raises(ValueError, match="hybrid"):
+        RetrievalConfig(mode="magic")
