@@ -6,6 +6,7 @@ Every sentence of an answer is quoted from the documents and followed by its cit
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -24,6 +25,8 @@ from .retrieve import (ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retrieve
                        normalize_query)
 from .routes import Route, detect_route, is_followup
 from .text import tokenizer
+
+_log = logging.getLogger("planqa")
 
 __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "MAX_QUESTION_CHARS", "clean_question"]
 
@@ -98,6 +101,7 @@ class AnswerConfig:
     coverage_weight: float = 0.15
     rank_weight: float = 0.02
     sentence_window: float = 0.03
+    log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
@@ -177,8 +181,10 @@ class Assistant:
         answer = self._compose(query, search_query, route, hits, context)
         hits = list(answer.retrieved) or hits
         if self.llm is not None and not answer.abstained and route.name == "general":
-            answer = self._with_llm(text, answer)
+            answer = self._with_llm(text, answer, hits[:5])
         latency = (time.perf_counter() - started) * 1000
+        shown = f" question={text!r}" if self.config.log_questions else ""
+        _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return Answer(answer.answer, answer.abstained, answer.citations, tuple(hits), latency,
                       answer.route, text)
 
@@ -492,11 +498,10 @@ class Assistant:
         return Answer(text, True, (), (), 0.0, "abstain")
 
     # ---- optional LLM -------------------------------------------------------------------
-    def _with_llm(self, question: str, extractive: Answer) -> Answer:
+    def _with_llm(self, question: str, extractive: Answer, hits: list[Hit]) -> Answer:
         from .llm import generate_grounded
 
         try:
-            return generate_grounded(self.llm, question, self.retriever.search(question, k=5), self.corpus,
-                                     fallback=extractive)
+            return generate_grounded(self.llm, question, hits, self.corpus, fallback=extractive)
         except LLMError:
-            return extractive
+            return extractive  # llm.py logs the failure

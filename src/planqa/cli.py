@@ -165,7 +165,7 @@ def eval_command(gold_path: Path, as_json: bool, config_name: str, compare: tupl
     from tqdm import tqdm
 
     from .answer import Assistant
-    from .evaluate import evaluate, failures, load_gold, run_questions, write_report
+    from .evaluate import evaluate, failures, load_gold, paraphrase_share, run_questions, write_report
     from .retrieve import RetrievalConfig
 
     gold = load_gold(gold_path)
@@ -177,7 +177,8 @@ def eval_command(gold_path: Path, as_json: bool, config_name: str, compare: tupl
             records = run_questions(base, gold, progress=bar.update)
         results[name] = (evaluate(records), records)
     if not no_report:
-        folder = write_report(results, report_dir)
+        stats = {"questions": len(gold), "paraphrase_share": paraphrase_share(gold, base.corpus)}
+        folder = write_report(results, report_dir, stats)
         click.echo(f"report: {folder}", err=True)
     for name, (report, records) in results.items():
         if not as_json:

@@ -1,5 +1,6 @@
-"""Evaluation against a gold Q&A set (shared/SPEC.md §4–5): ranking metrics via ranx, answer metrics,
-per-kind breakdown, error analysis and a report folder with charts."""
+"""Evaluation against a gold Q&A set (shared/SPEC.md §4–5): ranking metrics, answer metrics,
+per-kind breakdown, error analysis and a report folder with charts. Ranking metrics come from ir-measures
+(pytrec_eval); the rest are defined in SPEC §5."""
 
 from __future__ import annotations
 
@@ -16,13 +17,11 @@ from .corpus import id_matches
 from .errors import PlanqaError
 
 __all__ = ["GoldItem", "Record", "load_gold", "run_questions", "compute_metrics", "evaluate", "write_report",
-           "METRICS", "KINDS"]
+           "paraphrase_share", "METRICS", "KINDS"]
 
 KINDS = ("factoid", "definition", "ministry", "list", "yes_no", "multi_hop", "out_of_scope")
 METRICS = ("n", "hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
            "key_fact_recall", "abstain_accuracy", "false_abstain_rate", "p50_ms", "p95_ms")
-_RANX = {"hit@1": "hit_rate@1", "hit@5": "hit_rate@5", "recall@5": "recall@5", "mrr@10": "mrr@10",
-         "ndcg@10": "ndcg@10"}
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,8 @@ def run_questions(assistant: Assistant, gold: list[GoldItem], progress=None) -> 
     return records
 
 
-def _ranx_run(records: list[Record]) -> tuple[dict, dict]:
-    """Qrels and run in ranx form: a retrieved chunk counts as the gold IDs it matches."""
+def _ir_run(records: list[Record]) -> tuple[dict, dict]:
+    """Qrels and run as ir-measures takes them: a retrieved chunk counts as the gold IDs it matches."""
     qrels, run = {}, {}
     for rec in records:
         gold = rec.gold.citations
@@ -116,15 +115,16 @@ def _ranx_run(records: list[Record]) -> tuple[dict, dict]:
 
 
 def _ranking(records: list[Record]) -> dict[str, float]:
-    from ranx import Qrels, Run
-    from ranx import evaluate as ranx_evaluate
+    import ir_measures
+    from ir_measures import RR, R, Success, nDCG
 
+    measures = {"hit@1": Success@1, "hit@5": Success@5, "recall@5": R@5, "mrr@10": RR@10, "ndcg@10": nDCG@10}
     scored = [r for r in records if r.gold.citations]
     if not scored:
-        return {k: float("nan") for k in _RANX}
-    qrels, run = _ranx_run(scored)
-    values = ranx_evaluate(Qrels(qrels), Run(run), list(_RANX.values()))
-    return {k: float(values[v]) for k, v in _RANX.items()}
+        return {k: float("nan") for k in measures}
+    qrels, run = _ir_run(scored)
+    values = ir_measures.calc_aggregate(list(measures.values()), qrels, run)
+    return {k: float(values[m]) for k, m in measures.items()}
 
 
 def _mean(values: list[float]) -> float:
@@ -188,7 +188,25 @@ def evaluate(records: list[Record]) -> dict:
     return report
 
 
-def write_report(results: dict[str, tuple[dict, list[Record]]], out_root: Path | str) -> Path:
+def paraphrase_share(gold: list[GoldItem], corpus) -> float:
+    """Share of in-scope questions whose content words overlap their gold passages by less than half."""
+    from .text import tokenizer
+
+    tok = tokenizer("lemma")
+    low, total = 0, 0
+    for item in gold:
+        if not item.citations:
+            continue
+        words = set(tok(item.question))
+        passage = set(tok("\n".join(corpus.full_text(c) for c in item.citations if c in corpus)))
+        if words:
+            total += 1
+            low += len(words & passage) / len(words) < 0.5
+    return round(low / total, 4) if total else float("nan")
+
+
+def write_report(results: dict[str, tuple[dict, list[Record]]], out_root: Path | str,
+                 gold_stats: dict | None = None) -> Path:
     """Write report.md, report.json and PNG charts for one or more configs; return the folder."""
     import matplotlib
 
@@ -199,6 +217,7 @@ def write_report(results: dict[str, tuple[dict, list[Record]]], out_root: Path |
     folder.mkdir(parents=True, exist_ok=True)
     names = list(results)
     payload = {name: {"metrics": rep, "failures": failures(recs)} for name, (rep, recs) in results.items()}
+    payload["gold_stats"] = gold_stats or {}
     (folder / "report.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
 
     kinds = [k for k in KINDS if k in results[names[0]][0]["per_kind"]]
@@ -228,7 +247,9 @@ def write_report(results: dict[str, tuple[dict, list[Record]]], out_root: Path |
     fig.savefig(folder / "latency.png", dpi=100)
     plt.close(fig)
 
-    (folder / "report.md").write_text(_markdown(results), encoding="utf-8")
+    stats = "".join(f"- {k}: {v}\n" for k, v in (gold_stats or {}).items())
+    (folder / "report.md").write_text(_markdown(results) + ("\n## gold set\n\n" + stats if stats else ""),
+                                      encoding="utf-8")
     return folder
 
 

@@ -37,7 +37,7 @@ from .text import TOKENIZER_VERSION, tokenizer
 __all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
-TOKEN_FORM = "lemma"  # measured with `planqa bench`: see README
+TOKEN_FORM = "lemma"  # lemma vs surface measured by eval/bench.py: see README
 _FILES = ("chunks.json", "dense.faiss", "sentences.npy")
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import gradio as gr
 
-from .answer import Answer, Assistant
+from .answer import Answer, AnswerConfig, Assistant
 from .errors import PlanqaError
 from .feedback import DEFAULT_DATA_DIR, FeedbackStore
 from .ministries import Measure, find_measures
@@ -377,7 +377,8 @@ def main(host: str | None = None, port: int | None = None, data_dir: str | Path 
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     data_dir = Path(data_dir or os.environ.get("PLANQA_DATA_DIR") or DEFAULT_DATA_DIR)
     started = time.perf_counter()
-    demo = build_app(Assistant.load(llm=LLMConfig.from_env()), data_dir)
+    config = AnswerConfig(log_questions=os.environ.get("PLANQA_LOG_QUESTIONS", "") == "1")
+    demo = build_app(Assistant.load(config=config, llm=LLMConfig.from_env()), data_dir)
     print(f"planqa: ready in {time.perf_counter() - started:.1f} s → http://{host}:{port}", flush=True)
     demo.queue(default_concurrency_limit=concurrency)
     launch(demo, data_dir, host=host, port=port)

@@ -1,0 +1,61 @@
+"""Smoke tests for the eval scripts: they start, and the bench maps baseline nodes to citation IDs."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planqa.chunk import Unit
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("planqa_eval_bench", EVAL / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("script", ["bench.py", "load.py"])
+def test_script_help_exits_zero(script):
+    proc = subprocess.run([sys.executable, str(EVAL / script), "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: ")
+
+
+UNITS = [
+    Unit("ai_act:18.1", "AI法 第18条第1項", "政府は、人工知能関連技術の研究開発及び活用の推進に関する基本的な計画を定めなければならない。"),
+    Unit("ai_act:18.2.1", "AI法 第18条第2項第1号", "一 人工知能関連技術の研究開発及び活用の推進に関する施策についての基本的な方針"),
+    Unit("ai_act:19.1", "AI法 第19条第1項", "人工知能関連技術の研究開発及び活用の推進に関する施策を総合的かつ計画的に推進するため、"
+         "内閣に、人工知能戦略本部(以下「本部」という。)を置く。"),
+    Unit("plan:3.1.1.1", "骨子 第3章第1節(1)①", "① AIの社会実装の実現のための規制・制度の点検・見直し【◎内閣府(規制室)】"),
+    Unit("plan:3.1.1.2", "骨子 第3章第1節(1)②", "① AIの社会実装の実現のための規制・制度の点検・評価の仕組み【◎経済産業省】"),
+]
+
+
+def test_node_ids_maps_whole_units_and_units_cut_at_the_node_end():
+    bench = _load_bench()
+    # 18.1 whole; 18.2.1 cut after its head; the last measure starts in the node but is cut.
+    node = ("第十八条 政府は、人工知能関連技術の研究開発及び活用の推進に関する基本的な計画を定めなければならない。\n"
+            "一 人工知能関連技術の研究開発及び活用の推進に関する施策")
+    assert bench.node_ids(node, UNITS) == ("ai_act:18.1", "ai_act:18.2.1")
+
+
+def test_node_ids_tells_apart_units_sharing_their_first_25_characters():
+    bench = _load_bench()
+    node = "(1) 規制\n① AIの社会実装の実現のための規制・制度の点検・評価の仕組み【◎経済"
+    assert bench.node_ids(node, UNITS) == ("plan:3.1.1.2",)
+
+
+def test_node_ids_lengthens_a_head_that_recurs_in_another_unit():
+    bench = _load_bench()
+    # 19.1's first 25 characters lie inside 18.2.1, so only 18.2.1 is placed here.
+    node = "一 人工知能関連技術の研究開発及び活用の推進に関する施策についての基本的な方針"
+    assert bench.node_ids(node, UNITS) == ("ai_act:18.2.1",)
