@@ -47,6 +47,7 @@ _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|�
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
+_CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何\?$|は\?$")
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
@@ -417,6 +418,11 @@ class Assistant:
                     chosen += [e for e in scored if e[3].doc == doc][:1]
         lines, cites = [], {}
         for _, unit, sent, chunk in chosen:
+            if sent.startswith(_CONTINUATION):  # 「ただし、…」 needs the sentence it qualifies
+                before = split_sentences(unit.text)
+                at = before.index(sent) if sent in before else 0
+                if at and not any(before[at - 1] == c[2] for c in chosen):
+                    lines.append(f"{_strip_marker(before[at - 1])}[{unit.label}]")
             lines.append(f"{_strip_marker(sent)}[{unit.label}]")
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
             if sent.endswith(("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")):

@@ -16,7 +16,10 @@ __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup"]
 
 _MINISTRY_CUE = re.compile(
     r"担当(?!大臣|する国務大臣)|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|"
-    r"府省庁(?!名)|省庁(?!名)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切")
+    r"府省庁(?!名)|省庁(?!名)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切|"
+    r"誰が(?:進め|担|やる|実施|推進|取り組|主導)|どこが(?:進め|やる|実施)")
+_ACT_ONLY = re.compile(r"AI法|AI推進法|人工知能法|この法律|法律|条文|第\d+条")
+_PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|促進|分野")
 _LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に|は\?$")
 _INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ")
 _LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
@@ -85,8 +88,8 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
     if named and asks_who and _LIST_CUE.search(query):
         return Route("ministry_list", named, lead_only, sole_only)
-    if _MINISTRY_CUE.search(query):
-        return Route("ministry", named, lead_only)
+    if _MINISTRY_CUE.search(query) and not (_ACT_ONLY.search(query) and not _PLAN_TERMS.search(query)):
+        return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
     if _PENALTY.search(query):
         return Route("penalty")
     if _METADATA.search(query) and not named and not _NOT_METADATA.search(query):
