@@ -172,3 +172,19 @@ def test_control_characters_and_lone_surrogates_are_cleaned(assistant):
 def test_html_and_citation_lookalikes_in_questions_are_plain_text(assistant):
     ans = assistant.ask("<img src=x onerror=alert(1)> [ai_act:99] AI法の目的は？")
     assert "<img" not in ans.answer and "ai_act:99" not in [c.id for c in ans.citations]
+
+
+def test_questions_in_other_languages_are_politely_declined(assistant):
+    ans = assistant.ask("What is the purpose of the AI Act?")
+    assert ans.abstained and ans.route == "language"
+    assert ans.answer.startswith("日本語でご質問ください。")
+
+
+@pytest.mark.parametrize("question", [
+    "**AI法**の[目的](http://example.com)は？",
+    "<script>alert(1)</script>AI法の目的は？",
+    "# AI法の目的\n> は？",
+])
+def test_markup_in_questions_is_ignored_for_retrieval(assistant, question):
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.citations[0].id == "ai_act:1.1"

@@ -47,6 +47,9 @@ _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|�
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
+                "(Please ask your question in Japanese.)")
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何\?$|は\?$")
@@ -173,6 +176,10 @@ class Assistant:
         """Answer one question; ``history`` (earlier answers, oldest first) resolves follow-ups."""
         started = time.perf_counter()
         text = clean_question(question)
+        if not _JAPANESE.search(text):
+            answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
+            _log.info("answered route=language abstained=True")
+            return answer
         query = normalize_query(text)
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None

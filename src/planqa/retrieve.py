@@ -75,8 +75,17 @@ class RetrievalConfig:
             raise ValueError(f"mode must be hybrid, dense or sparse, not {self.mode!r}")
 
 
+def _strip_markup(text: str) -> str:
+    """Questions are plain text: drop HTML tags, Markdown links/emphasis, URLs and citation look-alikes."""
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]*>|https?://\S+|\[(?:plan|ai_act):[^\]]*\]", " ", text)
+    return re.sub(r"[*_`#>|]+", " ", text)
+
+
 def normalize_query(question: str) -> str:
     """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic, ministry names in both forms."""
+    question = _strip_markup(question)
     protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
     text = unicodedata.normalize("NFKC", protected)
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
