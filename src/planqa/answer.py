@@ -40,7 +40,7 @@ _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|�
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
 _TIME = re.compile(r"いつ|期限|時期|何時")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
-_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
 _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
@@ -52,7 +52,8 @@ NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは
                 "(Please ask your question in Japanese.)")
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何\?$|は\?$")
+_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|"
+                    r"[何は][?。]?$")
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
                              r"どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
                              r"していますか|しますか|になっていますか|は誰|誰")
@@ -204,7 +205,10 @@ class Assistant:
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None) -> Answer:
         if route.name == "ministry_list":
-            return self._ministry_list(route)
+            answer = self._ministry_list(route)
+            listed = {c.id for c in answer.citations}
+            first = [h for h in hits if listed & set(h.chunk.ids)]
+            return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
         if route.name == "ministry":
             measure = self._target_measure(query, hits, context)
             if measure is not None:
