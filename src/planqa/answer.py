@@ -21,9 +21,10 @@ from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .ministries import Measure, display_name, ministry_table
-from .retrieve import (ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, is_everyday_term,
-                       normalize_query)
+from .retrieve import ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, normalize_query
 from .routes import Route, detect_route, is_followup
+from .scope import GENERIC as _GENERIC
+from .scope import Scope, value_present
 from .text import tokenizer
 
 _log = logging.getLogger("planqa")
@@ -32,21 +33,6 @@ __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "MAX_QUESTION_CHAR
 
 MAX_QUESTION_CHARS = 500
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_PENALTY_WORDS = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰|違反")
-_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
-_ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
-_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
-                       r"何割|何倍|何か国|何カ国|"
-                       r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
-_TIME = re.compile(r"いつ|期限|時期|何時")
-_DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
-_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
-_HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
-                           r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
-_CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
-_FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
-_FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
-_HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
                 "(Please ask your question in Japanese.)")
@@ -62,8 +48,7 @@ _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
                           "どのよう", "教える", "ください", "下さる"})
-_GENERIC = frozenset({"ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
-                      "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の"})
+
 
 
 @dataclass(frozen=True)
@@ -152,15 +137,13 @@ class Assistant:
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
             {n for m in self.table for s in m.sectors for n in s.ministries}
         self.tokenize = tokenizer(TOKEN_FORM)
-        self._tagger = tokenizer("surface", content_only=False)._tagger
         vocab = retriever.index.bm25.vocab_dict
         n_docs = len(retriever.index.chunks)
-        self._vocab = set(vocab)
         freqs = np.asarray((retriever.index.bm25.scores["indices"]), dtype=np.int64)
         df = np.bincount(freqs, minlength=len(vocab)) if freqs.size else np.zeros(len(vocab))
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
-        self._corpus_text = "\n".join(s.text for s in corpus)
+        self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -223,8 +206,7 @@ class Assistant:
                 first = [h for h in hits if measure.id in h.chunk.ids]
                 ranked = first + [h for h in hits if h not in first]
                 return replace(answer, retrieved=tuple(ranked))
-        if route.name == "penalty" and not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) \
-                and not _FOREIGN.search(query) and not self._unknown_terms(_PENALTY_WORDS.sub("", query))[2]:
+        if route.name == "penalty" and self.scope.about_the_act(query):
             return self._penalty_answer()
         if route.name == "metadata":
             return self._metadata_answer()
@@ -235,19 +217,9 @@ class Assistant:
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
         answer = self._extract(search_query, hits, route)
-        if not any(h.referenced for h in hits) and not self._value_present(query, answer.answer):
+        if not any(h.referenced for h in hits) and not value_present(query, _LABEL.sub("", answer.answer)):
             return self._abstain(hits)
         return answer
-
-    def _value_present(self, query: str, answer: str) -> bool:
-        """A how-many / when question needs a number or date in the quoted sentences."""
-        if _QUANTITY.search(query) and not _HAS_QUANTITY.search(_LABEL.sub("", answer)):
-            return False
-        if _TIME.search(query) and not _HAS_TIME.search(_LABEL.sub("", answer)):
-            return False
-        if _DATE.search(query) and not _HAS_DATE.search(_LABEL.sub("", answer)):
-            return False
-        return True
 
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""
@@ -450,24 +422,6 @@ class Assistant:
         return self.corpus.full_text(unit.id) if unit.id in self.corpus else unit.text
 
     # ---- abstention ---------------------------------------------------------------------
-    def _unknown_terms(self, query: str) -> tuple[list[str], int, list[str]]:
-        """(content nouns absent from the corpus, number of content nouns, absent Latin-script words)."""
-        unknown, total, latin = [], 0, []
-        for word in self._tagger(query):
-            surface = word.surface
-            if word.feature.pos1 != "名詞" and not (surface.isascii() and surface.isalnum()):
-                continue
-            lemma = word.feature.lemma
-            token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
-            if token in _GENERIC:
-                continue
-            total += 1
-            if token not in self._vocab and surface.lower() not in self._vocab:
-                unknown.append(token)
-                if surface.isascii() and any(ch.isalpha() for ch in surface):
-                    latin.append(surface)
-        return unknown, total, latin
-
     def _best_similarity(self, query: str, hits: list[Hit]) -> float:
         """Highest cosine between the question and any sentence of the top hits."""
         index = self.retriever.index
@@ -481,32 +435,12 @@ class Assistant:
         return best
 
     def _out_of_scope(self, query: str, hits: list[Hit]) -> bool:
-        """No hit, a weak best match, or a question built on words the documents never use."""
+        """No hit, words the documents never use, or a weak best match (explicit references never)."""
         if not hits:
             return True
         if any(h.referenced for h in hits):
             return False
-        unknown, total, latin = self._unknown_terms(query)
-        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.config.unknown_share):
-            return True
-        if _CURRENT.search(query) or _FOREIGN.search(query) or self._other_law(query):
-            return True
-        if _PENALTY_WORDS.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
-            return True  # penalties under another law
-        for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
-            word = m.group(1) or m.group(2)
-            focus = self.tokenize(word)
-            if focus and focus[-1] not in self._vocab and focus[-1] not in _GENERIC \
-                    and not is_everyday_term(focus[-1]) and not is_everyday_term(word):
-                return True
-        return self._best_similarity(query, hits) < self.config.min_confidence
-
-    def _other_law(self, query: str) -> bool:
-        """A law other than the Act, absent from the documents, asked about on its own."""
-        if any(alias in query for alias in (*ACT_ALIASES, *PLAN_ALIASES)):
-            return False
-        return any(m.group(0) not in self._corpus_text and not is_everyday_term(m.group(0))
-                   for m in _OTHER_LAW.finditer(query))
+        return self.scope.off_topic(query) or self._best_similarity(query, hits) < self.config.min_confidence
 
     def _abstain(self, hits: list[Hit]) -> Answer:
         near = "、".join(dict.fromkeys(f"[{h.chunk.label}]" for h in hits[:2]))

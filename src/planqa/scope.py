@@ -1,0 +1,104 @@
+"""Is a question about these documents at all? Lexical signals used before and after answering.
+
+The dense similarity check lives with the assistant; these are the checks that need only words:
+terms the documents never use, current affairs, foreign rules, other laws, and how-many / when
+questions whose quoted answer holds no number or date.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .retrieve import ACT_ALIASES, PLAN_ALIASES, is_everyday_term
+from .text import tokenizer
+
+__all__ = ["Scope", "value_present", "GENERIC"]
+
+_PENALTY_WORDS = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰|違反")
+_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
+_ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
+_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
+                       r"何割|何倍|何か国|何カ国|"
+                       r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
+_TIME = re.compile(r"いつ|期限|時期|何時")
+_DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
+_HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
+                           r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
+_CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
+_FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
+_FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
+_HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
+GENERIC = frozenset({"ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
+                      "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の"})
+
+
+def value_present(query: str, answer: str) -> bool:
+    """A how-many / when question needs a number or date in the quoted sentences (labels removed)."""
+    if _QUANTITY.search(query) and not _HAS_QUANTITY.search(answer):
+        return False
+    if _TIME.search(query) and not _HAS_TIME.search(answer):
+        return False
+    if _DATE.search(query) and not _HAS_DATE.search(answer):
+        return False
+    return True
+
+
+class Scope:
+    """Word-level scope checks against the corpus vocabulary and text."""
+
+    def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
+                 unknown_share: float = 0.5) -> None:
+        self.vocab = vocab
+        self.corpus_text = corpus_text
+        self.tokenize = tokenize
+        self.unknown_share = unknown_share
+        self._tagger = tokenizer("surface", content_only=False)._tagger
+
+    def unknown_terms(self, query: str) -> tuple[list[str], int, list[str]]:
+        """(content nouns absent from the corpus, number of content nouns, absent Latin-script words)."""
+        unknown, total, latin = [], 0, []
+        for word in self._tagger(query):
+            surface = word.surface
+            if word.feature.pos1 != "名詞" and not (surface.isascii() and surface.isalnum()):
+                continue
+            lemma = word.feature.lemma
+            token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
+            if token in GENERIC:
+                continue
+            total += 1
+            if token not in self.vocab and surface.lower() not in self.vocab:
+                unknown.append(token)
+                if surface.isascii() and any(ch.isalpha() for ch in surface):
+                    latin.append(surface)
+        return unknown, total, latin
+
+    def other_law(self, query: str) -> bool:
+        """A law other than the Act, absent from the documents, asked about on its own."""
+        if any(alias in query for alias in (*ACT_ALIASES, *PLAN_ALIASES)):
+            return False
+        return any(m.group(0) not in self.corpus_text and not is_everyday_term(m.group(0))
+                   for m in _OTHER_LAW.finditer(query))
+
+    def about_the_act(self, query: str) -> bool:
+        """A penalty question is about the AI Act, not another law or a foreign rule."""
+        return (not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) and not _FOREIGN.search(query)
+                and not self.unknown_terms(_PENALTY_WORDS.sub("", query))[2])
+
+    def off_topic(self, query: str) -> bool:
+        """True when the question's own words show the documents cannot answer it."""
+        unknown, total, latin = self.unknown_terms(query)
+        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
+            return True
+        if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
+            return True
+        if _PENALTY_WORDS.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
+            return True  # penalties under another law
+        for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
+            word = m.group(1) or m.group(2)
+            focus = self.tokenize(word)
+            if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \
+                    and not is_everyday_term(focus[-1]) and not is_everyday_term(word):
+                return True
+        return False
