@@ -90,7 +90,7 @@ class AnswerConfig:
     candidate_chunks: int = 5
     coverage_weight: float = 0.15
     rank_weight: float = 0.02
-    sentence_window: float = 0.03
+    sentence_window: float = 0.02
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
