@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"  # ../shared beside the repo
 PLAN_FILE = "ai_basic_plan_outline.raw.txt"
 ACT_FILE = "ai_act.txt"
 KINDS = {"factoid", "definition", "ministry", "list", "yes_no", "multi_hop", "out_of_scope"}
