@@ -143,6 +143,7 @@ class Assistant:
         df = np.bincount(freqs, minlength=len(vocab)) if freqs.size else np.zeros(len(vocab))
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
+        self._word_cache: dict[str, frozenset[str]] = {}
         self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share)
 
     @classmethod
@@ -359,8 +360,15 @@ class Assistant:
         return Answer(text, False, cites, (), 0.0, "penalty")
 
     # ---- extractive composer ------------------------------------------------------------
+    def _words(self, sentence: str) -> frozenset[str]:
+        """Token set of a document sentence, tokenized once per process (the corpus is small)."""
+        if sentence not in self._word_cache:
+            self._word_cache[sentence] = frozenset(self.tokenize(sentence))
+        return self._word_cache[sentence]
+
     def _coverage(self, query_tokens: list[str], sentence: str) -> float:
-        sent = set(self.tokenize(sentence))
+        """IDF-weighted share of the question's terms that the sentence contains."""
+        sent = self._words(sentence)
         weights = {t: self._idf.get(t, self._max_idf) for t in set(query_tokens) if t not in _GENERIC}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in sent) / total if total else 0.0
@@ -415,7 +423,7 @@ class Assistant:
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, route.name)
 
     def _overlap(self, a: str, b: str) -> float:
-        ta, tb = set(self.tokenize(a)), set(self.tokenize(b))
+        ta, tb = self._words(a), self._words(b)
         return len(ta & tb) / max(1, min(len(ta), len(tb)))
 
     def _place_text(self, unit: Unit) -> str:
