@@ -188,3 +188,8 @@ def test_questions_in_other_languages_are_politely_declined(assistant):
 def test_markup_in_questions_is_ignored_for_retrieval(assistant, question):
     ans = assistant.ask(question)
     assert not ans.abstained and ans.citations[0].id == "ai_act:1.1"
+
+
+def test_measure_that_cites_an_article_is_found_from_the_article(assistant):
+    ans = assistant.ask("AI法第16条に基づく取組の主担当はどこ？")
+    assert ans.citations[0].id == "plan:3.3.1.1" and "内閣府(AI室)" in ans.answer

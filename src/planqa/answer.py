@@ -279,9 +279,14 @@ class Assistant:
                       "metadata")
 
     def _target_measure(self, query: str, hits: list[Hit], context: Answer | None) -> Measure | None:
-        refs = [r for r in find_references(query) if r in self.measures]
-        if refs:
-            return self.measures[refs[0]]
+        refs = find_references(query)
+        if any(r in self.measures for r in refs):
+            return self.measures[next(r for r in refs if r in self.measures)]
+        for ref in refs:  # 「AI法第16条に基づく取組」: the measure that cites the article
+            if m := re.fullmatch(r"ai_act:(\d+)", ref):
+                citing = [x for x in self.table if f"第{m.group(1)}条" in x.text]
+                if len(citing) == 1:
+                    return citing[0]
         for measure in self.table:  # a sector or project named in the question
             if any(s.sector and s.sector in query for s in measure.sectors):
                 return measure
