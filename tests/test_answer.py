@@ -193,3 +193,13 @@ def test_markup_in_questions_is_ignored_for_retrieval(assistant, question):
 def test_measure_that_cites_an_article_is_found_from_the_article(assistant):
     ans = assistant.ask("AI法第16条に基づく取組の主担当はどこ？")
     assert ans.citations[0].id == "plan:3.3.1.1" and "内閣府(AI室)" in ans.answer
+
+
+def test_article_caption_names_the_article(assistant):
+    ans = assistant.ask("AI法において、国の責務はどのように規定されているか。")
+    assert [c.id for c in ans.citations] == ["ai_act:4.1", "ai_act:4.2"]
+
+
+def test_structure_of_the_act_comes_from_its_table_of_contents(assistant):
+    ans = assistant.ask("AI法は何章構成？")
+    assert ans.route == "metadata" and "第四章 人工知能戦略本部(第十九条―第二十八条)" in ans.answer

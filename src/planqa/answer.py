@@ -225,10 +225,14 @@ class Assistant:
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""
         found = []
+        plan_only = any(a in query for a in PLAN_ALIASES) and not any(a in query for a in ACT_ALIASES)
         for sec in self.corpus:
             if sec.kind in ("group", "section", "subheading", "policy"):
                 title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)
                 if len(title) >= 6 and title in query:
+                    found.append(sec.id)
+            elif sec.kind == "article" and not plan_only and (m := re.search(r"\((.+?)等?\)$", sec.title)):
+                if len(m.group(1)) >= 4 and m.group(1) in query:  # an article's caption: 「国の責務」
                     found.append(sec.id)
         return found
 
@@ -273,8 +277,12 @@ class Assistant:
     def _metadata_answer(self) -> Answer:
         """The Act's title, number and promulgation date, from its title section."""
         title = self.corpus["ai_act:title"]
-        number, promulgated = (title.text.splitlines() + ["", ""])[:2]
+        lines = title.text.splitlines()
+        number, promulgated = (lines + ["", ""])[:2]
         text = f"AI法の正式な題名は「{title.title}」({number})です。{promulgated}。[{title.label}]"
+        if "目次" in lines:  # the structure, as its 目次 gives it
+            toc = "、".join(lines[lines.index("目次") + 1:])
+            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
         return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
                       "metadata")
 

@@ -24,7 +24,8 @@ _LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|ど�
 _INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ")
 _LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
 _SOLE_CUE = re.compile(r"単独|だけ|のみ|一つだけ|1つだけ|ほかの府省庁なし")
-_METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日")
+_METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日|何条|何章|章構成|"
+                       r"目次|全体の構成|どんな構成")
 _NOT_METADATA = re.compile(r"英語|英訳|English|略称|施行")
 _PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:したら|すると|した場合)")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
@@ -92,7 +93,8 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
     if _PENALTY.search(query):
         return Route("penalty")
-    if _METADATA.search(query) and not named and not _NOT_METADATA.search(query):
+    if _METADATA.search(query) and not named and not _NOT_METADATA.search(query) \
+            and not re.search(r"骨子|基本計画", query):
         return Route("metadata")
     if has_reference:
         return Route("reference")
