@@ -20,11 +20,13 @@ from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
-from .ministries import Measure, display_name, ministry_table
+from .ministries import Measure, ministry_table
 from .retrieve import ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, normalize_query
+from .results import Answer, Citation
 from .routes import Route, detect_route, is_followup
 from .scope import GENERIC as _GENERIC
 from .scope import Scope, value_present
+from .structured import StructuredAnswers, strip_marker
 from .text import tokenizer
 
 _log = logging.getLogger("planqa")
@@ -49,37 +51,6 @@ _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
                           "どのよう", "教える", "ください", "下さる"})
 
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A cited place: SPEC §2 ID, its label and its text."""
-
-    id: str
-    label: str
-    text: str
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "label": self.label, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What `planqa ask --json` prints (SPEC §5), plus the route taken."""
-
-    answer: str
-    abstained: bool
-    citations: tuple[Citation, ...]
-    retrieved: tuple[Hit, ...]
-    latency_ms: float
-    route: str = "general"
-    question: str = ""
-
-    def to_json(self) -> dict:
-        return {"answer": self.answer, "abstained": self.abstained,
-                "citations": [c.to_json() for c in self.citations],
-                "retrieved": [h.to_json() for h in self.retrieved[:10]],
-                "latency_ms": round(self.latency_ms, 2)}
 
 
 @dataclass(frozen=True)
@@ -119,10 +90,6 @@ def _mentions_both_documents(query: str) -> bool:
     return bool(act and plan)
 
 
-def _strip_marker(sentence: str) -> str:
-    return re.sub(r"^(?:・|[①-⑳]\s*|\d+\s+)", "", sentence).strip()
-
-
 class Assistant:
     """Answers questions about the corpus. Load once, ask many times."""
 
@@ -133,6 +100,7 @@ class Assistant:
         self.config = config or AnswerConfig()
         self.llm = llm
         self.table: list[Measure] = ministry_table(corpus)
+        self.structured = StructuredAnswers(corpus, self.table)
         self.measures = {m.id: m for m in self.table}
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
             {n for m in self.table for s in m.sectors for n in s.ministries}
@@ -189,14 +157,14 @@ class Assistant:
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None) -> Answer:
         if route.name == "ministry_list":
-            answer = self._ministry_list(route)
+            answer = self.structured.ministry_list(route)
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
             return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
         if route.name == "ministry":
             measure = self._target_measure(query, hits, context)
             if measure is not None:
-                answer = self._ministry_answer(query, measure)
+                answer = self.structured.ministry(query, measure)
                 if _mentions_both_documents(query):
                     act_hits = [h for h in hits if h.chunk.doc != "plan"]
                     extra = self._extract(search_query, act_hits, route) if act_hits else None
@@ -208,13 +176,13 @@ class Assistant:
                 ranked = first + [h for h in hits if h not in first]
                 return replace(answer, retrieved=tuple(ranked))
         if route.name == "penalty" and self.scope.about_the_act(query):
-            return self._penalty_answer()
+            return self.structured.penalty()
         if route.name == "metadata":
-            return self._metadata_answer()
+            return self.structured.metadata()
         refs = self._titles_in(query) + [r for r in find_references(query) if r in self.corpus]
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
                 and self._only_about(query, refs[0]):
-            return self._reference_answer(refs[0])
+            return self.structured.reference(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
         answer = self._extract(search_query, hits, route)
@@ -243,48 +211,6 @@ class Assistant:
         rest = _REFERENCE_TEXT.sub(" ", _ABOUT.sub(" ", query))
         extra = [t for t in self.tokenize(rest) if t not in known and t not in _GENERIC and t not in _ABOUT_WORDS]
         return len(extra) <= 1
-
-    def _reference_answer(self, ref: str) -> Answer:
-        """What a named place says: its own sentences and its parts (sections, measures, paragraphs)."""
-        place = self.corpus[ref]
-        if not place.indexed:
-            text = (f"{place.label}の条文は入手できていないため、内容をお答えできません。"
-                    "原文は e-Gov 法令検索でご確認ください。")
-            return Answer(text, True, (), (), 0.0, "abstain")
-        lines, cites = [], {}
-
-        def cite(sec) -> str:
-            cites.setdefault(sec.id, Citation(sec.id, sec.label, self.corpus.full_text(sec.id)))
-            return f"[{sec.label}]"
-
-        if place.kind in ("chapter", "section", "subheading", "group") and place.title:
-            lines.append(f"{place.title}{cite(place)}")
-        for sent in split_sentences(place.text)[:6]:
-            lines.append(f"{_strip_marker(sent)}{cite(place)}")
-        children = [self.corpus[c] for c in place.children if self.corpus[c].indexed]
-        for child in children[:12]:
-            if child.kind in ("paragraph", "item", "measure"):
-                text = child.text if child.kind != "paragraph" else child.text
-                lines.append(f"{_strip_marker(text)}{cite(child)}")
-                for item in child.children:
-                    lines.append(f"{self.corpus[item].text}{cite(self.corpus[item])}")
-            else:
-                lines.append(f"{child.title}{cite(child)}")
-        if len(children) > 12:
-            lines.append(f"ほか{len(children) - 12}件は原文をご覧ください。{cite(place)}")
-        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "reference")
-
-    def _metadata_answer(self) -> Answer:
-        """The Act's title, number and promulgation date, from its title section."""
-        title = self.corpus["ai_act:title"]
-        lines = title.text.splitlines()
-        number, promulgated = (lines + ["", ""])[:2]
-        text = f"AI法の正式な題名は「{title.title}」({number})です。{promulgated}。[{title.label}]"
-        if "目次" in lines:  # the structure, as its 目次 gives it
-            toc = "、".join(lines[lines.index("目次") + 1:])
-            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
-        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
-                      "metadata")
 
     def _target_measure(self, query: str, hits: list[Hit], context: Answer | None) -> Measure | None:
         refs = find_references(query)
@@ -316,61 +242,6 @@ class Assistant:
             if score > best_score:
                 best, best_score = self.measures[measure_ids[0]], score
         return best
-
-    def _ministry_answer(self, query: str, measure: Measure) -> Answer:
-        cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
-        tag = f"[{measure.label}]"
-        sector = next((s for s in measure.sectors if s.sector and s.sector in query), None)
-        if sector is not None:
-            names = "、".join(display_name(n) for n in sector.ministries)
-            text = f"「{measure.text}」のうち{sector.sector}の担当は{names}です。{tag}"
-            if measure.lead:
-                text += f"\nこの施策全体の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
-            return Answer(text, False, (cite,), (), 0.0, "ministry")
-        others = [display_name(n) for n in measure.ministries if n not in measure.lead]
-        if measure.lead:
-            text = f"「{measure.text}」の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
-            if others:
-                text += f"\nほかに{'、'.join(others)}が担当します。{tag}"
-        else:
-            text = f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。{tag}"
-        return Answer(text, False, (cite,), (), 0.0, "ministry")
-
-    def _ministry_list(self, route: Route) -> Answer:
-        """Measures a ministry leads (◎), takes part in, or carries alone, from the table."""
-        lines, cites = [], {}
-        for name in route.ministries:
-            leads = [m for m in self.table if name in m.lead]
-            sole = [m for m in self.table if m.ministries == (name,)
-                    or any(s.ministries == (name,) for s in m.sectors)]
-            involved = [m for m in self.table if name in m.ministries or m in sole]
-            if route.sole_only:
-                chosen = sole + [m for m in leads if m not in sole] if route.lead_only else sole
-                head = f"{display_name(name)}が単独で担当する施策" + ("と主担当(◎)の施策" if route.lead_only else "")
-            elif route.lead_only:
-                chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
-            else:
-                chosen = leads + [m for m in involved if m not in leads]
-                head = f"{display_name(name)}が担当する施策(◎は主担当)"
-            lines.append(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。")
-            for m in chosen:
-                subs = [s.sector for s in m.sectors if name in s.ministries]
-                where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
-                lines.append(f"・{'◎' if m in leads else ''}{m.text}{where}[{m.label}]")
-                cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
-        # each listed measure carries its label; the count sentence is backed by the list under it
-        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
-
-    def _penalty_answer(self) -> Answer:
-        """The Act has no penalty provisions: say so, with what it does provide."""
-        title, art8, art16 = self.corpus["ai_act:title"], self.corpus["ai_act:8.1"], self.corpus["ai_act:16.1"]
-        text = (f"AI法には罰則の規定はありません。法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則で、"
-                f"罰則の章はありません。[{title.label}]\n"
-                f"国民については「{art8.text}」と、協力に努めることを定めています。[{art8.label}]\n"
-                f"国は調査研究に基づき「研究開発機関、活用事業者その他の者に対する指導、助言、情報の提供その他の必要な措置を講ずる」"
-                f"とされています。[{art16.label}]")
-        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art8, art16))
-        return Answer(text, False, cites, (), 0.0, "penalty")
 
     # ---- extractive composer ------------------------------------------------------------
     def _words(self, sentence: str) -> frozenset[str]:
@@ -426,8 +297,8 @@ class Assistant:
                 before = split_sentences(unit.text)
                 at = before.index(sent) if sent in before else 0
                 if at and not any(before[at - 1] == c[2] for c in chosen):
-                    lines.append(f"{_strip_marker(before[at - 1])}[{unit.label}]")
-            lines.append(f"{_strip_marker(sent)}[{unit.label}]")
+                    lines.append(f"{strip_marker(before[at - 1])}[{unit.label}]")
+            lines.append(f"{strip_marker(sent)}[{unit.label}]")
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
             if sent.endswith(("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")):
                 for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):

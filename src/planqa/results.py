@@ -1,0 +1,40 @@
+"""What the answer stage returns: frozen values that reach the CLI, the app and the eval intact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .retrieve import Hit
+
+__all__ = ["Citation", "Answer"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited place: SPEC §2 ID, its label and its text."""
+
+    id: str
+    label: str
+    text: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `planqa ask --json` prints (SPEC §5), plus the route taken."""
+
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Hit, ...]
+    latency_ms: float
+    route: str = "general"
+    question: str = ""
+
+    def to_json(self) -> dict:
+        return {"answer": self.answer, "abstained": self.abstained,
+                "citations": [c.to_json() for c in self.citations],
+                "retrieved": [h.to_json() for h in self.retrieved[:10]],
+                "latency_ms": round(self.latency_ms, 2)}

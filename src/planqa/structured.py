@@ -1,0 +1,123 @@
+"""Answers read straight off the document structure and the ministry table (no ranking involved):
+a named place, the Act's title and 目次, a measure's ministries, what a ministry leads, penalties."""
+
+from __future__ import annotations
+
+import re
+
+from .chunk import split_sentences
+from .corpus import Corpus
+from .ministries import Measure, display_name
+from .results import Answer, Citation
+from .routes import Route
+
+__all__ = ["StructuredAnswers", "strip_marker"]
+
+
+def strip_marker(sentence: str) -> str:
+    return re.sub(r"^(?:・|[①-⑳]\s*|\d+\s+)", "", sentence).strip()
+
+
+class StructuredAnswers:
+    """Builds route answers from the corpus and its ministry table; every line carries a label."""
+
+    def __init__(self, corpus: Corpus, table: list[Measure]) -> None:
+        self.corpus = corpus
+        self.table = table
+
+    def reference(self, ref: str) -> Answer:
+        """What a named place says: its own sentences and its parts (sections, measures, paragraphs)."""
+        place = self.corpus[ref]
+        if not place.indexed:
+            text = (f"{place.label}の条文は入手できていないため、内容をお答えできません。"
+                    "原文は e-Gov 法令検索でご確認ください。")
+            return Answer(text, True, (), (), 0.0, "abstain")
+        lines, cites = [], {}
+
+        def cite(sec) -> str:
+            cites.setdefault(sec.id, Citation(sec.id, sec.label, self.corpus.full_text(sec.id)))
+            return f"[{sec.label}]"
+
+        if place.kind in ("chapter", "section", "subheading", "group") and place.title:
+            lines.append(f"{place.title}{cite(place)}")
+        for sent in split_sentences(place.text)[:6]:
+            lines.append(f"{strip_marker(sent)}{cite(place)}")
+        children = [self.corpus[c] for c in place.children if self.corpus[c].indexed]
+        for child in children[:12]:
+            if child.kind in ("paragraph", "item", "measure"):
+                text = child.text if child.kind != "paragraph" else child.text
+                lines.append(f"{strip_marker(text)}{cite(child)}")
+                for item in child.children:
+                    lines.append(f"{self.corpus[item].text}{cite(self.corpus[item])}")
+            else:
+                lines.append(f"{child.title}{cite(child)}")
+        if len(children) > 12:
+            lines.append(f"ほか{len(children) - 12}件は原文をご覧ください。{cite(place)}")
+        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "reference")
+
+    def metadata(self) -> Answer:
+        """The Act's title, number and promulgation date, from its title section."""
+        title = self.corpus["ai_act:title"]
+        lines = title.text.splitlines()
+        number, promulgated = (lines + ["", ""])[:2]
+        text = f"AI法の正式な題名は「{title.title}」({number})です。{promulgated}。[{title.label}]"
+        if "目次" in lines:  # the structure, as its 目次 gives it
+            toc = "、".join(lines[lines.index("目次") + 1:])
+            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
+        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
+                      "metadata")
+
+    def ministry(self, query: str, measure: Measure) -> Answer:
+        cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
+        tag = f"[{measure.label}]"
+        sector = next((s for s in measure.sectors if s.sector and s.sector in query), None)
+        if sector is not None:
+            names = "、".join(display_name(n) for n in sector.ministries)
+            text = f"「{measure.text}」のうち{sector.sector}の担当は{names}です。{tag}"
+            if measure.lead:
+                text += f"\nこの施策全体の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
+            return Answer(text, False, (cite,), (), 0.0, "ministry")
+        others = [display_name(n) for n in measure.ministries if n not in measure.lead]
+        if measure.lead:
+            text = f"「{measure.text}」の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
+            if others:
+                text += f"\nほかに{'、'.join(others)}が担当します。{tag}"
+        else:
+            text = f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。{tag}"
+        return Answer(text, False, (cite,), (), 0.0, "ministry")
+
+    def ministry_list(self, route: Route) -> Answer:
+        """Measures a ministry leads (◎), takes part in, or carries alone, from the table."""
+        lines, cites = [], {}
+        for name in route.ministries:
+            leads = [m for m in self.table if name in m.lead]
+            sole = [m for m in self.table if m.ministries == (name,)
+                    or any(s.ministries == (name,) for s in m.sectors)]
+            involved = [m for m in self.table if name in m.ministries or m in sole]
+            if route.sole_only:
+                chosen = sole + [m for m in leads if m not in sole] if route.lead_only else sole
+                head = f"{display_name(name)}が単独で担当する施策" + ("と主担当(◎)の施策" if route.lead_only else "")
+            elif route.lead_only:
+                chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
+            else:
+                chosen = leads + [m for m in involved if m not in leads]
+                head = f"{display_name(name)}が担当する施策(◎は主担当)"
+            lines.append(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。")
+            for m in chosen:
+                subs = [s.sector for s in m.sectors if name in s.ministries]
+                where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
+                lines.append(f"・{'◎' if m in leads else ''}{m.text}{where}[{m.label}]")
+                cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
+        # each listed measure carries its label; the count sentence is backed by the list under it
+        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
+
+    def penalty(self) -> Answer:
+        """The Act has no penalty provisions: say so, with what it does provide."""
+        title, art8, art16 = self.corpus["ai_act:title"], self.corpus["ai_act:8.1"], self.corpus["ai_act:16.1"]
+        text = (f"AI法には罰則の規定はありません。法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則で、"
+                f"罰則の章はありません。[{title.label}]\n"
+                f"国民については「{art8.text}」と、協力に努めることを定めています。[{art8.label}]\n"
+                f"国は調査研究に基づき「研究開発機関、活用事業者その他の者に対する指導、助言、情報の提供その他の必要な措置を講ずる」"
+                f"とされています。[{art16.label}]")
+        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art8, art16))
+        return Answer(text, False, cites, (), 0.0, "penalty")
