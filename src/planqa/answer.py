@@ -285,6 +285,8 @@ class Assistant:
         for entry in scored:
             if len(chosen) >= self.config.max_sentences or entry[0] < scored[0][0] - self.config.sentence_window:
                 break
+            if chosen and entry[3].doc != chosen[0][3].doc:
+                continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
                 chosen.append(entry)
         if _mentions_both_documents(query):
