@@ -203,3 +203,14 @@ def test_article_caption_names_the_article(assistant):
 def test_structure_of_the_act_comes_from_its_table_of_contents(assistant):
     ans = assistant.ask("AI法は何章構成？")
     assert ans.route == "metadata" and "第四章 人工知能戦略本部(第十九条―第二十八条)" in ans.answer
+
+
+def test_multiple_choice_options_do_not_steer_the_answer(assistant):
+    ans = assistant.ask("人工知能戦略本部の本部長は誰が務める？ ①内閣官房長官 ②内閣総理大臣 ③デジタル大臣")
+    assert ans.citations[0].id == "ai_act:22.1"
+
+
+def test_diet_style_question_is_answered_from_its_asking_part(assistant):
+    ans = assistant.ask("政府は、いわゆるAI推進法に基づき人工知能基本計画を策定するとしているが、同計画においてAIのリスクへの"
+                        "対応をどのように位置付けているのか、政府の見解を問う。")
+    assert ans.citations[0].id == "plan:1.4"

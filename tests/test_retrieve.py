@@ -65,3 +65,9 @@ def test_single_retrievers_work_alone(assistant, mode):
 def test_bad_retrieval_mode_is_rejected():
     with pytest.raises(ValueError, match="hybrid"):
         RetrievalConfig(mode="magic")
+
+
+def test_options_and_diet_formulas_are_not_part_of_the_query():
+    assert normalize_query("本部長は誰が務める？ ①内閣官房長官 ②内閣総理大臣") == "本部長は誰が務める?"
+    q = normalize_query("政府は、AI法に基づき基本計画を策定するとしているが、同計画においてリスクへの対応をどう位置付けているのか、政府の見解を問う。")
+    assert q.startswith("同計画においてリスクへの対応をどう位置付けているのか")

@@ -62,6 +62,7 @@ class AnswerConfig:
     coverage_weight: float = 0.15
     rank_weight: float = 0.02
     sentence_window: float = 0.02
+    document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
@@ -263,6 +264,8 @@ class Assistant:
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
         defining = re.search(r"とは|定義|意味|って何|ってなに|とは何", query)
         positions = {id(c): i for i, c in enumerate(index.chunks)}
+        act, plan = (any(a in query for a in aliases) for aliases in (ACT_ALIASES, PLAN_ALIASES))
+        named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
         scored = []
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
             start = index.sentence_start[positions[id(hit.chunk)]]
@@ -270,6 +273,7 @@ class Assistant:
                 coverage = self._coverage(qtok, sent)
                 score = float(index.sentence_vectors[start + j] @ qvec) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
+                score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))

@@ -27,7 +27,7 @@ _STATUTE_TERMS = (
     (r"自治体|市町村|都道府県|市役所|県庁", "地方公共団体"),
     (r"役所|官庁|国の機関", "行政機関"),
     (r"大学|研究所|研究機関", "研究開発機関"),
-    (r"市民|私たち|一般の人|個人", "国民"),
+    (r"市民|私たち|一般の人|一般人|個人|自分", "国民"),
     (r"仕事|雇用|働き方|失業", "雇用"),
     (r"AI戦略本部|AI本部|司令塔", "人工知能戦略本部"),
     (r"AI基本計画|AI計画", "人工知能基本計画"),
@@ -83,9 +83,23 @@ def _strip_markup(text: str) -> str:
     return re.sub(r"[*_`#>|]+", " ", text)
 
 
+_OPTIONS = re.compile(r"[?？]\s*(?:[①-⑳]|[A-DＡ-Ｄア-エ][\s.．:：、)）]|[(（]?[1-4１-４][.．)）])")
+_DIET_TAIL = re.compile(r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
+                        r"説明されたい|明らかにされたい|答弁を求める)[。.]?$")
+
+
+def _focus(text: str) -> str:
+    """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
+    if m := _OPTIONS.search(text):
+        text = text[:m.start() + 1]
+    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 10:
+        text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
+    return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
+
+
 def normalize_query(question: str) -> str:
     """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic, ministry names in both forms."""
-    question = _strip_markup(question)
+    question = _focus(_strip_markup(question))
     protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
     text = unicodedata.normalize("NFKC", protected)
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)

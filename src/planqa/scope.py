@@ -30,7 +30,7 @@ _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|�
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
-GENERIC = frozenset({"ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
+GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の"})
 
 
@@ -65,7 +65,7 @@ class Scope:
                 continue
             lemma = word.feature.lemma
             token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
-            if token in GENERIC:
+            if token in GENERIC or is_everyday_term(token) or is_everyday_term(surface):
                 continue
             total += 1
             if token not in self.vocab and surface.lower() not in self.vocab:
