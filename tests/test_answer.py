@@ -214,3 +214,14 @@ def test_diet_style_question_is_answered_from_its_asking_part(assistant):
     ans = assistant.ask("政府は、いわゆるAI推進法に基づき人工知能基本計画を策定するとしているが、同計画においてAIのリスクへの"
                         "対応をどのように位置付けているのか、政府の見解を問う。")
     assert ans.citations[0].id == "plan:1.4"
+
+
+@pytest.mark.parametrize("question, first", [
+    ("AIのせいで起きた被害って国が調べてくれるの？", "ai_act:16.1"),
+    ("AI本部のトップって誰？", "ai_act:22.1"),
+    ("このAI法、いつから？", "ai_act:suppl.1.1"),
+    ("AI法の目的は？", "ai_act:1.1"),
+])
+def test_casual_words_reach_the_statute_terms(assistant, question, first):
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.citations[0].id == first

@@ -194,14 +194,16 @@ class Assistant:
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""
         found = []
-        plan_only = any(a in query for a in PLAN_ALIASES) and not any(a in query for a in ACT_ALIASES)
+        act_named = any(a in query for a in ACT_ALIASES)
+        plan_only = any(a in query for a in PLAN_ALIASES) and not act_named
         for sec in self.corpus:
             if sec.kind in ("group", "section", "subheading", "policy"):
                 title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)
                 if len(title) >= 6 and title in query:
                     found.append(sec.id)
             elif sec.kind == "article" and not plan_only and (m := re.search(r"\((.+?)等?\)$", sec.title)):
-                if len(m.group(1)) >= 4 and m.group(1) in query:  # an article's caption: 「国の責務」
+                shortest = 2 if act_named else 4  # 「AI法の目的」; alone, only longer captions (「国の責務」) count
+                if len(m.group(1)) >= shortest and m.group(1) in query:
                     found.append(sec.id)
         return found
 
