@@ -225,3 +225,15 @@ def test_diet_style_question_is_answered_from_its_asking_part(assistant):
 def test_casual_words_reach_the_statute_terms(assistant, question, first):
     ans = assistant.ask(question)
     assert not ans.abstained and ans.citations[0].id == first
+
+
+@pytest.mark.parametrize("question", ["AI法はディープフェイクを禁止していますか？", "AIを使うのにAI法で届出はいる？"])
+def test_act_licenses_and_prohibits_nothing(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.route == "regulation" and [c.id for c in ans.citations] == ["ai_act:title", "ai_act:7.1"]
+    assert "協力しなければならない" in ans.answer
+    assert_grounded(ans)
+
+
+def test_foreign_regulation_is_not_answered_from_the_act(assistant):
+    assert assistant.ask("EUのAI法は何を禁止している？").abstained

@@ -178,6 +178,8 @@ class Assistant:
                 return replace(answer, retrieved=tuple(ranked))
         if route.name == "penalty" and self.scope.about_the_act(query):
             return self.structured.penalty()
+        if route.name == "regulation" and self.scope.about_the_act(query):
+            return self.structured.regulation()
         if route.name == "metadata":
             return self.structured.metadata()
         refs = self._titles_in(query) + [r for r in find_references(query) if r in self.corpus]

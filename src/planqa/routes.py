@@ -27,7 +27,9 @@ _SOLE_CUE = re.compile(r"単独|だけ|のみ|一つだけ|1つだけ|ほかの�
 _METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日|何条|何章|章構成|"
                        r"目次|全体の構成|どんな構成")
 _NOT_METADATA = re.compile(r"英語|英訳|English|略称|施行")
-_PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:したら|すると|した場合)")
+_PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:し|者|企業)")
+_REGULATION = re.compile(r"許可|認可|登録(?:制|が必要|しなければ)|届出|届け出|禁止|規制(?:する|され|して)")
+_ACT_NAMED = re.compile(r"AI法|AI推進法|人工知能法|この法律")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
 _UNIT_ALIASES = {
     "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
@@ -93,6 +95,8 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
     if _PENALTY.search(query):
         return Route("penalty")
+    if _REGULATION.search(query) and _ACT_NAMED.search(query):
+        return Route("regulation")
     if _METADATA.search(query) and not named and not _NOT_METADATA.search(query) \
             and not re.search(r"骨子|基本計画", query):
         return Route("metadata")

@@ -121,3 +121,13 @@ class StructuredAnswers:
                 f"とされています。[{art16.label}]")
         cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art8, art16))
         return Answer(text, False, cites, (), 0.0, "penalty")
+
+    def regulation(self) -> Answer:
+        """The Act licenses, registers and prohibits nothing: say so, with the duty it does set."""
+        title, art7 = self.corpus["ai_act:title"], self.corpus["ai_act:7.1"]
+        duty = art7.text[art7.text.index("第四条の規定"):]
+        text = (f"AI法には、AIの開発や利用に許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
+                f"法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則です。[{title.label}]\n"
+                f"活用事業者については「{duty}」と定めています。[{art7.label}]")
+        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art7))
+        return Answer(text, False, cites, (), 0.0, "regulation")
