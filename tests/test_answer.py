@@ -237,3 +237,18 @@ def test_act_licenses_and_prohibits_nothing(assistant, question):
 
 def test_foreign_regulation_is_not_answered_from_the_act(assistant):
     assert assistant.ask("EUのAI法は何を禁止している？").abstained
+
+
+def test_ministry_list_narrows_to_the_named_subject(assistant):
+    ans = assistant.ask("経産省が担当する中小企業の施策は？")
+    assert [c.id for c in ans.citations] == ["plan:3.1.2.2"]
+
+
+def test_what_a_ministry_does_without_a_who_word(assistant):
+    ans = assistant.ask("防衛省は何をするの？")
+    assert ans.route == "ministry_list" and [c.id for c in ans.citations] == ["plan:3.1.2.3", "plan:3.3.2.4"]
+
+
+def test_measures_two_ministries_share(assistant):
+    ans = assistant.ask("外務省と防衛省の両方が関わる施策は？")
+    assert [c.id for c in ans.citations] == ["plan:3.3.2.4"]

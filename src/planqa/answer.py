@@ -20,8 +20,9 @@ from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
-from .ministries import Measure, ministry_table
-from .retrieve import ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, find_references, normalize_query
+from .ministries import SHORT_NAMES, Measure, ministry_table
+from .retrieve import (ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, added_terms, find_references,
+                       normalize_query)
 from .results import Answer, Citation
 from .routes import Route, detect_route, is_followup
 from .scope import GENERIC as _GENERIC
@@ -45,6 +46,9 @@ _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何�
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
                              r"どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
                              r"していますか|しますか|になっていますか|は誰|誰")
+_LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
+                         "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
+                         "件", "件数", "ある", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -158,7 +162,7 @@ class Assistant:
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None) -> Answer:
         if route.name == "ministry_list":
-            answer = self.structured.ministry_list(route)
+            answer = self.structured.ministry_list(route, self._topic_measures(query, route))
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
             return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
@@ -192,6 +196,20 @@ class Assistant:
         if not any(h.referenced for h in hits) and not value_present(query, _LABEL.sub("", answer.answer)):
             return self._abstain(hits)
         return answer
+
+    def _topic_measures(self, query: str, route: Route) -> set[str] | None:
+        """Measures matching the subject a ministry-list question names besides the ministry, if any."""
+        rest = _MINISTRY_WORDS.sub(" ", query)
+        for name in route.ministries:
+            rest = rest.replace(name, " ")
+        words = {t for t in self.tokenize(rest) if t not in _GENERIC and t not in _LIST_WORDS}
+        words -= {t for n in route.ministries for t in self.tokenize(n)} | set(self.tokenize(" ".join(SHORT_NAMES)))
+        words -= set(self.tokenize(" ".join(added_terms())))
+        if not words:
+            return None
+        cover = {m.id: self._coverage(list(words), m.text) for m in self.table}
+        best = max(cover.values())
+        return {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else None
 
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""

@@ -14,7 +14,8 @@ from .ministries import SHORT_NAMES
 from .plan import CIRCLED
 from .text import arabic_numerals, tokenizer
 
-__all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "is_everyday_term"]
+__all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "is_everyday_term",
+           "added_terms"]
 
 ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
 ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
@@ -42,6 +43,11 @@ _STATUTE_TERMS = (
     (r"いつから|始まる|スタート", "施行"),
     (r"個人情報保護法", "個人情報の保護に関する法律"),
 )
+
+
+def added_terms() -> list[str]:
+    """The document terms normalize_query may append (so callers can tell them from the asker's words)."""
+    return [term for _, term in _STATUTE_TERMS]
 
 
 def is_everyday_term(word: str) -> bool:

@@ -46,6 +46,7 @@ class Route:
     ministries: tuple[str, ...] = ()
     lead_only: bool = False
     sole_only: bool = False
+    joint: bool = False  # measures every named ministry takes part in
 
 
 def _aliases(known: set[str]) -> dict[str, list[str]]:
@@ -89,8 +90,10 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     lead_only = bool(_LEAD_CUE.search(query))
     sole_only = bool(_SOLE_CUE.search(query))
     asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
-    if named and asks_who and _LIST_CUE.search(query):
-        return Route("ministry_list", named, lead_only, sole_only)
+    own_work = re.search(r"役割|やること|何をする|仕事|取組を|施策を", query)
+    if named and (asks_who or own_work) and _LIST_CUE.search(query + " 施策"):
+        joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
+        return Route("ministry_list", named, lead_only, sole_only, joint)
     if _MINISTRY_CUE.search(query) and not (_ACT_ONLY.search(query) and not _PLAN_TERMS.search(query)):
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
     if _PENALTY.search(query):

@@ -86,14 +86,27 @@ class StructuredAnswers:
             text = f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。{tag}"
         return Answer(text, False, (cite,), (), 0.0, "ministry")
 
-    def ministry_list(self, route: Route) -> Answer:
-        """Measures a ministry leads (◎), takes part in, or carries alone, from the table."""
+    def ministry_list(self, route: Route, topic: set[str] | None = None) -> Answer:
+        """Measures a ministry leads (◎), takes part in, or carries alone, from the table.
+
+        ``topic`` (measure IDs) narrows the list when the question names a subject too.
+        """
         lines, cites = [], {}
+        table = [m for m in self.table if topic is None or m.id in topic]
+        if route.joint:
+            both = [m for m in table if all(n in m.ministries for n in route.ministries)]
+            names = "と".join(display_name(n) for n in route.ministries)
+            lines.append(f"{names}がともに担当する施策は{len(both)}件です。" if both
+                         else f"{names}がともに担当する施策は骨子にありません。")
+            for m in both:
+                lines.append(f"・{m.text}[{m.label}]")
+                cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
+            return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
         for name in route.ministries:
-            leads = [m for m in self.table if name in m.lead]
-            sole = [m for m in self.table if m.ministries == (name,)
+            leads = [m for m in table if name in m.lead]
+            sole = [m for m in table if m.ministries == (name,)
                     or any(s.ministries == (name,) for s in m.sectors)]
-            involved = [m for m in self.table if name in m.ministries or m in sole]
+            involved = [m for m in table if name in m.ministries or m in sole]
             if route.sole_only:
                 chosen = sole + [m for m in leads if m not in sole] if route.lead_only else sole
                 head = f"{display_name(name)}が単独で担当する施策" + ("と主担当(◎)の施策" if route.lead_only else "")
