@@ -111,7 +111,7 @@ def test_answer_without_a_valid_citation_falls_back_to_extractive(llm_assistant,
     ans = llm_assistant.ask(QUESTION)
     assert len(chat.requests) == 1
     assert same_answer(ans, plain.ask(QUESTION))
-    assert ans.route == "general" and [c.id for c in ans.citations] == ["ai_act:1.1"]
+    assert ans.route != "llm" and [c.id for c in ans.citations] == ["ai_act:1.1"]
 
 
 def test_label_and_list_citations_are_checked_like_ids(llm_assistant, chat):
