@@ -252,3 +252,8 @@ def test_what_a_ministry_does_without_a_who_word(assistant):
 def test_measures_two_ministries_share(assistant):
     ans = assistant.ask("外務省と防衛省の両方が関わる施策は？")
     assert [c.id for c in ans.citations] == ["plan:3.3.2.4"]
+
+
+def test_why_was_the_act_made_quotes_its_purpose(assistant):
+    ans = assistant.ask("AI法ってなんのためにできたの？")
+    assert [c.id for c in ans.citations] == ["ai_act:1.1"]
