@@ -21,7 +21,7 @@ from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .ministries import SHORT_NAMES, Measure, ministry_table
-from .retrieve import (ACT_ALIASES, PLAN_ALIASES, Hit, RetrievalConfig, Retriever, added_terms, find_references,
+from .retrieve import (Hit, RetrievalConfig, Retriever, added_terms, find_references, names_act, names_plan,
                        normalize_query)
 from .results import Answer, Citation
 from .routes import Route, detect_route, is_followup
@@ -90,8 +90,8 @@ def clean_question(question: object) -> str:
 
 
 def _mentions_both_documents(query: str) -> bool:
-    act = any(a in query for a in ACT_ALIASES) or re.search(r"第\d+条|法律|条文", query)
-    plan = any(a in query for a in PLAN_ALIASES) or re.search(r"第\d+章|第\d+節|施策|取組", query)
+    act = names_act(query) or re.search(r"第\d+条|法律|条文", query)
+    plan = names_plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
     return bool(act and plan)
 
 
@@ -117,6 +117,10 @@ class Assistant:
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
         self._word_cache: dict[str, frozenset[str]] = {}
+        self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
+                          if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
+        self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
+                          if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share)
 
     @classmethod
@@ -212,19 +216,14 @@ class Assistant:
         return {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else None
 
     def _titles_in(self, query: str) -> list[str]:
-        """Groups and sections whose heading the question quotes (「AI人材の育成・確保」)."""
-        found = []
-        act_named = any(a in query for a in ACT_ALIASES)
-        plan_only = any(a in query for a in PLAN_ALIASES) and not act_named
-        for sec in self.corpus:
-            if sec.kind in ("group", "section", "subheading", "policy"):
-                title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)
-                if len(title) >= 6 and title in query:
-                    found.append(sec.id)
-            elif sec.kind == "article" and not plan_only and (m := re.search(r"\((.+?)等?\)$", sec.title)):
-                shortest = 2 if act_named else 4  # 「AI法の目的」; alone, only longer captions (「国の責務」) count
-                if len(m.group(1)) >= shortest and m.group(1) in query:
-                    found.append(sec.id)
+        """Groups and sections whose heading the question quotes (「AI人材の育成・確保」), and articles
+        whose caption it names (「国の責務」; short ones such as 「目的」 only when the Act is named)."""
+        act_named = names_act(query)
+        plan_only = names_plan(query) and not act_named
+        found = [sid for sid, title in self._headings if title in query]
+        if not plan_only:
+            shortest = 2 if act_named else 4
+            found += [sid for sid, caption in self._captions if len(caption) >= shortest and caption in query]
         return found
 
     def _only_about(self, query: str, ref: str) -> bool:
@@ -259,8 +258,7 @@ class Assistant:
             measure_ids = [cid for cid in hit.chunk.ids if cid in self.measures]
             if not measure_ids:
                 continue
-            pos = index.chunks.index(hit.chunk)
-            dense = float(index.sentence_vectors[index.sentence_start[pos]] @ qvec)
+            dense = float(index.sentence_rows(hit.chunk)[0] @ qvec)
             score = dense + 0.5 * self._coverage(qtok, hit.chunk.text) + 0.01 / (rank + 1)
             if score > best_score:
                 best, best_score = self.measures[measure_ids[0]], score
@@ -285,15 +283,14 @@ class Assistant:
         index, cfg = self.retriever.index, self.config
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
         defining = re.search(r"とは|定義|意味|って何|ってなに|とは何", query)
-        positions = {id(c): i for i, c in enumerate(index.chunks)}
-        act, plan = (any(a in query for a in aliases) for aliases in (ACT_ALIASES, PLAN_ALIASES))
+        act, plan = names_act(query), names_plan(query)
         named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
         scored = []
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
-            start = index.sentence_start[positions[id(hit.chunk)]]
+            sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
                 coverage = self._coverage(qtok, sent)
-                score = float(index.sentence_vectors[start + j] @ qvec) + cfg.coverage_weight * coverage
+                score = float(sims[j]) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
                 score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
@@ -346,12 +343,9 @@ class Assistant:
         """Highest cosine between the question and any sentence of the top hits."""
         index = self.retriever.index
         qvec = self.retriever.embedder.query(query)
-        positions = {id(c): i for i, c in enumerate(index.chunks)}
         best = -1.0
         for hit in hits[:self.config.candidate_chunks]:
-            start = index.sentence_start[positions[id(hit.chunk)]]
-            rows = index.sentence_vectors[start:start + len(hit.chunk.sentences())]
-            best = max(best, float((rows @ qvec).max()))
+            best = max(best, float((index.sentence_rows(hit.chunk) @ qvec).max()))
         return best
 
     def _out_of_scope(self, query: str, hits: list[Hit]) -> bool:

@@ -129,6 +129,13 @@ class TreeBuilder:
                                 doc=self.doc.id, parent=parent, indexed=indexed)
         return sid
 
+    def label(self, sid: str) -> str:
+        return self._nodes[sid]["label"]
+
+    def exclude(self, sid: str) -> None:
+        """Keep a place in the tree but out of the index (its text could not be obtained)."""
+        self._nodes[sid]["indexed"] = False
+
     def append_text(self, sid: str, line: str) -> None:
         node = self._nodes[sid]
         node["text"] = f"{node['text']}\n{line}" if node["text"] else line

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -273,8 +273,3 @@ def _markdown(results: dict[str, tuple[dict, list[Record]]]) -> str:
                          f"  \n  answer: {f['answer'][:160].replace(chr(10), ' ')}")
     lines += ["", "![per kind](per_kind.png)", "", "![latency](latency.png)", ""]
     return "\n".join(lines)
-
-
-def as_dict(item: GoldItem) -> dict:
-    """A gold item back as its JSON object."""
-    return asdict(item)

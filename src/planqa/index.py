@@ -57,6 +57,12 @@ class SearchIndex:
             starts.append(n)
             n += len(chunk.sentences())
         self.sentence_start = starts  # row of each chunk's first sentence in sentence_vectors
+        self._rows = {c.key: (a, a + len(c.sentences())) for c, a in zip(self.chunks, starts)}
+
+    def sentence_rows(self, chunk: Chunk) -> np.ndarray:
+        """The sentence vectors of one chunk, in chunk.sentences() order."""
+        start, end = self._rows[chunk.key]
+        return self.sentence_vectors[start:end]
 
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by inner product with a unit query vector."""

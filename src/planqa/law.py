@@ -64,7 +64,7 @@ class _LawTree:
             raise CorpusError(f"paragraph {number} outside an article")
         missing = text.strip() == MISSING_MARK
         if missing:
-            self._mark_missing()
+            self.tree.exclude(self.article)
         self.paragraph = self.tree.add(f"{self.article}.{number}", f"{self.article_label}第{number}項",
                                        "" if number == 1 else str(number), "paragraph", self.article, text=normalize(text),
                                        indexed=not missing)
@@ -72,12 +72,9 @@ class _LawTree:
     def item(self, number: int, text: str) -> None:
         if self.paragraph is None:
             raise CorpusError(f"item {number} outside a paragraph")
-        para_label = self.tree._nodes[self.paragraph]["label"]
+        para_label = self.tree.label(self.paragraph)
         self.tree.add(f"{self.paragraph}.{number}", f"{para_label}第{number}号", "", "item",
                       self.paragraph, text=normalize(f"{int_to_kanji(number)} {text}"))
-
-    def _mark_missing(self) -> None:
-        self.tree._nodes[self.article]["indexed"] = False
 
     def build(self) -> list[Section]:
         return self.tree.build()

@@ -15,11 +15,21 @@ from .plan import CIRCLED
 from .text import arabic_numerals, tokenizer
 
 __all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "is_everyday_term",
-           "added_terms"]
+           "added_terms", "names_act", "names_plan"]
 
 ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
 ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
 PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
+
+
+def names_act(query: str) -> bool:
+    """The question names the Act (AI法, AI推進法, この法律 …)."""
+    return any(alias in query for alias in ACT_ALIASES)
+
+
+def names_plan(query: str) -> bool:
+    """The question names the plan (骨子, 基本計画 …)."""
+    return any(alias in query for alias in PLAN_ALIASES)
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
 # Everyday words → the terms the documents use (appended to the query for both retrievers).
@@ -130,9 +140,9 @@ def normalize_query(question: str) -> str:
 def find_references(query: str) -> list[str]:
     """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
     refs: list[str] = []
-    act_context = any(alias in query for alias in ACT_ALIASES) or "法律" in query
+    act_context = names_act(query) or "法律" in query
     for m in _PLAN.finditer(query):
-        if act_context and not m.group(2) and not any(a in query for a in PLAN_ALIASES):
+        if act_context and not m.group(2) and not names_plan(query):
             refs.append(f"ai_act:chapter.{m.group(1)}")
             continue
         parts = [m.group(1), m.group(2), m.group(3)]

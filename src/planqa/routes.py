@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 
 from .ministries import COLLECTIVE, SHORT_NAMES
+from .retrieve import names_act
 
-__all__ = ["Route", "detect_route", "ministry_mentions", "is_followup"]
+__all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY"]
 
 _MINISTRY_CUE = re.compile(
     r"担当(?!大臣|する国務大臣)|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|"
     r"府省庁(?!名)|省庁(?!名)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切|"
     r"誰が(?:進め|担|やる|実施|推進|取り組|主導)|どこが(?:進め|やる|実施)")
-_ACT_ONLY = re.compile(r"AI法|AI推進法|人工知能法|この法律|法律|条文|第\d+条")
+_ACT_TERMS = re.compile(r"法律|条文|第\d+条")
 _PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|促進|分野")
 _LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に|は\?$")
 _INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ")
@@ -27,9 +28,8 @@ _SOLE_CUE = re.compile(r"単独|だけ|のみ|一つだけ|1つだけ|ほかの�
 _METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日|何条|何章|章構成|"
                        r"目次|全体の構成|どんな構成")
 _NOT_METADATA = re.compile(r"英語|英訳|English|略称|施行")
-_PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|違反(?:し|者|企業)")
+PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|罰は|違反(?:し|者|企業)")
 _REGULATION = re.compile(r"許可|認可|登録(?:制|が必要|しなければ)|届出|届け出|禁止|規制(?:する|され|して)")
-_ACT_NAMED = re.compile(r"AI法|AI推進法|人工知能法|この法律")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
 _UNIT_ALIASES = {
     "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
@@ -94,11 +94,12 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     if named and (asks_who or own_work) and _LIST_CUE.search(query + " 施策"):
         joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
         return Route("ministry_list", named, lead_only, sole_only, joint)
-    if _MINISTRY_CUE.search(query) and not (_ACT_ONLY.search(query) and not _PLAN_TERMS.search(query)):
+    act_only = (names_act(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
+    if _MINISTRY_CUE.search(query) and not act_only:
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
-    if _PENALTY.search(query):
+    if PENALTY.search(query):
         return Route("penalty")
-    if _REGULATION.search(query) and _ACT_NAMED.search(query):
+    if _REGULATION.search(query) and names_act(query):
         return Route("regulation")
     if _METADATA.search(query) and not named and not _NOT_METADATA.search(query) \
             and not re.search(r"骨子|基本計画", query):

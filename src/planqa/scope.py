@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .retrieve import ACT_ALIASES, PLAN_ALIASES, is_everyday_term
+from .retrieve import ACT_ALIASES, is_everyday_term, names_act, names_plan
+from .routes import PENALTY
 from .text import tokenizer
 
 __all__ = ["Scope", "value_present", "GENERIC"]
 
-_PENALTY_WORDS = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰|違反")
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
@@ -76,7 +76,7 @@ class Scope:
 
     def other_law(self, query: str) -> bool:
         """A law other than the Act, absent from the documents, asked about on its own."""
-        if any(alias in query for alias in (*ACT_ALIASES, *PLAN_ALIASES)):
+        if names_act(query) or names_plan(query):
             return False
         return any(m.group(0) not in self.corpus_text and not is_everyday_term(m.group(0))
                    for m in _OTHER_LAW.finditer(query))
@@ -84,7 +84,7 @@ class Scope:
     def about_the_act(self, query: str) -> bool:
         """A penalty question is about the AI Act, not another law or a foreign rule."""
         return (not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) and not _FOREIGN.search(query)
-                and not self.unknown_terms(_PENALTY_WORDS.sub("", query))[2])
+                and not self.unknown_terms(PENALTY.sub("", query))[2])
 
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
@@ -93,7 +93,7 @@ class Scope:
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
-        if _PENALTY_WORDS.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
+        if PENALTY.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
             return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
             word = m.group(1) or m.group(2)
