@@ -257,3 +257,14 @@ def test_measures_two_ministries_share(assistant):
 def test_why_was_the_act_made_quotes_its_purpose(assistant):
     ans = assistant.ask("AI法ってなんのためにできたの？")
     assert [c.id for c in ans.citations] == ["ai_act:1.1"]
+
+
+@pytest.mark.parametrize("question, measure", [
+    ("ガバメントAIの推進って、どこの役所が中心になってやるの？", "plan:3.1.1.1"),
+    ("AI時代における教育の推進で◎が付いている省は？", "plan:3.4.4.2"),  # 教育 is also a sector of 3.1.2.1
+    ("AIモデルのマルチモーダル化を進める取組の担当府省庁を教えて。", "plan:3.2.1.4"),
+    ("金融でのAIエージェント導入の担当は？", "plan:3.1.2.1"),
+])
+def test_ministry_questions_find_the_measure_named(assistant, question, measure):
+    ans = assistant.ask(question)
+    assert ans.route == "ministry" and [c.id for c in ans.citations] == [measure]

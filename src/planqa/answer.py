@@ -21,8 +21,8 @@ from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .ministries import SHORT_NAMES, Measure, ministry_table
-from .retrieve import (Hit, RetrievalConfig, Retriever, added_terms, find_references, names_act, names_plan,
-                       normalize_query)
+from .retrieve import (Hit, RetrievalConfig, Retriever, find_references, names_act, names_plan, normalize_query,
+                       without_added_terms)
 from .results import Answer, Citation
 from .routes import Route, detect_route, is_followup
 from .scope import GENERIC as _GENERIC
@@ -44,7 +44,7 @@ _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
-                             r"どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
+                             r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
                              r"していますか|しますか|になっていますか|は誰|誰")
 _LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
                          "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
@@ -110,6 +110,7 @@ class Assistant:
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
             {n for m in self.table for s in m.sectors for n in s.ministries}
         self.tokenize = tokenizer(TOKEN_FORM)
+        self._measure_chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.measures}
         vocab = retriever.index.bm25.vocab_dict
         n_docs = len(retriever.index.chunks)
         freqs = np.asarray((retriever.index.bm25.scores["indices"]), dtype=np.int64)
@@ -203,12 +204,11 @@ class Assistant:
 
     def _topic_measures(self, query: str, route: Route) -> set[str] | None:
         """Measures matching the subject a ministry-list question names besides the ministry, if any."""
-        rest = _MINISTRY_WORDS.sub(" ", query)
+        rest = _MINISTRY_WORDS.sub(" ", without_added_terms(query))
         for name in route.ministries:
             rest = rest.replace(name, " ")
         words = {t for t in self.tokenize(rest) if t not in _GENERIC and t not in _LIST_WORDS}
         words -= {t for n in route.ministries for t in self.tokenize(n)} | set(self.tokenize(" ".join(SHORT_NAMES)))
-        words -= set(self.tokenize(" ".join(added_terms())))
         if not words:
             return None
         cover = {m.id: self._coverage(list(words), m.text) for m in self.table}
@@ -243,25 +243,27 @@ class Assistant:
                 citing = [x for x in self.table if f"第{m.group(1)}条" in x.text]
                 if len(citing) == 1:
                     return citing[0]
-        for measure in self.table:  # a sector or project named in the question
-            if any(s.sector and s.sector in query for s in measure.sectors):
-                return measure
         if context is not None:
             for cit in context.citations:
                 if cit.id in self.measures:
                     return self.measures[cit.id]
-        topic = _MINISTRY_WORDS.sub(" ", query).strip() or query
-        qvec, qtok = self.retriever.embedder.query(topic), self.tokenize(topic)
+        # Otherwise the measure whose text best matches the subject; a sector or project the question
+        # names (「金融の担当」) counts for its measure, but a measure quoted in full still wins.
+        topic = _MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip() or query
+        qvec = self.retriever.embedder.query(topic)
+        qtok = [t for t in self.tokenize(topic) if t not in _LIST_WORDS]
         index = self.retriever.index
+        candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
+                      for cid in hit.chunk.ids[:1] if cid in self.measures}
+        named = {m.id for m in self.table if any(s.sector and s.sector in query for s in m.sectors)}
         best, best_score = None, -1.0
-        for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20]):
-            measure_ids = [cid for cid in hit.chunk.ids if cid in self.measures]
-            if not measure_ids:
-                continue
-            dense = float(index.sentence_rows(hit.chunk)[0] @ qvec)
-            score = dense + 0.5 * self._coverage(qtok, hit.chunk.text) + 0.01 / (rank + 1)
+        for mid in list(candidates) + sorted(named - candidates.keys()):
+            chunk = self._measure_chunks[mid]
+            score = float(index.sentence_rows(chunk)[0] @ qvec) + 0.5 * self._coverage(qtok, chunk.text)
+            score += 0.01 / (candidates[mid] + 1) if mid in candidates else 0.0
+            score += 0.2 if mid in named else 0.0
             if score > best_score:
-                best, best_score = self.measures[measure_ids[0]], score
+                best, best_score = self.measures[mid], score
         return best
 
     # ---- extractive composer ------------------------------------------------------------

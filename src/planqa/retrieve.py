@@ -60,6 +60,14 @@ def added_terms() -> list[str]:
     return [term for _, term in _STATUTE_TERMS]
 
 
+def without_added_terms(query: str) -> str:
+    """The normalised query without the terms and names normalize_query appended to it."""
+    terms, parts = set(added_terms()) | set(_FULL_TO_SHORT) | set(_FULL_TO_SHORT.values()), query.split(" ")
+    while len(parts) > 1 and parts[-1] in terms:
+        parts.pop()
+    return " ".join(parts)
+
+
 def is_everyday_term(word: str) -> bool:
     """True for a word that normalize_query maps to the documents' own term."""
     return any(re.fullmatch(casual, word) for casual, _ in _STATUTE_TERMS)
