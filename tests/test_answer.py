@@ -126,6 +126,10 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "個人情報保護法に違反した場合の罰則の内容を教えてください。",
     "人工知能戦略本部の会合は年に何回開かれますか。",
     "今の人工知能戦略担当大臣は誰？",
+    "生成AIで作った画像の著作権は誰のもの？",  # rights and liability are not in the documents
+    "ディープフェイク動画を作ったら何罪？",
+    "人工知能基本計画って、いつ閣議決定されたの？",  # a past date the documents do not give
+    "広島AIプロセスの国際行動規範は何項目？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -268,3 +272,8 @@ def test_why_was_the_act_made_quotes_its_purpose(assistant):
 def test_ministry_questions_find_the_measure_named(assistant, question, measure):
     ans = assistant.ask(question)
     assert ans.route == "ministry" and [c.id for c in ans.citations] == [measure]
+
+
+def test_liability_words_about_the_act_still_get_the_penalty_answer(assistant):
+    ans = assistant.ask("AI法に違反したら逮捕される？")
+    assert ans.route == "penalty" and "罰則の規定はありません" in ans.answer

@@ -19,7 +19,7 @@ __all__ = ["Scope", "value_present", "GENERIC"]
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
-                       r"何割|何倍|何か国|何カ国|"
+                       r"何割|何倍|何か国|何カ国|何項目|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
 _TIME = re.compile(r"いつ|期限|時期|何時")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
@@ -27,6 +27,9 @@ _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
 _CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
+_PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
+# Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
+_LEGAL_CONSEQUENCE = re.compile(r"誰のもの|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
@@ -40,7 +43,7 @@ def value_present(query: str, answer: str) -> bool:
         return False
     if _TIME.search(query) and not _HAS_TIME.search(answer):
         return False
-    if _DATE.search(query) and not _HAS_DATE.search(answer):
+    if (_DATE.search(query) or _PAST_TIME.search(query)) and not _HAS_DATE.search(answer):
         return False
     return True
 
@@ -84,6 +87,7 @@ class Scope:
     def about_the_act(self, query: str) -> bool:
         """A penalty question is about the AI Act, not another law or a foreign rule."""
         return (not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) and not _FOREIGN.search(query)
+                and not (_LEGAL_CONSEQUENCE.search(query) and not names_act(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
 
     def off_topic(self, query: str) -> bool:
@@ -92,6 +96,8 @@ class Scope:
         if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
+            return True
+        if _LEGAL_CONSEQUENCE.search(query) and not names_act(query):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
             return True  # penalties under another law
