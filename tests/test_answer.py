@@ -277,3 +277,39 @@ def test_ministry_questions_find_the_measure_named(assistant, question, measure)
 def test_liability_words_about_the_act_still_get_the_penalty_answer(assistant):
     ans = assistant.ask("AI法に違反したら逮捕される？")
     assert ans.route == "penalty" and "罰則の規定はありません" in ans.answer
+
+
+def test_each_ask_of_a_diet_question_is_answered(assistant):
+    ans = assistant.ask(
+        "地方公共団体におけるAIの活用には差があるとの指摘がある。同法は地方公共団体の責務をいかに規定しているのか。"
+        "また、骨子(案)において地方自治体のAI利活用の促進を主として担う府省はいずれか。政府の見解を問う。")
+    ids = [c.id for c in ans.citations]
+    assert "ai_act:5.1" in ids and "plan:3.1.1.3" in ids
+    assert "区域の特性" in ans.answer and "総務省" in ans.answer
+
+
+def test_ministry_named_with_a_measure_is_checked_against_it(assistant):
+    ans = assistant.ask("スタートアップ支援に総務省は入ってる？")
+    assert ans.citations[0].id == "plan:3.1.3.3"
+    assert "総務省はこの施策の担当に含まれていません。" in ans.answer
+    ans = assistant.ask("AI関連産業の立地促進の件、新資本事務局も絡んでる？")
+    assert "内閣府(新資本事務局)もこの施策の担当に含まれています。" in ans.answer
+
+
+def test_no_lead_measure_lists_what_the_ministry_takes_part_in(assistant):
+    ans = assistant.ask("防衛省が◎になってる取組ってある？")
+    assert "防衛省が主担当(◎)の施策は骨子にありません。" in ans.answer
+    assert [c.id for c in ans.citations] == ["plan:3.1.2.3", "plan:3.3.2.4"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("内閣府の知財事務局が主担当になってる取組を教えてください。", ["plan:3.4.2.3"]),  # one unit, not all of 内閣府
+    ("警察庁が担当として出てくる施策は何件？それぞれ◎付き？", ["plan:3.3.1.3", "plan:3.1.2.4"]),
+])
+def test_ministry_lists_read_the_question_closely(assistant, question, expected):
+    assert [c.id for c in assistant.ask(question).citations] == expected
+
+
+def test_a_unit_named_with_except_is_left_out(assistant):
+    ans = assistant.ask("内閣府(AI室)以外で、担当として名前が出てくる内閣府の部局を挙げてください。")
+    assert "内閣府(AI室)が" not in ans.answer and "内閣府(知財事務局)" in ans.answer

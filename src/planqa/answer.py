@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -46,9 +47,11 @@ _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何�
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
                              r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
                              r"していますか|しますか|になっていますか|は誰|誰")
+_CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
+_LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
                          "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
-                         "件", "件数", "ある", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
+                         "件", "件数", "ある", "確認", "あわせる", "併せる", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -87,6 +90,24 @@ def clean_question(question: object) -> str:
             f"question longer than {MAX_QUESTION_CHARS} characters",
             f"質問が長すぎます（{len(text)}文字）。{MAX_QUESTION_CHARS}文字以内で、要点をしぼって入力してください。")
     return text
+
+
+def _join(asks: list[str], parts: list[Answer]) -> Answer:
+    """One answer from the answers to each ask: lines and citations in order, each once."""
+    answered = [(ask, p) for ask, p in zip(asks, parts) if not p.abstained]
+    if not answered:
+        return parts[0]
+    lines = list(dict.fromkeys(line for _, p in answered for line in p.answer.splitlines()))
+    lines += [f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。"
+              for ask, p in zip(asks, parts) if p.abstained and p.route != "language"]
+    citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
+    retrieved, seen = [], set()
+    for rank in range(max(len(p.retrieved) for p in parts)):  # interleave the asks' rankings
+        for p in parts:
+            if rank < len(p.retrieved) and p.retrieved[rank].chunk.key not in seen:
+                seen.add(p.retrieved[rank].chunk.key)
+                retrieved.append(p.retrieved[rank])
+    return Answer("\n".join(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
 
 
 def _mentions_both_documents(query: str) -> bool:
@@ -136,13 +157,26 @@ class Assistant:
 
     # ---- public -------------------------------------------------------------------------
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
-        """Answer one question; ``history`` (earlier answers, oldest first) resolves follow-ups."""
+        """Answer one message; ``history`` (earlier answers, oldest first) resolves follow-ups.
+
+        A message that asks several things (a Diet question's 第一に…第二に…, 「…の略？なにするとこ？」)
+        gets each ask answered on its own, joined into one answer.
+        """
         started = time.perf_counter()
         text = clean_question(question)
         if not _JAPANESE.search(text):
             answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
             _log.info("answered route=language abstained=True")
             return answer
+        asks = split_asks(text)
+        parts = [self._answer_one(ask, history) for ask in asks]
+        answer = parts[0] if len(parts) == 1 else _join(asks, parts)
+        latency = (time.perf_counter() - started) * 1000
+        shown = f" question={text!r}" if self.config.log_questions else ""
+        _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
+        return replace(answer, latency_ms=latency, question=text)
+
+    def _answer_one(self, text: str, history: list[Answer] | None) -> Answer:
         query = normalize_query(text)
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
@@ -153,11 +187,7 @@ class Assistant:
         hits = list(answer.retrieved) or hits
         if self.llm is not None and not answer.abstained and route.name == "general":
             answer = self._with_llm(text, answer, hits[:5])
-        latency = (time.perf_counter() - started) * 1000
-        shown = f" question={text!r}" if self.config.log_questions else ""
-        _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
-        return Answer(answer.answer, answer.abstained, answer.citations, tuple(hits), latency,
-                      answer.route, text)
+        return replace(answer, retrieved=tuple(hits))
 
     def section_text(self, section_id: str) -> tuple[str, str]:
         """(label, full text) of a place, for readers of a citation."""
@@ -167,7 +197,13 @@ class Assistant:
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None) -> Answer:
         if route.name == "ministry_list":
-            answer = self.structured.ministry_list(route, self._topic_measures(query, route))
+            topic = self._topic_measures(query, route)
+            if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
+                    and not _LISTING_WORDS.search(query):  # 「スタートアップ支援に経産省は入ってる？」
+                measure = self.measures[sorted(topic)[0]]
+                answer = self.structured.ministry_check(query, measure, route.ministries)
+            else:
+                answer = self.structured.ministry_list(route, topic)
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
             return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))

@@ -134,6 +134,7 @@ def normalize_query(question: str) -> str:
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
     text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
+    text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", "AI法", text)  # Diet questions' 「同法」 is the Act
     for casual, term in _STATUTE_TERMS:
         if re.search(casual, text) and term not in text:
             text += f" {term}"

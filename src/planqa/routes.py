@@ -17,13 +17,14 @@ __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY
 
 _MINISTRY_CUE = re.compile(
     r"担当(?!大臣|する国務大臣)|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|"
-    r"府省庁(?!名)|省庁(?!名)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切|"
+    r"府省庁(?!名)|省庁(?!名)|府省(?=は|が|を|と)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切|"
     r"誰が(?:進め|担|やる|実施|推進|取り組|主導)|どこが(?:進め|やる|実施)")
 _ACT_TERMS = re.compile(r"法律|条文|第\d+条")
 _PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|促進|分野")
 _LIST_CUE = re.compile(r"施策|取組|取り組み|何を|なにを|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト|何に|は\?$")
-_INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ")
+_INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ|絡|出てくる|登場")
 _LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
+_ANY_MARK = re.compile(r"◎(?:か|が付いているか|の有無)?(?:どうか)?に?(?:関係|関わ|かかわ)らず|◎の有無を問わず|◎以外も|◎なしも")
 _SOLE_CUE = re.compile(r"単独|だけ|のみ|一つだけ|1つだけ|ほかの府省庁なし")
 _METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番号|公布日|いつ(?:公布|成立|できた)|成立日|何条|何章|章構成|"
                        r"目次|全体の構成|どんな構成")
@@ -47,6 +48,7 @@ class Route:
     lead_only: bool = False
     sole_only: bool = False
     joint: bool = False  # measures every named ministry takes part in
+    involved_too: bool = False  # lead measures asked for, and the others the ministry takes part in
 
 
 def _aliases(known: set[str]) -> dict[str, list[str]]:
@@ -69,14 +71,18 @@ def _aliases(known: set[str]) -> dict[str, list[str]]:
 
 def ministry_mentions(query: str, known: set[str]) -> tuple[str, ...]:
     """Canonical names of the ministries a question names (longest alias wins)."""
-    table, found, taken = _aliases(known), [], []
+    table, found, taken, excluded = _aliases(known), [], [], set()
     for alias in sorted(table, key=len, reverse=True):
         for m in re.finditer(re.escape(alias), query):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             taken.append(m.span())
+            if query.startswith("以外", m.end()):  # 「AI室以外の内閣府の部局」
+                excluded.update(table[alias])
+            elif alias == "内閣府" and any(n.startswith("内閣府(") and n not in excluded for n in found):
+                continue  # 「内閣府の知財事務局」 names one unit, not all of them
             found += [n for n in table[alias] if n not in found]
-    return tuple(found)
+    return tuple(n for n in found if n not in excluded)
 
 
 def is_followup(query: str) -> bool:
@@ -87,13 +93,14 @@ def is_followup(query: str) -> bool:
 def detect_route(query: str, known_ministries: set[str], has_reference: bool = False) -> Route:
     """Pick the answer route for a normalised question."""
     named = ministry_mentions(query, known_ministries)
-    lead_only = bool(_LEAD_CUE.search(query))
+    lead_only = bool(_LEAD_CUE.search(query)) and not _ANY_MARK.search(query)
     sole_only = bool(_SOLE_CUE.search(query))
     asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
     own_work = re.search(r"役割|やること|何をする|仕事|取組を|施策を", query)
     if named and (asks_who or own_work) and _LIST_CUE.search(query + " 施策"):
         joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
-        return Route("ministry_list", named, lead_only, sole_only, joint)
+        involved_too = lead_only and bool(_INVOLVED_CUE.search(query))
+        return Route("ministry_list", named, lead_only, sole_only, joint, involved_too)
     act_only = (names_act(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
     if _MINISTRY_CUE.search(query) and not act_only:
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none

@@ -3,6 +3,8 @@ a named place, the Act's title and 目次, a measure's ministries, what a minist
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 from .chunk import split_sentences
@@ -86,6 +88,21 @@ class StructuredAnswers:
             text = f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。{tag}"
         return Answer(text, False, (cite,), (), 0.0, "ministry")
 
+    def ministry_check(self, query: str, measure: Measure, names: tuple[str, ...]) -> Answer:
+        """Who is responsible for a measure, and whether the ministries the question names take part."""
+        answer = self.ministry(query, measure)
+        tag, lines = f"[{measure.label}]", []
+        for name in names:
+            sectors = [s.sector for s in measure.sectors if name in s.ministries and s.sector]
+            if name in measure.lead:
+                lines.append(f"{display_name(name)}はこの施策の主担当(◎)です。{tag}")
+            elif name in measure.ministries or sectors:
+                where = f"({'、'.join(sectors)}の分野)" if sectors and name not in measure.ministries else ""
+                lines.append(f"{display_name(name)}もこの施策の担当に含まれています{where}。{tag}")
+            else:
+                lines.append(f"{display_name(name)}はこの施策の担当に含まれていません。{tag}")
+        return replace(answer, answer="\n".join([answer.answer, *lines]))
+
     def ministry_list(self, route: Route, topic: set[str] | None = None) -> Answer:
         """Measures a ministry leads (◎), takes part in, or carries alone, from the table.
 
@@ -110,8 +127,13 @@ class StructuredAnswers:
             if route.sole_only:
                 chosen = sole + [m for m in leads if m not in sole] if route.lead_only else sole
                 head = f"{display_name(name)}が単独で担当する施策" + ("と主担当(◎)の施策" if route.lead_only else "")
-            elif route.lead_only:
+            elif route.lead_only and leads and not route.involved_too:
                 chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
+            elif route.lead_only:  # no lead, or the other measures asked for too: list both, lead marked
+                if not leads:
+                    lines.append(f"{display_name(name)}が主担当(◎)の施策は骨子にありません。")
+                chosen = leads + [m for m in involved if m not in leads]
+                head = f"{display_name(name)}が担当する施策(◎は主担当)"
             else:
                 chosen = leads + [m for m in involved if m not in leads]
                 head = f"{display_name(name)}が担当する施策(◎は主担当)"

@@ -1,0 +1,45 @@
+"""Split one message into the questions it asks.
+
+Real questions often ask two things at once: a Diet question (「第一に、…は何か。第二に、…はいずれか。
+政府の見解を問う。」), a chat message (「AISIってなんの略？なにするとこ？」). Each ask is answered on
+its own and the answers are joined; statements around them (preambles, closing formulas) are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_asks"]
+
+_SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
+_QUIZ = re.compile(r"(?:^|[\s?？:：])(?:[A-DＡ-Ｄア-エ][\s.．:：、)）]|[(（]?[1-4１-４][.．)）]|[①-⑳])|[(（]\s*[)）]|○×|穴埋め")
+_ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|の|なの|かな|っけ)[。.]?$")
+_CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:政府の)?(?:見解|認識|考え)?(?:を|について)?"
+                      r"(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|説明されたい|明らかにされたい|"
+                      r"答弁を求める)[。.]?$")
+_ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
+_SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
+_FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
+
+
+def _is_ask(part: str) -> bool:
+    return not _CLOSING.search(part) and bool(_ASK_END.search(part))
+
+
+def split_asks(text: str) -> list[str]:
+    """The questions a message asks, in order; the whole text when it asks one thing (or is a quiz)."""
+    if _QUIZ.search(text):
+        return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
+    pieces, carry = [], ""
+    for sentence in _SENTENCE.findall(text):
+        for part in _ENUMERATOR.split(sentence):
+            part = carry + part.strip(" 、")
+            carry = part if len(part) < _FRAGMENT else ""
+            if part and not carry:
+                pieces.append(part)
+    asks = [p for p in pieces + ([carry] if carry else []) if _is_ask(p)]
+    if len(asks) < 2:
+        return [text]
+    first = asks[0]
+    return [first] + [f"{first} {a}" if len(a) <= _SHORT or re.match(r"(?:それ|その|これ|この|あれ)", a) else a
+                      for a in asks[1:]]

@@ -1,0 +1,34 @@
+"""Splitting a message into the questions it asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from planqa.asks import split_asks
+
+
+def test_diet_question_splits_into_its_numbered_asks():
+    text = ("同法は国の行政機関においてもAIの積極的な活用を進めるものとしている。ついては、第一に、同法が国の行政機関における"
+            "活用を求める目的は何か。第二に、骨子(案)において政府内のAI利活用を主として所管する府省庁はいずれか。それぞれ政府の見解を問う。")
+    assert split_asks(text) == ["同法が国の行政機関における活用を求める目的は何か。",
+                                "骨子(案)において政府内のAI利活用を主として所管する府省庁はいずれか。"]
+
+
+def test_also_starts_a_new_ask():
+    asks = split_asks("同法は地方公共団体の責務をいかに規定しているのか。また、骨子において自治体のAI利活用を担う府省はいずれか。")
+    assert len(asks) == 2 and asks[1].startswith("骨子において")
+
+
+def test_a_short_second_ask_keeps_the_subject_of_the_first():
+    assert split_asks("AISIってなんの略？なにするとこ？") == ["AISIってなんの略？", "AISIってなんの略？ なにするとこ？"]
+
+
+@pytest.mark.parametrize("text", [
+    "AI法に罰則はある？",
+    "AI本部?のトップって誰がやるの",  # a hedging 「?」 inside one ask
+    "次のうちAI法に定められていないものはどれか。A 国の責務 B 罰則 C 基本計画",  # a quiz is one ask
+    "【穴埋め】AI法第1条は、国民生活の向上及び（　）の健全な発展に寄与することを目的とする。",
+    "骨子の第4章は法律上どの事項に対応していて、どんな節で構成されていますか。",
+])
+def test_one_ask_stays_whole(text):
+    assert split_asks(text) == [text]
