@@ -31,7 +31,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 EVAL_DIR = Path(__file__).resolve().parent
 DEFAULT_GOLD = EVAL_DIR / "gold.jsonl"
