@@ -313,3 +313,12 @@ def test_ministry_lists_read_the_question_closely(assistant, question, expected)
 def test_a_unit_named_with_except_is_left_out(assistant):
     ans = assistant.ask("内閣府(AI室)以外で、担当として名前が出てくる内閣府の部局を挙げてください。")
     assert "内閣府(AI室)が" not in ans.answer and "内閣府(知財事務局)" in ans.answer
+
+
+@pytest.mark.parametrize("question, place, word", [
+    ("ハルシネーションのことって計画にちゃんと書いてある？", "plan:1.4", "ハルシネーション"),
+    ("骨子でいうAIトランスフォーメーションとは何のこと？", "plan:3.4.1.1", "AIトランスフォーメーション"),
+])
+def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, place, word):
+    ans = assistant.ask(question)  # term weights come from how few chunks hold the word
+    assert ans.citations[0].id == place and word in ans.answer.splitlines()[0]

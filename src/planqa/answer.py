@@ -134,8 +134,9 @@ class Assistant:
         self._measure_chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.measures}
         vocab = retriever.index.bm25.vocab_dict
         n_docs = len(retriever.index.chunks)
-        freqs = np.asarray((retriever.index.bm25.scores["indices"]), dtype=np.int64)
-        df = np.bincount(freqs, minlength=len(vocab)) if freqs.size else np.zeros(len(vocab))
+        indptr = np.asarray(retriever.index.bm25.scores["indptr"], dtype=np.int64)  # CSC: one column a token
+        df = np.zeros(len(vocab), dtype=np.int64)
+        df[:len(indptr) - 1] = np.diff(indptr)  # chunks each token occurs in
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
         self._word_cache: dict[str, frozenset[str]] = {}
