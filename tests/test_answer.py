@@ -322,3 +322,36 @@ def test_a_unit_named_with_except_is_left_out(assistant):
 def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, place, word):
     ans = assistant.ask(question)  # term weights come from how few chunks hold the word
     assert ans.citations[0].id == place and word in ans.answer.splitlines()[0]
+
+
+@pytest.mark.parametrize("question, place", [
+    ("うちの会社でAIツール入れてるんだけど、AI法で会社側に義務ってあるの？", "ai_act:7.1"),  # 義務 → 責務
+    ("ちっちゃい会社なんだけど、AI入れるのって国から手伝ってもらえたりする？", "plan:3.1.2.2"),  # → 中小企業
+    ("ディープフェイク見抜く技術とか、国で開発してたりする？", "plan:3.3.1.5"),  # → AI生成コンテンツを判別
+    ("AI本部?のトップって誰がやるの", "ai_act:22.1"),  # the headquarters is the Act's, not a plan measure
+    ("基本計画って一回作ったらずっとそのまま？", "plan:4.2"),
+])
+def test_casual_words_reach_the_documents_terms(assistant, question, place):
+    assert assistant.ask(question).citations[0].id == place
+
+
+def test_diet_ask_leaning_on_its_preamble_keeps_the_subject(assistant):
+    ans = assistant.ask("軍事領域におけるAIの利用については国際社会において議論が続いているところである。骨子(案)では、"
+                        "この分野の国際的議論に我が国がいかなる考え方で臨むこととされているのか。担当府省と併せてお示し願いたい。")
+    assert [c.id for c in ans.citations] == ["plan:3.3.2.4"] and "外務省" in ans.answer
+
+
+@pytest.mark.parametrize("question, place", [
+    ("人工知能基本計画の案の作成から公表まで、法律上いかなる手続が定められているのか。"
+     "また、同計画を変更する場合にも同様の手続を経ることとされているのか。", "ai_act:18.5"),  # 同計画
+    ("骨子(案)は民事責任等のあり方を検討するとしているが、当該検討を主として担う府省及びこれに関与する府省庁をすべて示されたい。",
+     "plan:3.4.2.2"),  # 当該検討: the preamble names the subject
+    ("骨子で個人情報保護法の改正を担うのはどこですか。", "plan:3.1.4.3"),
+])
+def test_diet_phrasing_keeps_what_it_refers_to(assistant, question, place):
+    assert place in [c.id for c in assistant.ask(question).citations]
+
+
+def test_sectors_named_by_their_first_word(assistant):
+    ans = assistant.ask("医療とか介護でAIつかう話、担当ってどこの省？")
+    assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer

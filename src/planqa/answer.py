@@ -111,6 +111,7 @@ def _join(asks: list[str], parts: list[Answer]) -> Answer:
 
 
 def _mentions_both_documents(query: str) -> bool:
+    query = without_added_terms(query)
     act = names_act(query) or re.search(r"第\d+条|法律|条文", query)
     plan = names_plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
     return bool(act and plan)
@@ -244,7 +245,7 @@ class Assistant:
         rest = _MINISTRY_WORDS.sub(" ", without_added_terms(query))
         for name in route.ministries:
             rest = rest.replace(name, " ")
-        words = {t for t in self.tokenize(rest) if t not in _GENERIC and t not in _LIST_WORDS}
+        words = {t for t in self.tokenize(rest) if t not in _GENERIC and t not in _LIST_WORDS and t in self._idf}
         words -= {t for n in route.ministries for t in self.tokenize(n)} | set(self.tokenize(" ".join(SHORT_NAMES)))
         if not words:
             return None
@@ -292,7 +293,7 @@ class Assistant:
         index = self.retriever.index
         candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
                       for cid in hit.chunk.ids[:1] if cid in self.measures}
-        named = {m.id for m in self.table if any(s.sector and s.sector in query for s in m.sectors)}
+        named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)}
         best, best_score = None, -1.0
         for mid in list(candidates) + sorted(named - candidates.keys()):
             chunk = self._measure_chunks[mid]

@@ -18,6 +18,7 @@ _CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:�
                       r"(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|説明されたい|明らかにされたい|"
                       r"答弁を求める)[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
+_BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 
@@ -37,9 +38,17 @@ def split_asks(text: str) -> list[str]:
             carry = part if len(part) < _FRAGMENT else ""
             if part and not carry:
                 pieces.append(part)
-    asks = [p for p in pieces + ([carry] if carry else []) if _is_ask(p)]
+    pieces += [carry] if carry else []
+    asks, statement = [], ""
+    for piece in pieces:
+        if not _is_ask(piece):
+            statement = piece if not _CLOSING.search(piece) else statement
+        else:  # 「この分野の…」「こうした事案について…」 lean on the statement before them
+            asks.append(f"{statement}{piece}" if statement and _BACK_REFERENCE.search(piece) else piece)
     if len(asks) < 2:
         return [text]
+    if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
+        asks = [a.replace("同計画", plan.group(0)) for a in asks]
     first = asks[0]
     return [first] + [f"{first} {a}" if len(a) <= _SHORT or re.match(r"(?:それ|その|これ|この|あれ)", a) else a
                       for a in asks[1:]]

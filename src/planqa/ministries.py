@@ -42,6 +42,10 @@ class Sector:
     ministries: tuple[str, ...]
     lead: tuple[str, ...] = ()
 
+    def named_in(self, text: str) -> bool:
+        """The question names this sector, in full or by its first word (医療・ヘルスケア → 医療)."""
+        return bool(self.sector) and (self.sector in text or self.sector.split("・")[0] in text)
+
 
 @dataclass(frozen=True)
 class Measure:

@@ -42,7 +42,11 @@ _STATUTE_TERMS = (
     (r"仕事|雇用|働き方|失業", "雇用"),
     (r"AI戦略本部|AI本部|司令塔", "人工知能戦略本部"),
     (r"AI基本計画|AI計画", "人工知能基本計画"),
-    (r"見直|改定|改訂|変わ|変える|変えら", "変更"),
+    (r"見直|改定|改訂|変わ|変える|変えら|そのまま|ずっと同じ", "変更"),
+    (r"義務|求められ|やらなきゃ|やらなければ|すべきこと|しなきゃ", "責務"),
+    (r"小さい会社|ちっちゃい会社|小さな会社|零細|町工場|中小", "中小企業"),
+    (r"ディープフェイク|フェイク動画|フェイク画像|偽動画|偽画像|フェイクニュース", "AI生成コンテンツ"),
+    (r"見抜|見分け|見破", "判別"),
     (r"ルール|ガイドライン", "指針"),
     (r"学校|授業|子ども", "教育"),
     (r"メンバー|参加者|顔ぶれ", "構成員"),
@@ -121,7 +125,8 @@ def _focus(text: str) -> str:
     """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
     if m := _OPTIONS.search(text):
         text = text[:m.start() + 1]
-    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 10:
+    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 10 \
+            and not re.search(r"当該|これ|こうした|同様|この(?!法律)", tail):
         text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 

@@ -103,6 +103,8 @@ class Scope:
             return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
             word = m.group(1) or m.group(2)
+            if word.endswith("の"):
+                continue  # 「…を担うのはどこ」: a nominalised verb, not a thing
             focus = self.tokenize(word)
             if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \
                     and not is_everyday_term(focus[-1]) and not is_everyday_term(word):

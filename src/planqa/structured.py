@@ -72,13 +72,14 @@ class StructuredAnswers:
     def ministry(self, query: str, measure: Measure) -> Answer:
         cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
         tag = f"[{measure.label}]"
-        sector = next((s for s in measure.sectors if s.sector and s.sector in query), None)
-        if sector is not None:
-            names = "、".join(display_name(n) for n in sector.ministries)
-            text = f"「{measure.text}」のうち{sector.sector}の担当は{names}です。{tag}"
+        sectors = [s for s in measure.sectors if s.named_in(query)]
+        if sectors:
+            lines = [f"「{measure.text}」のうち"
+                     + "、".join(f"{s.sector}の担当は{'、'.join(display_name(n) for n in s.ministries)}" for s in sectors)
+                     + f"です。{tag}"]
             if measure.lead:
-                text += f"\nこの施策全体の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
-            return Answer(text, False, (cite,), (), 0.0, "ministry")
+                lines.append(f"この施策全体の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}")
+            return Answer("\n".join(lines), False, (cite,), (), 0.0, "ministry")
         others = [display_name(n) for n in measure.ministries if n not in measure.lead]
         if measure.lead:
             text = f"「{measure.text}」の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
