@@ -355,3 +355,9 @@ def test_diet_phrasing_keeps_what_it_refers_to(assistant, question, place):
 def test_sectors_named_by_their_first_word(assistant):
     ans = assistant.ask("医療とか介護でAIつかう話、担当ってどこの省？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer
+
+
+def test_multiple_choice_names_the_option_missing_from_the_documents(assistant):
+    ans = assistant.ask("次のうち、骨子の「4つの基本的な方針」に含まれないものはどれか。A「AIを使う」 B「AIを創る」 C「AIを規制する」")
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはC「AIを規制する」です。")
+    assert ans.citations[0].id == "plan:2.2"

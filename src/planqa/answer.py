@@ -17,6 +17,7 @@ import numpy as np
 
 from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
+from .quiz import parse_options, pick_option, strip_quiz_markers
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
@@ -56,7 +57,7 @@ _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
-                          "どのよう", "教える", "ください", "下さる"})
+                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る"})
 
 
 
@@ -170,9 +171,17 @@ class Assistant:
             answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
             _log.info("answered route=language abstained=True")
             return answer
-        asks = split_asks(text)
-        parts = [self._answer_one(ask, history) for ask in asks]
-        answer = parts[0] if len(parts) == 1 else _join(asks, parts)
+        stem, options = parse_options(strip_quiz_markers(text) or text)
+        if options:  # a multiple-choice item: answer the stem, then name the option the passages single out
+            answer = self._answer_one(stem, history)
+            quoted = [answer.answer]
+            verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
+            if verdict and not answer.abstained:
+                answer = replace(answer, answer=f"{verdict}\n{answer.answer}")
+        else:
+            asks = split_asks(stem)
+            parts = [self._answer_one(ask, history) for ask in asks]
+            answer = parts[0] if len(parts) == 1 else _join(asks, parts)
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)

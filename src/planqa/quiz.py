@@ -1,0 +1,77 @@
+"""Quiz items: multiple-choice options split from the stem, and the option the documents single out.
+
+「次のうち…に含まれないものはどれか。A「AIを使う」 B「AIを創る」 C「AIを規制する」」: the stem is
+answered like any question; the options are then looked up in the passages retrieved for it. When
+exactly one option is (for a 「正しい」 stem) or is not (for a 「誤っている／含まれない」 stem) found
+there, the answer names it first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["Option", "parse_options", "pick_option", "strip_quiz_markers"]
+
+_SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
+_NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
+_POSITIVE = re.compile(r"正しい|適切な|含まれる|定められている|当てはまる|あてはまる|選べ|どれか|どれ\?|どこ\?")
+_QUIZ_MARKERS = re.compile(r"^\s*[【\[(（]?(?:○×|〇×|◯×|マルバツ|穴埋め|クイズ|問題|問)\s*(?:クイズ|問題)?\s*[】\])）]?\s*[:：]?\s*")
+
+Option = tuple[str, str]  # (mark, text)
+
+
+def _marker(mark: str) -> re.Pattern:
+    after = "" if mark in "①②③④" else r"[)）.．:：、\s「『]"  # a circled number needs nothing after it
+    return re.compile(rf"(?:^|(?<=[\s。？?:：、]))[(（]?{re.escape(mark)}{after}")
+
+
+def parse_options(text: str) -> tuple[str, list[Option]]:
+    """(stem, options) of a multiple-choice item; (text, []) when it has no A/B/… or ①/② … options."""
+    for series in _SERIES:
+        starts, ends, at = [], [], 0
+        for mark in series:
+            m = _marker(mark).search(text, at)
+            if not m:
+                break
+            starts.append(m.start())
+            ends.append(m.end())
+            at = m.end()
+        if len(starts) >= 2:
+            bounds = starts[1:] + [len(text)]
+            options = [(series[i], text[ends[i]:bounds[i]].strip(" 「」『』、。")) for i in range(len(starts))]
+            if all(options[i][1] for i in range(len(options))):
+                return text[:starts[0]].strip(), options
+    return text, []
+
+
+def strip_quiz_markers(text: str) -> str:
+    """「○×クイズ：」「【穴埋め】」 and the like are not part of the question."""
+    return _QUIZ_MARKERS.sub("", text)
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def _found(option: str, passage: str) -> bool:
+    parts = [p for p in re.split(r"と(?=[^と]{2,})|及び|並びに|、|,", _nfkc(option)) if p.strip()]
+    return bool(parts) and all(p.strip(" 「」『』") in passage for p in parts)
+
+
+def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: list[str]) -> str | None:
+    """The sentence naming the one option the documents single out, or None when they do not.
+
+    A 「正しいものは」 option must be in what the answer quotes; a 「誤っているものは」 option must be
+    absent from everything retrieved for the stem (the others being found there).
+    """
+    if _NEGATIVE.search(stem):
+        passage = _nfkc("\n".join(quoted + retrieved))
+        rest = [(mark, text) for mark, text in options if not _found(text, passage)]
+        if len(rest) == 1:
+            mark, text = rest[0]
+            return f"選択肢のうち、文書の該当箇所に見当たらないのは{mark}「{text}」です。"
+    elif _POSITIVE.search(_nfkc(stem)) and len(found := [o for o in options if _found(o[1], _nfkc("\n".join(quoted)))]) == 1:
+        mark, text = found[0]
+        return f"選択肢のうち、文書の該当箇所に書かれているのは{mark}「{text}」です。"
+    return None

@@ -1,0 +1,38 @@
+"""Multiple-choice items: options split from the stem and the option the documents single out."""
+
+from __future__ import annotations
+
+from planqa.quiz import parse_options, pick_option, strip_quiz_markers
+
+
+def test_options_are_split_from_the_stem():
+    stem, options = parse_options("骨子の基本的な方針に含まれないものはどれか。A「AIを使う」 B「AIを創る」 C「AIを規制する」")
+    assert stem == "骨子の基本的な方針に含まれないものはどれか。"
+    assert options == [("A", "AIを使う"), ("B", "AIを創る"), ("C", "AIを規制する")]
+
+
+def test_circled_and_katakana_options():
+    assert parse_options("本部長は誰？ ①内閣官房長官 ②内閣総理大臣")[1] == [("①", "内閣官房長官"), ("②", "内閣総理大臣")]
+    assert parse_options("正しいものを選べ。ア 内閣 イ 国会")[1] == [("ア", "内閣"), ("イ", "国会")]
+
+
+def test_words_that_merely_contain_letters_are_not_options():
+    text = "AI法とAISIについて教えて。"
+    assert parse_options(text) == (text, [])
+
+
+def test_negative_stem_names_the_one_option_not_in_the_documents():
+    verdict = pick_option("誤っているものはどれか。", [("A", "国"), ("B", "外国政府")], ["国は…責務を有する。"], [])
+    assert verdict == "選択肢のうち、文書の該当箇所に見当たらないのはB「外国政府」です。"
+
+
+def test_positive_stem_needs_exactly_one_option_in_the_quoted_answer():
+    options = [("A", "科学技術・イノベーション基本法とデジタル社会形成基本法"), ("B", "個人情報保護法と著作権法")]
+    quoted = ["「科学技術・イノベーション基本法」に基づく…計画、「デジタル社会形成基本法」に基づく…重点計画"]
+    assert pick_option("正しい組合せを選べ。", options, quoted, []).endswith("A「科学技術・イノベーション基本法とデジタル社会形成基本法」です。")
+    assert pick_option("正しいものはどれか。", [("A", "国"), ("B", "国民")], ["国及び国民"], []) is None  # both found
+
+
+def test_quiz_markers_are_dropped():
+    assert strip_quiz_markers("○×クイズ：AI法に罰則はある。") == "AI法に罰則はある。"
+    assert strip_quiz_markers("【穴埋め】AI法第26条") == "AI法第26条"
