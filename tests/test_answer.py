@@ -130,6 +130,7 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "ディープフェイク動画を作ったら何罪？",
     "人工知能基本計画って、いつ閣議決定されたの？",  # a past date the documents do not give
     "広島AIプロセスの国際行動規範は何項目？",
+    "AIで生成したイラストの著作権って、プロンプト打った人のものになるの？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -330,6 +331,8 @@ def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, 
     ("ディープフェイク見抜く技術とか、国で開発してたりする？", "plan:3.3.1.5"),  # → AI生成コンテンツを判別
     ("AI本部?のトップって誰がやるの", "ai_act:22.1"),  # the headquarters is the Act's, not a plan measure
     ("基本計画って一回作ったらずっとそのまま？", "plan:4.2"),
+    ("子どもにAIの使い方教えるみたいな話って計画に入ってる？", "plan:3.4.3.6"),  # → 初等中等教育
+    ("AIに仕事うばわれそうで不安…国はなんか考えてくれてるの？", "plan:3.4.2.4"),  # → 代替
 ])
 def test_casual_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place
@@ -361,3 +364,15 @@ def test_multiple_choice_names_the_option_missing_from_the_documents(assistant):
     ans = assistant.ask("次のうち、骨子の「4つの基本的な方針」に含まれないものはどれか。A「AIを使う」 B「AIを創る」 C「AIを規制する」")
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはC「AIを規制する」です。")
     assert ans.citations[0].id == "plan:2.2"
+
+
+def test_a_ministry_list_shows_who_else_shares_a_measure(assistant):
+    ans = assistant.ask("防衛省が関わってる施策をまとめて教えて")
+    assert "参画(◎外務省、防衛省)[骨子 第3章第3節(2)④]" in ans.answer
+
+
+def test_two_measures_matching_a_question_equally_are_both_answered(assistant):
+    ans = assistant.ask("マルチモーダルに関する取組の主担当は？")  # the word is in exactly these two measures
+    assert {c.id for c in ans.citations} == {"plan:3.2.1.1", "plan:3.2.1.4"}
+    ans = assistant.ask("AIの社会実装に向けた規制の見直しは誰がやるの？")  # listed twice (【再掲】)
+    assert {c.id for c in ans.citations} == {"plan:3.1.4.1", "plan:3.4.2.1"}

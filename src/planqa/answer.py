@@ -141,6 +141,7 @@ class Assistant:
         df[:len(indptr) - 1] = np.diff(indptr)  # chunks each token occurs in
         self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
         self._max_idf = math.log(1 + n_docs)
+        self._rare_idf = math.log(1 + n_docs / 3)  # a word in at most 2 chunks
         self._word_cache: dict[str, frozenset[str]] = {}
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
                           if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
@@ -222,6 +223,10 @@ class Assistant:
             measure = self._target_measure(query, hits, context)
             if measure is not None:
                 answer = self.structured.ministry(query, measure)
+                for other in self._sharing_rare_words(query, measure):  # 「グローバルサウスとの…」 in two measures
+                    more = self.structured.ministry(query, other)
+                    answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
+                                     citations=answer.citations + more.citations)
                 if _mentions_both_documents(query):
                     act_hits = [h for h in hits if h.chunk.doc != "plan"]
                     extra = self._extract(search_query, act_hits, route) if act_hits else None
@@ -312,6 +317,17 @@ class Assistant:
             if score > best_score:
                 best, best_score = self.measures[mid], score
         return best
+
+    def _sharing_rare_words(self, query: str, measure: Measure, limit: int = 2) -> list[Measure]:
+        """Other measures that hold every question word the chosen one holds, a rare one among them
+        (「グローバルサウスとの連携」 names two measures equally)."""
+        chunk_words = self._words(self._measure_chunks[measure.id].text)
+        shared = {t for t in self.tokenize(without_added_terms(query))
+                  if t in chunk_words and t not in _GENERIC and t not in _LIST_WORDS and t in self._idf}
+        if not any(self._idf[t] >= self._rare_idf for t in shared):
+            return []
+        return [m for m in self.table if m.id != measure.id
+                and shared <= self._words(self._measure_chunks[m.id].text)][:limit]
 
     # ---- extractive composer ------------------------------------------------------------
     def _words(self, sentence: str) -> frozenset[str]:

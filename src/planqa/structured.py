@@ -142,6 +142,9 @@ class StructuredAnswers:
             for m in chosen:
                 subs = [s.sector for s in m.sectors if name in s.ministries]
                 where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
+                if not route.lead_only and not subs and m.ministries != (name,):  # who else: 「(◎外務省、防衛省)」
+                    where = "(" + "、".join(("◎" if n in m.lead else "") + n
+                                            for n in m.ministries) + ")"
                 lines.append(f"・{'◎' if m in leads else ''}{m.text}{where}[{m.label}]")
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
         # each listed measure carries its label; the count sentence is backed by the list under it
