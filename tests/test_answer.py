@@ -131,6 +131,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "人工知能基本計画って、いつ閣議決定されたの？",  # a past date the documents do not give
     "広島AIプロセスの国際行動規範は何項目？",
     "AIで生成したイラストの著作権って、プロンプト打った人のものになるの？",
+    "人工知能戦略担当大臣って今だれがやってるの？",
+    "広島AIプロセスフレンズグループの参加国数は？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -376,3 +378,24 @@ def test_two_measures_matching_a_question_equally_are_both_answered(assistant):
     assert {c.id for c in ans.citations} == {"plan:3.2.1.1", "plan:3.2.1.4"}
     ans = assistant.ask("AIの社会実装に向けた規制の見直しは誰がやるの？")  # listed twice (【再掲】)
     assert {c.id for c in ans.citations} == {"plan:3.1.4.1", "plan:3.4.2.1"}
+
+
+def test_a_ministry_list_is_never_emptied_by_filler_words(assistant):
+    ans = assistant.ask("骨子の中で厚生労働省に◎が付いている取組はどれですか。")
+    assert [c.id for c in ans.citations] == ["plan:3.4.4.3"]
+
+
+@pytest.mark.parametrize("question, place", [
+    ("SNSのAIフェイク動画とかデマ多すぎ😡 計画でなんか対策ある？", "plan:3.3.1.5"),  # SNS is an everyday word
+    ("AI法っていつ施工されたの？", "ai_act:suppl.1.1"),  # a common typo of 施行
+    ("人工知能戦略本部はその所掌事務のため関係行政機関等に協力を求めることができるが、求め得る協力の内容は何か。"
+     "また、これらの者以外の者に対しては如何なる対応が可能か。", "ai_act:25.2"),
+])
+def test_everyday_phrasing_is_answered(assistant, question, place):
+    ans = assistant.ask(question)
+    assert not ans.abstained and place in [c.id for c in ans.citations]
+
+
+def test_a_follow_up_ask_answered_by_the_first_gets_no_missing_note(assistant):
+    ans = assistant.ask("半導体の話ってある？国産のAIチップとかスパコンとか作るの？")
+    assert "plan:3.2.4.2" in [c.id for c in ans.citations] and "文書に記載がありません" not in ans.answer

@@ -32,3 +32,14 @@ def test_a_short_second_ask_keeps_the_subject_of_the_first():
 ])
 def test_one_ask_stays_whole(text):
     assert split_asks(text) == [text]
+
+
+def test_numbered_sub_asks_carry_the_main_ask():
+    asks = split_asks("政府は如何なる体制でフォローアップを行う方針か。一　推進体制の中心となる組織は何か。二　有識者の意見は如何なる場で聴取するのか。")
+    assert asks[1:] == ["政府は如何なる体制でフォローアップを行う方針か。 推進体制の中心となる組織は何か。",
+                        "政府は如何なる体制でフォローアップを行う方針か。 有識者の意見は如何なる場で聴取するのか。"]
+
+
+def test_an_ask_pointing_back_at_the_previous_one_keeps_it():
+    asks = split_asks("本部が協力を求めることができる相手は誰か。また、これらの者以外の者に対しては如何なる対応が可能か。")
+    assert asks[1] == "本部が協力を求めることができる相手は誰か。これらの者以外の者に対しては如何なる対応が可能か。"

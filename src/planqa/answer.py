@@ -41,9 +41,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
                 "(Please ask your question in Japanese.)")
+_SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
 _MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
                              r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
@@ -52,7 +53,7 @@ _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|�
 _LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
                          "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
-                         "件", "件数", "ある", "確認", "あわせる", "併せる", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
+                         "件", "件数", "ある", "確認", "骨子", "計画", "中", "付く", "付ける", "あわせる", "併せる", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -100,7 +101,8 @@ def _join(asks: list[str], parts: list[Answer]) -> Answer:
         return parts[0]
     lines = list(dict.fromkeys(line for _, p in answered for line in p.answer.splitlines()))
     lines += [f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。"
-              for ask, p in zip(asks, parts) if p.abstained and p.route != "language"]
+              for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
+              and not any(a in ask or ask in a for a, _ in answered)]  # an ask that leans on one answered
     citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
     retrieved, seen = [], set()
     for rank in range(max(len(p.retrieved) for p in parts)):  # interleave the asks' rankings
@@ -181,21 +183,25 @@ class Assistant:
                 answer = replace(answer, answer=f"{verdict}\n{answer.answer}")
         else:
             asks = split_asks(stem)
-            parts = [self._answer_one(ask, history) for ask in asks]
+            parts: list[Answer] = []
+            for ask in asks:  # an ask that details an earlier one is answered with what that one did not quote
+                said = {c.id for p, a in zip(parts, asks) if a in ask and len(ask) - len(a) > _SHORT_FOLLOW_UP
+                        for c in p.citations}
+                parts.append(self._answer_one(ask, history, said))
             answer = parts[0] if len(parts) == 1 else _join(asks, parts)
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return replace(answer, latency_ms=latency, question=text)
 
-    def _answer_one(self, text: str, history: list[Answer] | None) -> Answer:
+    def _answer_one(self, text: str, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
         query = normalize_query(text)
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = f"{context.question} {query}" if context else query
         hits = self.retriever.search(search_query, k=10)
         route = detect_route(query, self.known_ministries, bool(find_references(query)))
-        answer = self._compose(query, search_query, route, hits, context)
+        answer = self._compose(query, search_query, route, hits, context, said or set())
         hits = list(answer.retrieved) or hits
         if self.llm is not None and not answer.abstained and route.name == "general":
             answer = self._with_llm(text, answer, hits[:5])
@@ -207,7 +213,7 @@ class Assistant:
 
     # ---- routes -------------------------------------------------------------------------
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
-                 context: Answer | None) -> Answer:
+                 context: Answer | None, said: set[str] = frozenset()) -> Answer:
         if route.name == "ministry_list":
             topic = self._topic_measures(query, route)
             if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
@@ -215,6 +221,9 @@ class Assistant:
                 measure = self.measures[sorted(topic)[0]]
                 answer = self.structured.ministry_check(query, measure, route.ministries)
             else:
+                if topic and not any(m.involves(n) for mid in topic for n in route.ministries
+                                     for m in [self.measures[mid]]):
+                    topic = None  # the subject matched measures the ministry has no part in: list them all
                 answer = self.structured.ministry_list(route, topic)
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
@@ -249,7 +258,7 @@ class Assistant:
             return self.structured.reference(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
-        answer = self._extract(search_query, hits, route)
+        answer = self._extract(search_query, hits, route, said)
         if not any(h.referenced for h in hits) and not value_present(query, _LABEL.sub("", answer.answer)):
             return self._abstain(hits)
         return answer
@@ -364,9 +373,10 @@ class Assistant:
         scored.sort(key=lambda x: -x[0])
         return scored
 
-    def _extract(self, query: str, hits: list[Hit], route: Route) -> Answer:
-        """Quote the best sentences (one per document when the question spans both), items included."""
-        scored = self._score_sentences(query, hits)
+    def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset()) -> Answer:
+        """Quote the best sentences (one per document when the question spans both), items included;
+        places in ``said`` (quoted for an earlier ask of the same message) are passed over."""
+        scored = [e for e in self._score_sentences(query, hits) if e[1].id not in said]
         if not scored:
             return self._abstain(hits)
         chosen: list[tuple[float, Unit, str, Chunk]] = []

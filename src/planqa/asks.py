@@ -19,6 +19,8 @@ _CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:�
                       r"答弁を求める)[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
+_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)")
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 
@@ -43,8 +45,14 @@ def split_asks(text: str) -> list[str]:
     for piece in pieces:
         if not _is_ask(piece):
             statement = piece if not _CLOSING.search(piece) else statement
-        else:  # 「この分野の…」「こうした事案について…」 lean on the statement before them
-            asks.append(f"{statement}{piece}" if statement and _BACK_REFERENCE.search(piece) else piece)
+        elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
+            asks.append(f"{asks[0] if asks else statement} {piece[numbered.end():]}".strip())
+        elif statement and _BACK_REFERENCE.search(piece):  # 「この分野の…」「こうした事案について…」
+            asks.append(f"{statement}{piece}")
+        elif asks and _ANAPHORA.search(piece):  # 「これらの者以外の者に対しては…」
+            asks.append(f"{asks[-1]}{piece}")
+        else:
+            asks.append(piece)
     if len(asks) < 2:
         return [text]
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before

@@ -58,6 +58,10 @@ class Measure:
     ministries: tuple[str, ...]
     sectors: tuple[Sector, ...] = ()
 
+    def involves(self, name: str) -> bool:
+        """The ministry is responsible for the measure or one of its sectors."""
+        return name in self.ministries or any(name in s.ministries for s in self.sectors)
+
     def to_json(self) -> dict:
         """The SPEC §5 object of `planqa ministries --json`."""
         return {

@@ -57,7 +57,11 @@ _STATUTE_TERMS = (
     (r"被害|損害", "権利利益の侵害"),
     (r"調べ|調査し", "調査"),
     (r"トップ(?!人材)|リーダー", "本部長"),
-    (r"いつから|始まる|スタート", "施行"),
+    (r"いつから|始まる|始まって|スタート|施工", "施行"),
+    (r"チップ", "半導体"),
+    (r"スパコン|スーパーコンピュータ", "富岳NEXT"),
+    (r"デマ|フェイクニュース|誤情報|ウソ情報|嘘情報", "偽・誤情報"),
+    (r"本部.{0,6}(?:なにする|何する|何をする)", "所掌事務"),
     (r"個人情報保護法", "個人情報の保護に関する法律"),
 )
 
@@ -129,7 +133,7 @@ def _focus(text: str) -> str:
     if m := _OPTIONS.search(text):
         text = text[:m.start() + 1]
     if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 10 \
-            and not re.search(r"当該|これ|こうした|同様|この(?!法律)", tail):
+            and not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
         text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 

@@ -19,17 +19,18 @@ __all__ = ["Scope", "value_present", "GENERIC"]
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
-                       r"何割|何倍|何か国|何カ国|何項目|"
+                       r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
 _TIME = re.compile(r"いつ|期限|時期|何時")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
-_CURRENT = re.compile(r"今の|現在の|最新|今年度|実際に|現時点|現職")
+_CURRENT = re.compile(r"今の|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 _LEGAL_CONSEQUENCE = re.compile(r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
+_EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
@@ -73,7 +74,7 @@ class Scope:
             total += 1
             if token not in self.vocab and surface.lower() not in self.vocab:
                 unknown.append(token)
-                if surface.isascii() and any(ch.isalpha() for ch in surface):
+                if surface.isascii() and any(ch.isalpha() for ch in surface) and token not in _EVERYDAY_LATIN:
                     latin.append(surface)
         return unknown, total, latin
 
