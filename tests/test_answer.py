@@ -399,3 +399,27 @@ def test_everyday_phrasing_is_answered(assistant, question, place):
 def test_a_follow_up_ask_answered_by_the_first_gets_no_missing_note(assistant):
     ans = assistant.ask("半導体の話ってある？国産のAIチップとかスパコンとか作るの？")
     assert "plan:3.2.4.2" in [c.id for c in ans.citations] and "文書に記載がありません" not in ans.answer
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AI法の基本理念って何個あるの？", "ai_act:3.5"),  # the whole article, every principle listed
+    ("地方でAIを使った新しい産業ってどうやって作るの", "plan:3.4.1.2"),  # 地方 → 地域
+    ("基本計画は国会で議決されるの？", "ai_act:18.4"),  # the documents know 閣議の決定, not the Diet
+])
+def test_more_everyday_questions(assistant, question, place):
+    ans = assistant.ask(question)
+    assert not ans.abstained and place in [c.id for c in ans.citations]
+
+
+def test_how_things_change_is_not_a_plan_revision(assistant):
+    ans = assistant.ask("AIで医療ってどう変わるの？計画にある？")
+    assert "plan:4.2" not in [c.id for c in ans.citations] and "医療" in ans.answer
+
+
+def test_is_the_act_a_regulation(assistant):
+    assert assistant.ask("AI法って規制法なの？推進法なの？").route == "regulation"
+
+
+def test_two_ministries_working_together(assistant):
+    ans = assistant.ask("総務省と経産省が一緒にやってる施策は？")
+    assert ans.route == "ministry_list" and ans.answer.startswith("経済産業省(経産省)と総務省がともに担当する施策は")

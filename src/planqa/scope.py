@@ -17,7 +17,7 @@ from .text import tokenizer
 __all__ = ["Scope", "value_present", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
-_ACT_ALIAS = re.compile("|".join(ACT_ALIASES))
+_ACT_ALIAS = re.compile("|".join(ACT_ALIASES) + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
