@@ -133,6 +133,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "AIで生成したイラストの著作権って、プロンプト打った人のものになるの？",
     "人工知能戦略担当大臣って今だれがやってるの？",
     "広島AIプロセスフレンズグループの参加国数は？",
+    "AISIのトップって誰？",  # the documents name the headquarters' head only
+    "政府の業務で使うAIって、どこの会社の製品？",  # nor companies or products
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -423,3 +425,18 @@ def test_is_the_act_a_regulation(assistant):
 def test_two_ministries_working_together(assistant):
     ans = assistant.ask("総務省と経産省が一緒にやってる施策は？")
     assert ans.route == "ministry_list" and ans.answer.startswith("経済産業省(経産省)と総務省がともに担当する施策は")
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AI新法っていつから効力あるん？もう始まっとる？", "ai_act:suppl.1.1"),
+    ("ハルシネーションてAIがしれっと嘘つくやつでしょ？政府の計画でもリスク扱いされてるの？", "plan:1.4"),
+    ("AISIってなんの略だっけｗ 計画だとそこどうするって書いてあった？", "plan:3.3.1.4"),  # chat laughter is no word
+])
+def test_chat_speech_is_not_mistaken_for_out_of_scope(assistant, question, place):
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.citations[0].id == place
+
+
+def test_a_ministry_list_narrowed_to_the_section_named(assistant):
+    ans = assistant.ask("経産省が◎（主担当）になっている取組を、第3章第4節の中から全部挙げてください。")
+    assert [c.id for c in ans.citations] == ["plan:3.4.1.1", "plan:3.4.2.2", "plan:3.4.3.5"]

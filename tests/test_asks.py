@@ -43,3 +43,10 @@ def test_numbered_sub_asks_carry_the_main_ask():
 def test_an_ask_pointing_back_at_the_previous_one_keeps_it():
     asks = split_asks("本部が協力を求めることができる相手は誰か。また、これらの者以外の者に対しては如何なる対応が可能か。")
     assert asks[1] == "本部が協力を求めることができる相手は誰か。これらの者以外の者に対しては如何なる対応が可能か。"
+
+
+def test_numbered_sub_asks_after_a_preamble_carry_the_preamble():
+    asks = split_asks("骨子案第四章は基本計画を毎年変更するとしていると承知している。\n一　有識者の意見はいかなる場で聴取するのか。"
+                      "\n二　関係する他の計画との関係をいかに整理するのか。\n政府の見解如何。")
+    assert asks == ["骨子案第四章は基本計画を毎年変更するとしていると承知している。 有識者の意見はいかなる場で聴取するのか。",
+                    "骨子案第四章は基本計画を毎年変更するとしていると承知している。 関係する他の計画との関係をいかに整理するのか。"]

@@ -18,7 +18,7 @@ import numpy as np
 from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
 from .quiz import parse_options, pick_option, strip_quiz_markers
-from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
+from .corpus import DEFAULT_CORPUS_DIR, Corpus, id_matches, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
@@ -149,7 +149,9 @@ class Assistant:
                           if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
-        self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share)
+        distinctive = frozenset(t for t, i in vocab.items() if 0 < df[i] <= 2 and len(t) >= 5)
+        self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share,
+                           distinctive)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -224,6 +226,10 @@ class Assistant:
                 if topic and not any(m.involves(n) for mid in topic for n in route.ministries
                                      for m in [self.measures[mid]]):
                     topic = None  # the subject matched measures the ministry has no part in: list them all
+                places = [r for r in find_references(query) if r.startswith("plan:3")]
+                if places:  # 「第3章第4節の中から」
+                    inside = {m.id for m in self.table if any(id_matches(m.id, p) for p in places)}
+                    topic = inside if topic is None else (topic & inside) or inside
                 answer = self.structured.ministry_list(route, topic)
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
@@ -312,7 +318,8 @@ class Assistant:
         # names (「金融の担当」) counts for its measure, but a measure quoted in full still wins.
         topic = _MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip() or query
         qvec = self.retriever.embedder.query(topic)
-        qtok = [t for t in self.tokenize(topic) if t not in _LIST_WORDS]
+        qtok = [t for t in self.tokenize(topic + " " + query[len(without_added_terms(query)):])
+                if t not in _LIST_WORDS]  # the question's words and the documents' terms they map to
         index = self.retriever.index
         candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
                       for cid in hit.chunk.ids[:1] if cid in self.measures}

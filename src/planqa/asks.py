@@ -16,7 +16,7 @@ _QUIZ = re.compile(r"(?:^|[\s?？:：])(?:[A-DＡ-Ｄア-エ][\s.．:：、)）]
 _ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|の|なの|かな|っけ)[。.]?$")
 _CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:政府の)?(?:見解|認識|考え)?(?:を|について)?"
                       r"(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|説明されたい|明らかにされたい|"
-                      r"答弁を求める)[。.]?$")
+                      r"答弁を求める|如何|いかん|右質問する)[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
@@ -36,7 +36,7 @@ def split_asks(text: str) -> list[str]:
     pieces, carry = [], ""
     for sentence in _SENTENCE.findall(text):
         for part in _ENUMERATOR.split(sentence):
-            part = carry + part.strip(" 、")
+            part = carry + part.strip(" 、\n\t\u3000")
             carry = part if len(part) < _FRAGMENT else ""
             if part and not carry:
                 pieces.append(part)
@@ -46,7 +46,7 @@ def split_asks(text: str) -> list[str]:
         if not _is_ask(piece):
             statement = piece if not _CLOSING.search(piece) else statement
         elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
-            asks.append(f"{asks[0] if asks else statement} {piece[numbered.end():]}".strip())
+            asks.append(f"{statement or (asks[0] if asks else '')} {piece[numbered.end():]}".strip())
         elif statement and _BACK_REFERENCE.search(piece):  # 「この分野の…」「こうした事案について…」
             asks.append(f"{statement}{piece}")
         elif asks and _ANAPHORA.search(piece):  # 「これらの者以外の者に対しては…」

@@ -31,11 +31,14 @@ _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まっ�
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 _LEGAL_CONSEQUENCE = re.compile(r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
+_HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
+_COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
-                      "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の"})
+                      "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
+                      "奴", "やつ", "略", "話"})
 
 
 def value_present(query: str, answer: str) -> bool:
@@ -53,8 +56,9 @@ class Scope:
     """Word-level scope checks against the corpus vocabulary and text."""
 
     def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
-                 unknown_share: float = 0.5) -> None:
+                 unknown_share: float = 0.5, distinctive: frozenset[str] = frozenset()) -> None:
         self.vocab = vocab
+        self.distinctive = distinctive  # words only one or two places use: a question naming one is in scope
         self.corpus_text = corpus_text
         self.tokenize = tokenize
         self.unknown_share = unknown_share
@@ -93,9 +97,14 @@ class Scope:
 
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
-        unknown, total, latin = self.unknown_terms(query)
-        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
+        unknown, total, latin = self.unknown_terms(_ACT_ALIAS.sub(" ", query))
+        anchored = bool(self.distinctive & set(self.tokenize(query)))
+        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share and not anchored):
             return True
+        if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
+            return True  # the documents name the head of the headquarters only
+        if _COMPANY.search(query):
+            return True  # nor any company or product
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
         if _LEGAL_CONSEQUENCE.search(query) and not names_act(query):
@@ -104,8 +113,8 @@ class Scope:
             return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
             word = m.group(1) or m.group(2)
-            if word.endswith("の"):
-                continue  # 「…を担うのはどこ」: a nominalised verb, not a thing
+            if word.endswith("の") or _ACT_ALIAS.search(word):
+                continue  # 「…を担うのはどこ」: a nominalised verb; 「AI新法っていつ」: the Act itself
             focus = self.tokenize(word)
             if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \
                     and not is_everyday_term(focus[-1]) and not is_everyday_term(word):
