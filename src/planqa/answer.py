@@ -7,22 +7,20 @@ Every sentence of an answer is quoted from the documents and followed by its cit
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
 from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
-from .quiz import parse_options, pick_option, strip_quiz_markers
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, id_matches, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
-from .ministries import SHORT_NAMES, Measure, ministry_table
+from .measures import MeasureFinder
+from .ministries import Measure, ministry_table
+from .quiz import parse_options, pick_option, strip_quiz_markers
 from .retrieve import (Hit, RetrievalConfig, Retriever, find_references, names_act, names_plan, normalize_query,
                        without_added_terms)
 from .results import Answer, Citation
@@ -30,6 +28,7 @@ from .routes import Route, detect_route, is_followup
 from .scope import GENERIC as _GENERIC
 from .scope import Scope, value_present
 from .structured import StructuredAnswers, strip_marker
+from .terms import TermWeights
 from .text import tokenizer
 
 _log = logging.getLogger("planqa")
@@ -46,14 +45,8 @@ _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
-                             r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|◎|は\?|ですか|ますか|"
-                             r"していますか|しますか|になっていますか|は誰|誰")
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
-_LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
-                         "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
-                         "件", "件数", "ある", "確認", "骨子", "計画", "中", "付く", "付ける", "あわせる", "併せる", "中心", "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -131,27 +124,17 @@ class Assistant:
         self.llm = llm
         self.table: list[Measure] = ministry_table(corpus)
         self.structured = StructuredAnswers(corpus, self.table)
-        self.measures = {m.id: m for m in self.table}
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
             {n for m in self.table for s in m.sectors for n in s.ministries}
         self.tokenize = tokenizer(TOKEN_FORM)
-        self._measure_chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.measures}
-        vocab = retriever.index.bm25.vocab_dict
-        n_docs = len(retriever.index.chunks)
-        indptr = np.asarray(retriever.index.bm25.scores["indptr"], dtype=np.int64)  # CSC: one column a token
-        df = np.zeros(len(vocab), dtype=np.int64)
-        df[:len(indptr) - 1] = np.diff(indptr)  # chunks each token occurs in
-        self._idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in vocab.items()}
-        self._max_idf = math.log(1 + n_docs)
-        self._rare_idf = math.log(1 + n_docs / 3)  # a word in at most 2 chunks
-        self._word_cache: dict[str, frozenset[str]] = {}
+        self.terms = TermWeights(retriever.index, self.tokenize)
+        self.finder = MeasureFinder(self.table, retriever, self.terms)
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
                           if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
-        distinctive = frozenset(t for t, i in vocab.items() if 0 < df[i] <= 2 and len(t) >= 5)
-        self.scope = Scope(set(vocab), "\n".join(s.text for s in corpus), self.tokenize, self.config.unknown_share,
-                           distinctive)
+        self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
+                           self.config.unknown_share, self.terms.distinctive)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -217,14 +200,14 @@ class Assistant:
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None, said: set[str] = frozenset()) -> Answer:
         if route.name == "ministry_list":
-            topic = self._topic_measures(query, route)
+            topic = self.finder.topic(query, route)
             if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
                     and not _LISTING_WORDS.search(query):  # 「スタートアップ支援に経産省は入ってる？」
-                measure = self.measures[sorted(topic)[0]]
+                measure = self.finder.by_id[sorted(topic)[0]]
                 answer = self.structured.ministry_check(query, measure, route.ministries)
             else:
                 if topic and not any(m.involves(n) for mid in topic for n in route.ministries
-                                     for m in [self.measures[mid]]):
+                                     for m in [self.finder.by_id[mid]]):
                     topic = None  # the subject matched measures the ministry has no part in: list them all
                 places = [r for r in find_references(query) if r.startswith("plan:3")]
                 if places:  # 「第3章第4節の中から」
@@ -235,10 +218,10 @@ class Assistant:
             first = [h for h in hits if listed & set(h.chunk.ids)]
             return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
         if route.name == "ministry":
-            measure = self._target_measure(query, hits, context)
+            measure = self.finder.target(query, context)
             if measure is not None:
                 answer = self.structured.ministry(query, measure)
-                for other in self._sharing_rare_words(query, measure):  # 「グローバルサウスとの…」 in two measures
+                for other in self.finder.sharing_rare_words(query, measure):  # 「グローバルサウスとの…」 in two measures
                     more = self.structured.ministry(query, other)
                     answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
                                      citations=answer.citations + more.citations)
@@ -269,19 +252,6 @@ class Assistant:
             return self._abstain(hits)
         return answer
 
-    def _topic_measures(self, query: str, route: Route) -> set[str] | None:
-        """Measures matching the subject a ministry-list question names besides the ministry, if any."""
-        rest = _MINISTRY_WORDS.sub(" ", without_added_terms(query))
-        for name in route.ministries:
-            rest = rest.replace(name, " ")
-        words = {t for t in self.tokenize(rest) if t not in _GENERIC and t not in _LIST_WORDS and t in self._idf}
-        words -= {t for n in route.ministries for t in self.tokenize(n)} | set(self.tokenize(" ".join(SHORT_NAMES)))
-        if not words:
-            return None
-        cover = {m.id: self._coverage(list(words), m.text) for m in self.table}
-        best = max(cover.values())
-        return {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else None
-
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」), and articles
         whose caption it names (「国の責務」; short ones such as 「目的」 only when the Act is named)."""
@@ -301,64 +271,7 @@ class Assistant:
         extra = [t for t in self.tokenize(rest) if t not in known and t not in _GENERIC and t not in _ABOUT_WORDS]
         return len(extra) <= 1
 
-    def _target_measure(self, query: str, hits: list[Hit], context: Answer | None) -> Measure | None:
-        refs = find_references(query)
-        if any(r in self.measures for r in refs):
-            return self.measures[next(r for r in refs if r in self.measures)]
-        for ref in refs:  # 「AI法第16条に基づく取組」: the measure that cites the article
-            if m := re.fullmatch(r"ai_act:(\d+)", ref):
-                citing = [x for x in self.table if f"第{m.group(1)}条" in x.text]
-                if len(citing) == 1:
-                    return citing[0]
-        if context is not None:
-            for cit in context.citations:
-                if cit.id in self.measures:
-                    return self.measures[cit.id]
-        # Otherwise the measure whose text best matches the subject; a sector or project the question
-        # names (「金融の担当」) counts for its measure, but a measure quoted in full still wins.
-        topic = _MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip() or query
-        qvec = self.retriever.embedder.query(topic)
-        qtok = [t for t in self.tokenize(topic + " " + query[len(without_added_terms(query)):])
-                if t not in _LIST_WORDS]  # the question's words and the documents' terms they map to
-        index = self.retriever.index
-        candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
-                      for cid in hit.chunk.ids[:1] if cid in self.measures}
-        named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)}
-        best, best_score = None, -1.0
-        for mid in list(candidates) + sorted(named - candidates.keys()):
-            chunk = self._measure_chunks[mid]
-            score = float(index.sentence_rows(chunk)[0] @ qvec) + 0.5 * self._coverage(qtok, chunk.text)
-            score += 0.01 / (candidates[mid] + 1) if mid in candidates else 0.0
-            score += 0.2 if mid in named else 0.0
-            if score > best_score:
-                best, best_score = self.measures[mid], score
-        return best
-
-    def _sharing_rare_words(self, query: str, measure: Measure, limit: int = 2) -> list[Measure]:
-        """Other measures that hold every question word the chosen one holds, a rare one among them
-        (「グローバルサウスとの連携」 names two measures equally)."""
-        chunk_words = self._words(self._measure_chunks[measure.id].text)
-        shared = {t for t in self.tokenize(without_added_terms(query))
-                  if t in chunk_words and t not in _GENERIC and t not in _LIST_WORDS and t in self._idf}
-        if not any(self._idf[t] >= self._rare_idf for t in shared):
-            return []
-        return [m for m in self.table if m.id != measure.id
-                and shared <= self._words(self._measure_chunks[m.id].text)][:limit]
-
     # ---- extractive composer ------------------------------------------------------------
-    def _words(self, sentence: str) -> frozenset[str]:
-        """Token set of a document sentence, tokenized once per process (the corpus is small)."""
-        if sentence not in self._word_cache:
-            self._word_cache[sentence] = frozenset(self.tokenize(sentence))
-        return self._word_cache[sentence]
-
-    def _coverage(self, query_tokens: list[str], sentence: str) -> float:
-        """IDF-weighted share of the question's terms that the sentence contains."""
-        sent = self._words(sentence)
-        weights = {t: self._idf.get(t, self._max_idf) for t in set(query_tokens) if t not in _GENERIC}
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in sent) / total if total else 0.0
-
     def _score_sentences(self, query: str, hits: list[Hit]) -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
         index, cfg = self.retriever.index, self.config
@@ -370,7 +283,7 @@ class Assistant:
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
             sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
-                coverage = self._coverage(qtok, sent)
+                coverage = self.terms.coverage(qtok, sent)
                 score = float(sims[j]) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
                 score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
@@ -414,7 +327,7 @@ class Assistant:
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, route.name)
 
     def _overlap(self, a: str, b: str) -> float:
-        ta, tb = self._words(a), self._words(b)
+        ta, tb = self.terms.words(a), self.terms.words(b)
         return len(ta & tb) / max(1, min(len(ta), len(tb)))
 
     def _place_text(self, unit: Unit) -> str:

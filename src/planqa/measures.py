@@ -1,0 +1,93 @@
+"""Which plan measure a ministry question is about: by reference, follow-up, sector or best match."""
+
+from __future__ import annotations
+
+import re
+
+from .ministries import SHORT_NAMES, Measure
+from .results import Answer
+from .retrieve import Retriever, find_references, without_added_terms
+from .routes import Route
+from .scope import GENERIC
+from .terms import TermWeights
+
+__all__ = ["MeasureFinder", "MINISTRY_WORDS", "LIST_WORDS"]
+
+# words that ask who is responsible, and the fillers of list questions: neither names a subject
+MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
+                            r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|"
+                            r"府省庁|省庁|◎|は\?|ですか|ますか|していますか|しますか|になっていますか|は誰|誰")
+LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
+                        "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",
+                        "件", "件数", "ある", "確認", "骨子", "計画", "中", "付く", "付ける", "あわせる", "併せる", "中心",
+                        "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
+
+
+class MeasureFinder:
+    """Finds the measures of the ministry table a question names."""
+
+    def __init__(self, table: list[Measure], retriever: Retriever, terms: TermWeights) -> None:
+        self.table = table
+        self.by_id = {m.id: m for m in table}
+        self.retriever = retriever
+        self.terms = terms
+        self.chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.by_id}
+
+    def target(self, query: str, context: Answer | None) -> Measure | None:
+        """The measure a 'who is responsible' question is about."""
+        refs = find_references(query)
+        if any(r in self.by_id for r in refs):
+            return self.by_id[next(r for r in refs if r in self.by_id)]
+        for ref in refs:  # 「AI法第16条に基づく取組」: the measure that cites the article
+            if m := re.fullmatch(r"ai_act:(\d+)", ref):
+                citing = [x for x in self.table if f"第{m.group(1)}条" in x.text]
+                if len(citing) == 1:
+                    return citing[0]
+        if context is not None:
+            for cit in context.citations:
+                if cit.id in self.by_id:
+                    return self.by_id[cit.id]
+        # Otherwise the measure whose text best matches the subject; a sector or project the question
+        # names (「金融の担当」) counts for its measure, but a measure quoted in full still wins.
+        topic = MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip() or query
+        qvec = self.retriever.embedder.query(topic)
+        qtok = [t for t in self.terms.tokenize(topic + " " + query[len(without_added_terms(query)):])
+                if t not in LIST_WORDS]  # the question's words and the documents' terms they map to
+        index = self.retriever.index
+        candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
+                      for cid in hit.chunk.ids[:1] if cid in self.by_id}
+        named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)}
+        best, best_score = None, -1.0
+        for mid in list(candidates) + sorted(named - candidates.keys()):
+            chunk = self.chunks[mid]
+            score = float(index.sentence_rows(chunk)[0] @ qvec) + 0.5 * self.terms.coverage(qtok, chunk.text)
+            score += 0.01 / (candidates[mid] + 1) if mid in candidates else 0.0
+            score += 0.2 if mid in named else 0.0
+            if score > best_score:
+                best, best_score = self.by_id[mid], score
+        return best
+
+    def sharing_rare_words(self, query: str, measure: Measure, limit: int = 2) -> list[Measure]:
+        """Other measures that hold every question word the chosen one holds, a rare one among them
+        (「マルチモーダル」 names two measures equally)."""
+        words = self.terms.words
+        shared = {t for t in self.terms.tokenize(without_added_terms(query))
+                  if t in words(self.chunks[measure.id].text) and t not in GENERIC and t not in LIST_WORDS
+                  and t in self.terms.idf}
+        if not any(self.terms.idf[t] >= self.terms.rare_idf for t in shared):
+            return []
+        return [m for m in self.table if m.id != measure.id and shared <= words(self.chunks[m.id].text)][:limit]
+
+    def topic(self, query: str, route: Route) -> set[str] | None:
+        """Measures matching the subject a ministry-list question names besides the ministry, if any."""
+        tokenize = self.terms.tokenize
+        rest = MINISTRY_WORDS.sub(" ", without_added_terms(query))
+        for name in route.ministries:
+            rest = rest.replace(name, " ")
+        words = {t for t in tokenize(rest) if t not in GENERIC and t not in LIST_WORDS and t in self.terms.idf}
+        words -= {t for n in route.ministries for t in tokenize(n)} | set(tokenize(" ".join(SHORT_NAMES)))
+        if not words:
+            return None
+        cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}
+        best = max(cover.values())
+        return {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else None
