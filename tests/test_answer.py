@@ -135,6 +135,9 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "広島AIプロセスフレンズグループの参加国数は？",
     "AISIのトップって誰？",  # the documents name the headquarters' head only
     "政府の業務で使うAIって、どこの会社の製品？",  # nor companies or products
+    "明日の東京の天気どうなってる？☔",
+    "いまの人工知能戦略担当大臣って誰？名前知りたい",
+    "人工知能基本計画に盛り込まれる施策について、令和八年度予算の概算要求額は府省庁別にいくらか。",  # no amounts
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -440,3 +443,29 @@ def test_chat_speech_is_not_mistaken_for_out_of_scope(assistant, question, place
 def test_a_ministry_list_narrowed_to_the_section_named(assistant):
     ans = assistant.ask("経産省が◎（主担当）になっている取組を、第3章第4節の中から全部挙げてください。")
     assert [c.id for c in ans.citations] == ["plan:3.4.1.1", "plan:3.4.2.2", "plan:3.4.3.5"]
+
+
+def test_a_proviso_follows_the_rule_it_qualifies(assistant):
+    ans = assistant.ask("AI法っていつから施行されてんの？")
+    lines = ans.answer.splitlines()
+    assert lines[0].startswith("この法律は、公布の日から施行する。") and lines[1].startswith("ただし、第三章及び第四章")
+
+
+def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant):
+    ans = assistant.ask("AI法の附則第3条ってなにが書いてあるの？ほかの法律をいじってるって聞いたんやけど")
+    assert ans.abstained and "入手できていない" in ans.answer
+
+
+@pytest.mark.parametrize("question, place", [
+    ("政府は新たな立法措置や予算措置を講ずることが法律上求められているのか。", "ai_act:10.1"),  # 予算措置 is no amount
+    ("AIの法律って一回つくったらそれっきり？あとで見直したりするんかな🤔", "ai_act:suppl.2.1"),  # the Act's review
+    ("ちっちゃい工場やってて、AI入れてみたいんやけど国の支援って計画にある？", "plan:3.1.2.2"),
+])
+def test_measures_and_provisions_behind_everyday_words(assistant, question, place):
+    assert assistant.ask(question).citations[0].id == place
+
+
+def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):
+    ans = assistant.ask("骨子の「4つの基本的な方針」のうち、「AIと協働する」と言い換えられているものはどれ？\n"
+                        "① AI利活用の加速的推進\n② AI開発力の戦略的強化\n③ AIガバナンスの主導\n④ AI社会に向けた継続的変革")
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは④「AI社会に向けた継続的変革」です。")

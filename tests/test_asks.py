@@ -50,3 +50,8 @@ def test_numbered_sub_asks_after_a_preamble_carry_the_preamble():
                       "\n二　関係する他の計画との関係をいかに整理するのか。\n政府の見解如何。")
     assert asks == ["骨子案第四章は基本計画を毎年変更するとしていると承知している。 有識者の意見はいかなる場で聴取するのか。",
                     "骨子案第四章は基本計画を毎年変更するとしていると承知している。 関係する他の計画との関係をいかに整理するのか。"]
+
+
+def test_a_conditional_follow_up_keeps_the_ask_it_depends_on():
+    asks = split_asks("本部は民間の事業者にも協力を求めることができるのか。できるとすれば、いかなる要件の下で可能か。")
+    assert asks[1] == "本部は民間の事業者にも協力を求めることができるのか。できるとすれば、いかなる要件の下で可能か。"

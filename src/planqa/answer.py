@@ -26,7 +26,7 @@ from .retrieve import (Hit, RetrievalConfig, Retriever, find_references, names_a
 from .results import Answer, Citation
 from .routes import Route, detect_route, is_followup
 from .scope import GENERIC as _GENERIC
-from .scope import Scope, value_present
+from .scope import Scope, asks_for_amount_or_date, value_present
 from .structured import StructuredAnswers, strip_marker
 from .terms import TermWeights
 from .text import tokenizer
@@ -43,7 +43,7 @@ NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"何が書|なにが書|何て書|なんて書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
@@ -134,7 +134,7 @@ class Assistant:
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
-                           self.config.unknown_share, self.terms.distinctive)
+                           self.config.unknown_share)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -162,7 +162,7 @@ class Assistant:
         stem, options = parse_options(strip_quiz_markers(text) or text)
         if options:  # a multiple-choice item: answer the stem, then name the option the passages single out
             answer = self._answer_one(stem, history)
-            quoted = [answer.answer]
+            quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
             verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
             if verdict and not answer.abstained:
                 answer = replace(answer, answer=f"{verdict}\n{answer.answer}")
@@ -199,6 +199,8 @@ class Assistant:
     # ---- routes -------------------------------------------------------------------------
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None, said: set[str] = frozenset()) -> Answer:
+        if route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(query):
+            route = Route("general")  # 「概算要求額は府省庁別にいくら」: the table holds no amounts
         if route.name == "ministry_list":
             topic = self.finder.topic(query, route)
             if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
@@ -242,6 +244,8 @@ class Assistant:
         if route.name == "metadata":
             return self.structured.metadata()
         refs = self._titles_in(query) + [r for r in find_references(query) if r in self.corpus]
+        if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
+            return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
                 and self._only_about(query, refs[0]):
             return self.structured.reference(refs[0])
@@ -320,6 +324,11 @@ class Assistant:
                     lines.append(f"{strip_marker(before[at - 1])}[{unit.label}]")
             lines.append(f"{strip_marker(sent)}[{unit.label}]")
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
+            after = split_sentences(unit.text)
+            at = after.index(sent) if sent in after else -1
+            if 0 <= at < len(after) - 1 and after[at + 1].startswith("ただし") \
+                    and not any(after[at + 1] == c[2] for c in chosen):  # a proviso belongs to its rule
+                lines.append(f"{strip_marker(after[at + 1])}[{unit.label}]")
             if sent.endswith(("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")):
                 for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):
                     lines.append(f"{item.text}[{item.label}]")

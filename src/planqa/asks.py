@@ -20,7 +20,7 @@ _CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:�
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
-_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)")
+_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 

@@ -79,12 +79,17 @@ class MeasureFinder:
         return [m for m in self.table if m.id != measure.id and shared <= words(self.chunks[m.id].text)][:limit]
 
     def topic(self, query: str, route: Route) -> set[str] | None:
-        """Measures matching the subject a ministry-list question names besides the ministry, if any."""
+        """Measures matching the subject a ministry-list question names besides the ministry, if any:
+        in the asker's words, else in the documents' terms they map to (ちっちゃい工場 → 中小企業)."""
+        bare = without_added_terms(query)
+        return self._covering(MINISTRY_WORDS.sub(" ", bare), route) \
+            or self._covering(MINISTRY_WORDS.sub(" ", bare) + " " + query[len(bare):], route)
+
+    def _covering(self, text: str, route: Route) -> set[str] | None:
         tokenize = self.terms.tokenize
-        rest = MINISTRY_WORDS.sub(" ", without_added_terms(query))
         for name in route.ministries:
-            rest = rest.replace(name, " ")
-        words = {t for t in tokenize(rest) if t not in GENERIC and t not in LIST_WORDS and t in self.terms.idf}
+            text = text.replace(name, " ")
+        words = {t for t in tokenize(text) if t not in GENERIC and t not in LIST_WORDS and t in self.terms.idf}
         words -= {t for n in route.ministries for t in tokenize(n)} | set(tokenize(" ".join(SHORT_NAMES)))
         if not words:
             return None

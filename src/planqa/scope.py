@@ -14,19 +14,21 @@ from .retrieve import ACT_ALIASES, is_everyday_term, names_act, names_plan
 from .routes import PENALTY
 from .text import tokenizer
 
-__all__ = ["Scope", "value_present", "GENERIC"]
+__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile("|".join(ACT_ALIASES) + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
-_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算|費用|規模|人数|割合|"
+_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
+_AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億")
+_HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"いつ|期限|時期|何時")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
-_CURRENT = re.compile(r"今の|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
+_CURRENT = re.compile(r"今の|いまの|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 _LEGAL_CONSEQUENCE = re.compile(r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
@@ -41,8 +43,15 @@ GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ",
                       "奴", "やつ", "略", "話"})
 
 
+def asks_for_amount_or_date(query: str) -> bool:
+    """A how-much / which-date question: no table of who does what can answer it."""
+    return bool(_AMOUNT.search(query) or _DATE.search(query) or _PAST_TIME.search(query))
+
+
 def value_present(query: str, answer: str) -> bool:
     """A how-many / when question needs a number or date in the quoted sentences (labels removed)."""
+    if _AMOUNT.search(query) and not _HAS_AMOUNT.search(answer):
+        return False
     if _QUANTITY.search(query) and not _HAS_QUANTITY.search(answer):
         return False
     if _TIME.search(query) and not _HAS_TIME.search(answer):
@@ -56,9 +65,8 @@ class Scope:
     """Word-level scope checks against the corpus vocabulary and text."""
 
     def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
-                 unknown_share: float = 0.5, distinctive: frozenset[str] = frozenset()) -> None:
+                 unknown_share: float = 0.5) -> None:
         self.vocab = vocab
-        self.distinctive = distinctive  # words only one or two places use: a question naming one is in scope
         self.corpus_text = corpus_text
         self.tokenize = tokenize
         self.unknown_share = unknown_share
@@ -98,8 +106,7 @@ class Scope:
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
         unknown, total, latin = self.unknown_terms(_ACT_ALIAS.sub(" ", query))
-        anchored = bool(self.distinctive & set(self.tokenize(query)))
-        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share and not anchored):
+        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
             return True
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only

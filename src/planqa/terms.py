@@ -26,8 +26,6 @@ class TermWeights:
         self.idf = {tok: math.log(1 + n_docs / (1 + df[i])) for tok, i in self.vocab.items()}
         self.max_idf = math.log(1 + n_docs)
         self.rare_idf = math.log(1 + n_docs / 3)  # a word in at most 2 chunks
-        # long words only one or two places use (ハルシネーション): a question naming one is in scope
-        self.distinctive = frozenset(t for t, i in self.vocab.items() if 0 < df[i] <= 2 and len(t) >= 5)
         self._cache: dict[str, frozenset[str]] = {}
 
     def words(self, sentence: str) -> frozenset[str]:
