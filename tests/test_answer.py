@@ -138,6 +138,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "明日の東京の天気どうなってる？☔",
     "いまの人工知能戦略担当大臣って誰？名前知りたい",
     "人工知能基本計画に盛り込まれる施策について、令和八年度予算の概算要求額は府省庁別にいくらか。",  # no amounts
+    "この法律って、ぶっちゃけ良い法律だと思う？",  # no opinions
+    "ガバメントAIって、いつから全部の省庁で使えるようになるの？",  # no dates from the ministry table
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -469,3 +471,23 @@ def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):
     ans = assistant.ask("骨子の「4つの基本的な方針」のうち、「AIと協働する」と言い換えられているものはどれ？\n"
                         "① AI利活用の加速的推進\n② AI開発力の戦略的強化\n③ AIガバナンスの主導\n④ AI社会に向けた継続的変革")
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは④「AI社会に向けた継続的変革」です。")
+
+
+def test_an_age_in_the_question_is_not_an_unknown_word(assistant):
+    ans = assistant.ask("わしゃもう80近い年寄りじゃが、AI法ちゅうのは、わしら国民にも何か義務を負わせとるんかいのう？")
+    assert not ans.abstained and ans.citations[0].id == "ai_act:8.1"
+
+
+def test_a_rare_word_narrows_a_ministry_list_to_its_measure(assistant):
+    ans = assistant.ask("骨子(案)に名前が出てくる、文科省担当の「富岳」の名前がついた開発は何？")
+    assert [c.id for c in ans.citations] == ["plan:3.2.4.2"] and "富岳NEXT" in ans.answer
+
+
+def test_a_heading_named_by_its_short_form_is_quoted_whole(assistant):
+    ans = assistant.ask("3原則ってなんだっけ")
+    assert [c.id for c in ans.citations] == ["plan:2.1"] and "内外一体" in ans.answer and "アジャイル" in ans.answer
+
+
+def test_asking_for_all_of_it_quotes_the_whole_place(assistant):
+    ans = assistant.ask("基本計画の推進体制ってどうなってるんですか？会議体の名前を全部知りたいです")
+    assert "人工知能戦略推進会議" in ans.answer and "人工知能戦略専門調査会" in ans.answer

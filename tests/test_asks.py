@@ -55,3 +55,8 @@ def test_numbered_sub_asks_after_a_preamble_carry_the_preamble():
 def test_a_conditional_follow_up_keeps_the_ask_it_depends_on():
     asks = split_asks("本部は民間の事業者にも協力を求めることができるのか。できるとすれば、いかなる要件の下で可能か。")
     assert asks[1] == "本部は民間の事業者にも協力を求めることができるのか。できるとすれば、いかなる要件の下で可能か。"
+
+
+def test_a_question_mark_inside_quotes_does_not_split():
+    text = "クイズの裏取りです。「政府自らが率先してAIを使う姿勢を表す故事成語は？」答えと箇所を確認させてください。"
+    assert split_asks(text) == [text]

@@ -90,6 +90,7 @@ def test_followup_uses_conversation_history(server, page):
     page.goto(url)
     _ask(page, "医療・ヘルスケア分野のAI活用の担当省庁は？")
     _last_bot_message(page).get_by_text("厚生労働省").first.wait_for()
+    page.locator("#planqa-chips").get_by_text("骨子 第3章第1節(2)①").wait_for()  # the turn has ended
     _ask(page, "外務省が主担当の施策は？")
     _last_bot_message(page).get_by_text("3件").first.wait_for()
     assert page.locator("#planqa-chat .message.bot").count() == 2

@@ -42,8 +42,9 @@ NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは
                 "(Please ask your question in Japanese.)")
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
+_ALL_OF_IT = re.compile(r"全部|すべて|全て|漏れなく|一覧")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|なにが書|何て書|なんて書|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"何が書|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
@@ -51,7 +52,7 @@ _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
-                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個", "幾つ"})
+                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個", "幾つ", "箇条", "書き", "だ", "っけ"})
 
 
 
@@ -131,6 +132,8 @@ class Assistant:
         self.finder = MeasureFinder(self.table, retriever, self.terms)
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
                           if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
+        self._headings += [(sid, m.group(0)) for sid, t in self._headings  # 「…を踏まえた3原則」 → 「3原則」
+                           if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
@@ -311,6 +314,9 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
                 chosen.append(entry)
+        if _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
+            top = chosen[0][3]
+            chosen = [(0.0, u, sent, top) for u, sent in top.sentences()] + [c for c in chosen if c[3] is not top]
         if _mentions_both_documents(query):
             for doc in ("plan", "ai_act"):
                 if not any(c[3].doc == doc for c in chosen):

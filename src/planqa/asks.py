@@ -21,6 +21,8 @@ _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|�
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
+_MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
+_UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 
@@ -33,8 +35,9 @@ def split_asks(text: str) -> list[str]:
     """The questions a message asks, in order; the whole text when it asks one thing (or is a quiz)."""
     if _QUIZ.search(text):
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
+    quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
     pieces, carry = [], ""
-    for sentence in _SENTENCE.findall(text):
+    for sentence in (s.translate(_UNMASK) for s in _SENTENCE.findall(quoted)):
         for part in _ENUMERATOR.split(sentence):
             part = carry + part.strip(" 、\n\t\u3000")
             carry = part if len(part) < _FRAGMENT else ""

@@ -95,4 +95,8 @@ class MeasureFinder:
             return None
         cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}
         best = max(cover.values())
-        return {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else None
+        if best >= 0.5:
+            return {mid for mid, c in cover.items() if c >= best - 1e-9}
+        rare = {t for t in words if self.terms.idf[t] >= self.terms.rare_idf}  # 「富岳」 names its measure alone
+        holders = {m.id for m in self.table if rare & self.terms.words(m.text)}
+        return holders if 0 < len(holders) <= 2 else None

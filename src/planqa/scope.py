@@ -34,6 +34,7 @@ _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まっ�
 _LEGAL_CONSEQUENCE = re.compile(r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
+_OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
@@ -44,8 +45,8 @@ GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ",
 
 
 def asks_for_amount_or_date(query: str) -> bool:
-    """A how-much / which-date question: no table of who does what can answer it."""
-    return bool(_AMOUNT.search(query) or _DATE.search(query) or _PAST_TIME.search(query))
+    """A how-much / when question: no table of who does what can answer it."""
+    return bool(_AMOUNT.search(query) or _TIME.search(query) or _DATE.search(query) or _PAST_TIME.search(query))
 
 
 def value_present(query: str, answer: str) -> bool:
@@ -81,7 +82,8 @@ class Scope:
                 continue
             lemma = word.feature.lemma
             token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
-            if token in GENERIC or is_everyday_term(token) or is_everyday_term(surface):
+            if token in GENERIC or is_everyday_term(token) or is_everyday_term(surface) \
+                    or word.feature.pos2 == "数詞" or surface.isdigit():
                 continue
             total += 1
             if token not in self.vocab and surface.lower() not in self.vocab:
@@ -112,6 +114,8 @@ class Scope:
             return True  # the documents name the head of the headquarters only
         if _COMPANY.search(query):
             return True  # nor any company or product
+        if _OPINION.search(query):
+            return True  # the assistant quotes the documents; it has no opinion of its own
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
         if _LEGAL_CONSEQUENCE.search(query) and not names_act(query):
