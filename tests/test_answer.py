@@ -491,3 +491,8 @@ def test_a_heading_named_by_its_short_form_is_quoted_whole(assistant):
 def test_asking_for_all_of_it_quotes_the_whole_place(assistant):
     ans = assistant.ask("基本計画の推進体制ってどうなってるんですか？会議体の名前を全部知りたいです")
     assert "人工知能戦略推進会議" in ans.answer and "人工知能戦略専門調査会" in ans.answer
+
+
+def test_an_enumeration_answers_in_full_and_alone(assistant):
+    ans = assistant.ask("人工知能戦略本部の所掌事務は何ですか。")
+    assert [c.id for c in ans.citations] == ["ai_act:20.1", "ai_act:20.1.1", "ai_act:20.1.2"]

@@ -42,6 +42,7 @@ NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは
                 "(Please ask your question in Japanese.)")
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
+_LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
 _ALL_OF_IT = re.compile(r"全部|すべて|全て|漏れなく|一覧")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
@@ -314,7 +315,9 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
                 chosen.append(entry)
-        if _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
+        if chosen[0][2].endswith(_LISTS_ITEMS):
+            chosen = chosen[:1]  # 「次に掲げる事務をつかさどる。」 and its items (below) answer in full
+        elif _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
             top = chosen[0][3]
             chosen = [(0.0, u, sent, top) for u, sent in top.sentences()] + [c for c in chosen if c[3] is not top]
         if _mentions_both_documents(query):
@@ -335,7 +338,7 @@ class Assistant:
             if 0 <= at < len(after) - 1 and after[at + 1].startswith("ただし") \
                     and not any(after[at + 1] == c[2] for c in chosen):  # a proviso belongs to its rule
                 lines.append(f"{strip_marker(after[at + 1])}[{unit.label}]")
-            if sent.endswith(("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")):
+            if sent.endswith(_LISTS_ITEMS):
                 for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):
                     lines.append(f"{item.text}[{item.label}]")
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
