@@ -20,7 +20,7 @@ from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
-from .quiz import parse_options, pick_option, strip_quiz_markers
+from .quiz import Option, parse_options, pick_option, strip_quiz_markers
 from .retrieve import (Hit, RetrievalConfig, Retriever, find_references, names_act, names_plan, normalize_query,
                        without_added_terms)
 from .results import Answer, Citation
@@ -164,24 +164,29 @@ class Assistant:
             _log.info("answered route=language abstained=True")
             return answer
         stem, options = parse_options(strip_quiz_markers(text) or text)
-        if options:  # a multiple-choice item: answer the stem, then name the option the passages single out
-            answer = self._answer_one(stem, history)
-            quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
-            verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
-            if verdict and not answer.abstained:
-                answer = replace(answer, answer=f"{verdict}\n{answer.answer}")
-        else:
-            asks = split_asks(stem)
-            parts: list[Answer] = []
-            for ask in asks:  # an ask that details an earlier one is answered with what that one did not quote
-                said = {c.id for p, a in zip(parts, asks) if a in ask and len(ask) - len(a) > _SHORT_FOLLOW_UP
-                        for c in p.citations}
-                parts.append(self._answer_one(ask, history, said))
-            answer = parts[0] if len(parts) == 1 else _join(asks, parts)
+        answer = self._answer_quiz(stem, options, history) if options else self._answer_asks(stem, history)
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return replace(answer, latency_ms=latency, question=text)
+
+    def _answer_quiz(self, stem: str, options: list[Option], history: list[Answer] | None) -> Answer:
+        """A multiple-choice item: the stem answered, then the option the documents single out named first."""
+        answer = self._answer_one(stem, history)
+        quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
+        verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
+        return replace(answer, answer=f"{verdict}\n{answer.answer}") if verdict and not answer.abstained else answer
+
+    def _answer_asks(self, text: str, history: list[Answer] | None) -> Answer:
+        """Each ask of the message answered on its own and joined; an ask that details an earlier one
+        is answered with what that one did not quote."""
+        asks = split_asks(text)
+        parts: list[Answer] = []
+        for ask in asks:
+            said = {c.id for p, a in zip(parts, asks) if a in ask and len(ask) - len(a) > _SHORT_FOLLOW_UP
+                    for c in p.citations}
+            parts.append(self._answer_one(ask, history, said))
+        return parts[0] if len(parts) == 1 else _join(asks, parts)
 
     def _answer_one(self, text: str, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
         query = normalize_query(text)
