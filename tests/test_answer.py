@@ -496,3 +496,15 @@ def test_asking_for_all_of_it_quotes_the_whole_place(assistant):
 def test_an_enumeration_answers_in_full_and_alone(assistant):
     ans = assistant.ask("人工知能戦略本部の所掌事務は何ですか。")
     assert [c.id for c in ans.citations] == ["ai_act:20.1", "ai_act:20.1.1", "ai_act:20.1.2"]
+
+
+@pytest.mark.parametrize("question, place", [
+    ("最近「AI法」ができたとニュースで見ました。仕事でAIツールを使うことが増えてきて、自分が使っているものも対象になるのか"
+     "気になっています。そもそもこの法律では「AI」をどういうものだと定めているんでしょうか？法律に詳しい方教えてください。",
+     "ai_act:2.1"),
+    ("社会科の授業でAIの危険性を整理したいと思っています。国の計画の骨子では、AIの危なさをどんな種類に分けて、"
+     "それぞれどんな例を挙げていますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
+    ("基本計画がちゃんと進んでいるかどうかは、誰がどうやってチェックすることになっているんですか？", "plan:4.1"),
+])
+def test_long_background_and_paraphrase(assistant, question, place):
+    assert place in [c.id for c in assistant.ask(question).citations]

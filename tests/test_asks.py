@@ -58,5 +58,13 @@ def test_a_conditional_follow_up_keeps_the_ask_it_depends_on():
 
 
 def test_a_question_mark_inside_quotes_does_not_split():
-    text = "クイズの裏取りです。「政府自らが率先してAIを使う姿勢を表す故事成語は？」答えと箇所を確認させてください。"
+    text = "「政府自らが率先してAIを使う姿勢を表す故事成語は？」答えと箇所を確認させてください。"
     assert split_asks(text) == [text]
+
+
+def test_statements_about_the_asker_before_one_ask_are_dropped():
+    text = ("社会科の授業でAIの危険性を整理したいと思っています。国の計画の骨子では、AIの危なさをどんな種類に分けて、"
+            "それぞれどんな例を挙げていますか。")
+    assert split_asks(text) == [text[text.index("国の計画"):]]
+    text = "骨子は広島AIプロセスに触れている。グローバルサウスとの協力に関するものはいかなるものか。担当府省を含めて答弁を求める。"
+    assert split_asks(text) == [text[text.index("グローバル"):]]  # what follows the ask stays

@@ -289,7 +289,7 @@ class Assistant:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
         index, cfg = self.retriever.index, self.config
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
-        defining = re.search(r"とは|定義|意味|って何|ってなに|とは何", query)
+        defining = re.search(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す", query)
         act, plan = names_act(query), names_plan(query)
         named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
         scored = []

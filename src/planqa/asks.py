@@ -13,7 +13,9 @@ __all__ = ["split_asks"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _QUIZ = re.compile(r"(?:^|[\s?？:：])(?:[A-DＡ-Ｄア-エ][\s.．:：、)）]|[(（]?[1-4１-４][.．)）]|[①-⑳])|[(（]\s*[)）]|○×|穴埋め")
-_ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|の|なの|かな|っけ)[。.]?$")
+_ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|たいです|の|なの|かな|っけ)[。.]?$")
+_POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|法律に詳しい方)?.{0,4}(?:教えて(?:ください|下さい|ほしいです)|"
+                     r"お願いします|お願いいたします|よろしくお願いします)[。!！]?$")
 _CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:政府の)?(?:見解|認識|考え)?(?:を|について)?"
                       r"(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|説明されたい|明らかにされたい|"
                       r"答弁を求める|如何|いかん|右質問する)[。.]?$")
@@ -23,12 +25,13 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
+_SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 
 
 def _is_ask(part: str) -> bool:
-    return not _CLOSING.search(part) and bool(_ASK_END.search(part))
+    return not _CLOSING.search(part) and not _POLITE.search(part) and bool(_ASK_END.search(part))
 
 
 def split_asks(text: str) -> list[str]:
@@ -47,7 +50,7 @@ def split_asks(text: str) -> list[str]:
     asks, statement = [], ""
     for piece in pieces:
         if not _is_ask(piece):
-            statement = piece if not _CLOSING.search(piece) else statement
+            statement = piece if not (_CLOSING.search(piece) or _POLITE.search(piece)) else statement
         elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
             asks.append(f"{statement or (asks[0] if asks else '')} {piece[numbered.end():]}".strip())
         elif statement and _BACK_REFERENCE.search(piece):  # 「この分野の…」「こうした事案について…」
@@ -56,8 +59,11 @@ def split_asks(text: str) -> list[str]:
             asks.append(f"{asks[-1]}{piece}")
         else:
             asks.append(piece)
-    if len(asks) < 2:
+    if not asks:
         return [text]
+    if len(asks) == 1:  # statements about the asker before a long enough ask (「…の教員です。」) are dropped
+        start = quoted.find(asks[0][:10].translate(_MASK)) if len(asks[0]) >= _SELF_CONTAINED else -1
+        return [text[start:] if start > 0 else text]
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
     first = asks[0]
