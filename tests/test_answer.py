@@ -505,6 +505,8 @@ def test_an_enumeration_answers_in_full_and_alone(assistant):
     ("社会科の授業でAIの危険性を整理したいと思っています。国の計画の骨子では、AIの危なさをどんな種類に分けて、"
      "それぞれどんな例を挙げていますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
     ("基本計画がちゃんと進んでいるかどうかは、誰がどうやってチェックすることになっているんですか？", "plan:4.1"),
+    ("法律の中で、AIが悪い目的や不適切なやり方で開発・利用されたときに起こりうる問題として、具体的に挙げられている例を"
+     "紹介したいのですが、何が書かれていますか。", "ai_act:3.4"),  # 「…ですが、何が書かれていますか」 keeps its subject
 ])
 def test_long_background_and_paraphrase(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]

@@ -54,7 +54,8 @@ _STATUTE_TERMS = (
     (r"見抜|見分け|見破", "判別"),
     (r"ルール|ガイドライン", "指針"),
     (r"学校|授業", "教育"),
-    (r"子ども|子供|小学|中学|高校生|児童|生徒", "初等中等教育"),
+    (r"子ども|子供|小学|中学|高校生|児童", "初等中等教育"),
+    (r"悪い目的|悪用|悪いこと", "不正な目的"),
     (r"奪わ|うばわ|取って代わ|置き換え", "代替"),
     (r"目標|ゴール|最終的|目指し|目指す|めざ", "国家目標"),
     (r"メンバー|参加者|顔ぶれ", "構成員"),
@@ -144,7 +145,7 @@ def _focus(text: str) -> str:
     """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
     if m := _OPTIONS.search(text):
         text = text[:m.start() + 1]
-    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 10 \
+    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20 \
             and not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
         text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
