@@ -510,3 +510,12 @@ def test_an_enumeration_answers_in_full_and_alone(assistant):
 ])
 def test_long_background_and_paraphrase(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]
+
+
+def test_true_false_statements_are_each_looked_up(assistant):
+    ans = assistant.ask("【正誤問題】次のア〜ウのうち、正しいものを2つ選べ。\nア 人工知能戦略本部に関する事務は内閣府において処理する。"
+                        "\nイ 骨子(案)は、基本計画を当面5年ごとに変更するとしている。"
+                        "\nウ 人工知能戦略本部員には、本部長及び副本部長以外の全ての国務大臣が充てられる。")
+    ids = [c.id for c in ans.citations]
+    assert {"ai_act:26.1", "plan:4.2", "ai_act:24.2"} <= set(ids)
+    assert "【イ 骨子(案)は、基本計画を当面5年ごとに変更するとしている】" in ans.answer and "当面は毎年変更を行う" in ans.answer

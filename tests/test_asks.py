@@ -68,3 +68,8 @@ def test_statements_about_the_asker_before_one_ask_are_dropped():
     assert split_asks(text) == [text[text.index("国の計画"):]]
     text = "骨子は広島AIプロセスに触れている。グローバルサウスとの協力に関するものはいかなるものか。担当府省を含めて答弁を求める。"
     assert split_asks(text) == [text[text.index("グローバル"):]]  # what follows the ask stays
+
+
+def test_what_the_asker_heard_is_kept_with_the_ask():
+    text = "個人情報保護法もAIがらみで改正が検討されていると聞きました。国の計画の骨子ではどういう内容で、どこが担当になっていますか。"
+    assert split_asks(text) == [text]

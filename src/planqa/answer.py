@@ -40,6 +40,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
                 "(Please ask your question in Japanese.)")
+_STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -89,12 +90,16 @@ def clean_question(question: object) -> str:
     return text
 
 
-def _join(asks: list[str], parts: list[Answer]) -> Answer:
-    """One answer from the answers to each ask: lines and citations in order, each once."""
+def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
+    """One answer from the answers to each ask: lines and citations in order, each once
+    (``headed``: each answer under its ask, for true/false statements)."""
     answered = [(ask, p) for ask, p in zip(asks, parts) if not p.abstained]
     if not answered:
         return parts[0]
-    lines = list(dict.fromkeys(line for _, p in answered for line in p.answer.splitlines()))
+    if headed:
+        lines = [line for ask, p in answered for line in (f"【{ask[:40]}】", *p.answer.splitlines())]
+    else:
+        lines = list(dict.fromkeys(line for _, p in answered for line in p.answer.splitlines()))
     lines += [f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。"
               for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
               and not any(a in ask or ask in a for a, _ in answered)]  # an ask that leans on one answered
@@ -171,7 +176,11 @@ class Assistant:
         return replace(answer, latency_ms=latency, question=text)
 
     def _answer_quiz(self, stem: str, options: list[Option], history: list[Answer] | None) -> Answer:
-        """A multiple-choice item: the stem answered, then the option the documents single out named first."""
+        """A multiple-choice item: the stem answered, then the option the documents single out named first.
+        True/false statements (「正しいものを2つ選べ。ア 本部長には…」) are each looked up instead."""
+        if sum(len(text) >= 12 and bool(_STATEMENT.search(text)) for _, text in options) * 2 > len(options):
+            return _join([f"{mark} {text}" for mark, text in options],
+                         [self._answer_one(text, history) for _, text in options], headed=True)
         answer = self._answer_one(stem, history)
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])

@@ -25,6 +25,7 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
+_HEARSAY = re.compile(r"と聞き|と聞い|って聞い|と見ました|ニュースで|報道|話題")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -61,9 +62,12 @@ def split_asks(text: str) -> list[str]:
             asks.append(piece)
     if not asks:
         return [text]
-    if len(asks) == 1:  # statements about the asker before a long enough ask (「…の教員です。」) are dropped
+    if len(asks) == 1:  # statements about the asker before a long enough ask (「…の教員です。」) are dropped,
         start = quoted.find(asks[0][:10].translate(_MASK)) if len(asks[0]) >= _SELF_CONTAINED else -1
-        return [text[start:] if start > 0 else text]
+        if start <= 0:
+            return [text]
+        heard = [p for p in pieces if _HEARSAY.search(p) and quoted.find(p[:10].translate(_MASK)) < start]
+        return ["".join(heard) + text[start:]]  # but not what the asker heard (「…が検討されていると聞きました。」)
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
     first = asks[0]
