@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
-from .corpus import DEFAULT_CORPUS_DIR, Corpus, id_matches, load_corpus
+from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
@@ -226,14 +226,7 @@ class Assistant:
                 measure = self.finder.by_id[sorted(topic)[0]]
                 answer = self.structured.ministry_check(query, measure, route.ministries)
             else:
-                if topic and not any(m.involves(n) for mid in topic for n in route.ministries
-                                     for m in [self.finder.by_id[mid]]):
-                    topic = None  # the subject matched measures the ministry has no part in: list them all
-                places = [r for r in find_references(query) if r.startswith("plan:3")]
-                if places:  # 「第3章第4節の中から」
-                    inside = {m.id for m in self.table if any(id_matches(m.id, p) for p in places)}
-                    topic = inside if topic is None else (topic & inside) or inside
-                answer = self.structured.ministry_list(route, topic)
+                answer = self.structured.ministry_list(route, self.finder.list_scope(query, route, topic))
             listed = {c.id for c in answer.citations}
             first = [h for h in hits if listed & set(h.chunk.ids)]
             return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
@@ -241,7 +234,7 @@ class Assistant:
             measure = self.finder.target(query, context)
             if measure is not None:
                 answer = self.structured.ministry(query, measure)
-                for other in self.finder.sharing_rare_words(query, measure):  # 「グローバルサウスとの…」 in two measures
+                for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
                     more = self.structured.ministry(query, other)
                     answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
                                      citations=answer.citations + more.citations)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .corpus import id_matches
 from .ministries import SHORT_NAMES, Measure
 from .results import Answer
 from .retrieve import Retriever, find_references, without_added_terms
@@ -84,6 +85,17 @@ class MeasureFinder:
         bare = without_added_terms(query)
         return self._covering(MINISTRY_WORDS.sub(" ", bare), route) \
             or self._covering(MINISTRY_WORDS.sub(" ", bare) + " " + query[len(bare):], route)
+
+    def list_scope(self, query: str, route: Route, topic: set[str] | None) -> set[str] | None:
+        """The measures a ministry list is drawn from: the subject's (when the ministry takes part in
+        them), within the plan places the question names (「第3章第4節の中から」); None for all."""
+        if topic and not any(self.by_id[mid].involves(n) for mid in topic for n in route.ministries):
+            topic = None  # the subject matched measures the ministry has no part in: list them all
+        places = [r for r in find_references(query) if r.startswith("plan:3")]
+        if places:
+            inside = {m.id for m in self.table if any(id_matches(m.id, p) for p in places)}
+            topic = inside if topic is None else (topic & inside) or inside
+        return topic
 
     def _covering(self, text: str, route: Route) -> set[str] | None:
         tokenize = self.terms.tokenize
