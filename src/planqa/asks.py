@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_asks"]
+from .quiz import parse_options
+
+__all__ = ["split_asks", "CLOSING_FORMULA"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
-_QUIZ = re.compile(r"(?:^|[\s?？:：])(?:[A-DＡ-Ｄア-エ][\s.．:：、)）]|[(（]?[1-4１-４][.．)）]|[①-⑳])|[(（]\s*[)）]|○×|穴埋め")
+_BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
 _ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|たいです|の|なの|かな|っけ)[。.]?$")
 _POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|法律に詳しい方)?.{0,4}(?:教えて(?:ください|下さい|ほしいです)|"
                      r"お願いします|お願いいたします|よろしくお願いします)[。!！]?$")
-_CLOSING = re.compile(r"^(?:それぞれ|併せて|あわせて|以上、?)?(?:政府の)?(?:見解|認識|考え)?(?:を|について)?"
-                      r"(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|説明されたい|明らかにされたい|"
-                      r"答弁を求める|如何|いかん|右質問する)[。.]?$")
+# Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
+CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
+                   r"説明されたい|明らかにされたい|答弁を求める|如何|いかん|右質問する)")
+_CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CLOSING_FORMULA}[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
@@ -37,7 +40,7 @@ def _is_ask(part: str) -> bool:
 
 def split_asks(text: str) -> list[str]:
     """The questions a message asks, in order; the whole text when it asks one thing (or is a quiz)."""
-    if _QUIZ.search(text):
+    if _BLANK.search(text) or parse_options(text)[1]:
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
     pieces, carry = [], ""

@@ -33,6 +33,7 @@ class MeasureFinder:
         self.retriever = retriever
         self.terms = terms
         self.chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.by_id}
+        self._short_name_words = set(terms.tokenize(" ".join(SHORT_NAMES)))  # never a subject
 
     def target(self, query: str, context: Answer | None) -> Measure | None:
         """The measure a 'who is responsible' question is about."""
@@ -102,7 +103,7 @@ class MeasureFinder:
         for name in route.ministries:
             text = text.replace(name, " ")
         words = {t for t in tokenize(text) if t not in GENERIC and t not in LIST_WORDS and t in self.terms.idf}
-        words -= {t for n in route.ministries for t in tokenize(n)} | set(tokenize(" ".join(SHORT_NAMES)))
+        words -= {t for n in route.ministries for t in tokenize(n)} | self._short_name_words
         if not words:
             return None
         cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}

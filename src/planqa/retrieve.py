@@ -6,12 +6,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .asks import CLOSING_FORMULA
 from .chunk import Chunk
 from .corpus import id_matches
 from .embed import Embedder
 from .index import TOKEN_FORM, SearchIndex
 from .ministries import SHORT_NAMES
 from .plan import CIRCLED
+from .quiz import parse_options
 from .text import arabic_numerals, tokenizer
 
 __all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "is_everyday_term",
@@ -136,15 +138,12 @@ def _strip_markup(text: str) -> str:
     return re.sub(r"[*_`#>|]+", " ", text)
 
 
-_OPTIONS = re.compile(r"[?？]\s*(?:[①-⑳]|[A-DＡ-Ｄア-エ][\s.．:：、)）]|[(（]?[1-4１-４][.．)）])")
-_DIET_TAIL = re.compile(r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
-                        r"説明されたい|明らかにされたい|答弁を求める)[。.]?$")
+_DIET_TAIL = re.compile(rf"{CLOSING_FORMULA}[。.]?$")
 
 
 def _focus(text: str) -> str:
     """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
-    if m := _OPTIONS.search(text):
-        text = text[:m.start() + 1]
+    text = parse_options(text)[0]
     if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20 \
             and not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
         text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
