@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Callable
 
 import numpy as np
@@ -11,6 +12,9 @@ from .index import SearchIndex
 from .scope import GENERIC
 
 __all__ = ["TermWeights"]
+
+_ASIDE = re.compile(r"[(（][^()（）]*。[)）]")
+_FUNCTION_NOUNS = frozenset({"事", "物", "為"})  # lemmas of こと, もの, ため: no content to cover
 
 
 class TermWeights:
@@ -35,8 +39,21 @@ class TermWeights:
         return self._cache[sentence]
 
     def coverage(self, query_tokens: list[str], sentence: str) -> float:
-        """IDF-weighted share of the question's terms that the sentence contains."""
+        """IDF-weighted share of the question's terms that the sentence contains; a term found only in
+        a statute aside (「（…をいう。）」) counts half, so a long definition does not make a hub."""
         sent = self.words(sentence)
-        weights = {t: self.idf.get(t, self.max_idf) for t in set(query_tokens) if t not in GENERIC}
+        main = self.words(_without_asides(sentence))
+        weights = {t: self.idf.get(t, self.max_idf) for t in set(query_tokens)
+                   if t not in GENERIC and t not in _FUNCTION_NOUNS}
         total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in sent) / total if total else 0.0
+        got = sum(w if t in main else 0.5 * w for t, w in weights.items() if t in sent)
+        return got / total if total else 0.0
+
+
+def _without_asides(sentence: str) -> str:
+    """The sentence with its parentheses (definitions, references) removed, innermost first."""
+    while True:
+        shorter = _ASIDE.sub("", sentence)
+        if shorter == sentence:
+            return sentence
+        sentence = shorter
