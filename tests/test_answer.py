@@ -140,6 +140,9 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "人工知能基本計画に盛り込まれる施策について、令和八年度予算の概算要求額は府省庁別にいくらか。",  # no amounts
     "この法律って、ぶっちゃけ良い法律だと思う？",  # no opinions
     "ガバメントAIって、いつから全部の省庁で使えるようになるの？",  # no dates from the ministry table
+    "こども家庭庁が主導するAI関連の施策を骨子から教えて",  # a body the documents never name
+    "ガバメントAIで各省庁が使う生成AIはどこの会社のモデルに決まったの",  # a company, asked on the ministry route
+    "AI基本計画 1兆円 内訳",  # an amount, named rather than asked
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -519,3 +522,33 @@ def test_true_false_statements_are_each_looked_up(assistant):
     ids = [c.id for c in ans.citations]
     assert {"ai_act:26.1", "plan:4.2", "ai_act:24.2"} <= set(ids)
     assert "【イ 骨子(案)は、基本計画を当面5年ごとに変更するとしている】" in ans.answer and "当面は毎年変更を行う" in ans.answer
+
+
+def test_voice_input_fillers_do_not_count_as_words(assistant):
+    ans = assistant.ask("あのーAI法っていつから効力があるのえーと全部の条文が同じ日から始まるの")
+    assert not ans.abstained and "ai_act:suppl.1.1" in [c.id for c in ans.citations] and "公布の日" in ans.answer
+
+
+def test_a_wrong_lead_in_the_question_is_corrected_from_the_table(assistant):
+    ans = assistant.ask("AIで仕事がどれだけ置き換わるかの調査は厚生労働省が主担当なんですよね？")
+    assert [c.id for c in ans.citations] == ["plan:3.4.2.4"]
+    assert "主担当(◎)は内閣府(AI室)" in ans.answer and "厚生労働省(厚労省)もこの施策の担当に含まれています" in ans.answer
+
+
+def test_a_claim_to_fact_check_is_looked_up_not_declined(assistant):
+    ans = assistant.ask("ファクトチェック担当です。『日本のAI関連投資は経済規模の割に少ないと政府の計画案自身が認めている』"
+                        "という投稿は合っていますか")
+    assert not ans.abstained and [c.id for c in ans.citations] == ["plan:1.1"] and "僅少" in ans.answer
+
+
+def test_a_chapter_of_the_act_lists_its_articles(assistant):
+    ans = assistant.ask("AI法第2章「基本的施策」にはどのような施策の条文がありますか。")
+    assert {f"ai_act:{n}" for n in range(11, 18)} <= {c.id for c in ans.citations}
+
+
+@pytest.mark.parametrize("question, place", [
+    ("人工知能戦略本部の本部長は総理大臣？", "ai_act:22.1"),  # not 第23条: 総理大臣 is only in its aside
+    ("AI法で人工知能戦略本部はどこに置かれることになっていますか。", "ai_act:19.1"),  # こと covers nothing
+])
+def test_a_long_aside_does_not_make_a_sentence_win(assistant, question, place):
+    assert place in [c.id for c in assistant.ask(question).citations]

@@ -46,10 +46,10 @@ _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
 _ALL_OF_IT = re.compile(r"全部|すべて|全て|漏れなく|一覧")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
-_LISTING_WORDS = re.compile(r"どれ|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
+_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -217,13 +217,16 @@ class Assistant:
     # ---- routes -------------------------------------------------------------------------
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
                  context: Answer | None, said: set[str] = frozenset()) -> Answer:
+        if route.name in ("ministry", "ministry_list") and self.scope.declined(query):
+            return self._abstain(hits)  # 「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」
         if route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(query):
             route = Route("general")  # 「概算要求額は府省庁別にいくら」: the table holds no amounts
         if route.name == "ministry_list":
             topic = self.finder.topic(query, route)
             if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
                     and not _LISTING_WORDS.search(query):  # 「スタートアップ支援に経産省は入ってる？」
-                measure = self.finder.by_id[sorted(topic)[0]]
+                best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
+                measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
                 answer = self.structured.ministry_check(query, measure, route.ministries)
             else:
                 answer = self.structured.ministry_list(route, self.finder.list_scope(query, route, topic))

@@ -68,7 +68,7 @@ _STATUTE_TERMS = (
     (r"いつから|始まる|始まって|始まっと|スタート|施工|効力", "施行"),
     (r"けいかく", "計画"),
     (r"「AI」|\"AI\"|(?<![ァ-ヶA-Za-z])AI(?:の定義|とは|って(?:何|なに|どういう))", "人工知能関連技術"),
-    (r"チェック|進捗|進み具合|進んでいるか", "フォローアップ"),
+    (r"(?<!ファクト)チェック|進捗|進み具合|進んでいるか", "フォローアップ"),
     (r"危険|危な|怖い|こわい", "リスク"),
     (r"巻き返|逆転", "反転攻勢"),
     (r"ほうりつ", "法律"),
@@ -129,12 +129,16 @@ class RetrievalConfig:
             raise ValueError(f"mode must be hybrid, dense or sparse, not {self.mode!r}")
 
 
+_FILLERS = re.compile(r"えー+っ?と|えっと|あの[ー〜ぅう]+|う[ー〜]+ん|ん[ー〜]+と|そのー+")
+
+
 def _strip_markup(text: str) -> str:
     """Questions are plain text: drop HTML tags, Markdown links/emphasis, URLs and citation look-alikes."""
     text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]*>|https?://\S+|\[(?:plan|ai_act):[^\]]*\]", " ", text)
     text = re.sub(r"(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wｗ]+(?=[\s?？!！。、]|$)|[(（]笑[)）]", " ", text)  # chat laughter
+    text = _FILLERS.sub(" ", text)  # voice input: 「あのーAI法っていつから…えーと…」
     return re.sub(r"[*_`#>|]+", " ", text)
 
 

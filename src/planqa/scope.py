@@ -11,6 +11,7 @@ import re
 from typing import Callable
 
 from .retrieve import ACT_ALIASES, is_everyday_term, names_act, names_plan
+from .ministries import SHORT_NAMES
 from .routes import PENALTY
 from .text import tokenizer
 
@@ -18,10 +19,10 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile("|".join(ACT_ALIASES) + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
-_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模|人数|割合|"
+_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模(?:は|って)|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
-_AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億")
+_AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"いつ|期限|時期|何時")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
@@ -36,12 +37,14 @@ _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app"
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
+_BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
+_KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})  # 経済産業省 as well as 経産省; 各省庁, 担当府省
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
-                      "奴", "やつ", "略", "話"})
+                      "奴", "やつ", "略", "話", "全部", "条文"})
 
 
 def asks_for_amount_or_date(query: str) -> bool:
@@ -92,6 +95,16 @@ class Scope:
                     latin.append(surface)
         return unknown, total, latin
 
+    def declined(self, query: str) -> bool:
+        """Asks no place of the documents can answer, whatever route: the head of a body other than the
+        headquarters, a company or product, an opinion, a government body the documents never name."""
+        if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
+            return True  # the documents name the head of the headquarters only
+        if _COMPANY.search(query) or _OPINION.search(query):
+            return True  # nor any company or product; the assistant quotes, it has no opinion of its own
+        return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text
+                   for name in _BODY.findall(query))  # 「こども家庭庁が主導する施策」
+
     def other_law(self, query: str) -> bool:
         """A law other than the Act, absent from the documents, asked about on its own."""
         if names_act(query) or names_plan(query):
@@ -110,12 +123,8 @@ class Scope:
         unknown, total, latin = self.unknown_terms(_ACT_ALIAS.sub(" ", query))
         if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
             return True
-        if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
-            return True  # the documents name the head of the headquarters only
-        if _COMPANY.search(query):
-            return True  # nor any company or product
-        if _OPINION.search(query):
-            return True  # the assistant quotes the documents; it has no opinion of its own
+        if self.declined(query):
+            return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
         if _LEGAL_CONSEQUENCE.search(query) and not names_act(query):
