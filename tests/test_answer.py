@@ -552,3 +552,15 @@ def test_a_chapter_of_the_act_lists_its_articles(assistant):
 ])
 def test_a_long_aside_does_not_make_a_sentence_win(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]
+
+
+@pytest.mark.parametrize("question, place", [
+    ("中学の教員です。生徒や地域の大人がAIを正しく使いこなせるようにする国の取組は、骨子ではどこが旗振り役ですか", "plan:3.4.3.6"),
+    ("町工場をやってます。AIを積んだ機械で事故が起きたとき誰が賠償するのかのルールづくり、国はどこが中心で進めてますか",
+     "plan:3.4.2.2"),
+    ("AIを世の中で使えるように古いルールを洗い直す取組、主担当の部署はどこ", "plan:3.1.4.1"),
+    ("市役所の企画課です。市として独自のAI活用方針を作ることはAI法の上でどう位置づけられていますか", "ai_act:5.1"),
+    ("えーと基本計画ってなにを書かなきゃいけないって法律で決まってるんでしたっけ", "ai_act:18.2"),
+])
+def test_work_vocabulary_finds_the_documents_terms(assistant, question, place):
+    assert [c.id for c in assistant.ask(question).citations][0] == place
