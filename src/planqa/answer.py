@@ -18,6 +18,7 @@ from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
+from .kana import KanaReader
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
 from .quiz import Option, parse_options, pick_option, strip_quiz_markers
@@ -142,6 +143,7 @@ class Assistant:
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
+        self.kana = KanaReader(sec.text for sec in corpus)
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share)
 
@@ -168,7 +170,8 @@ class Assistant:
             answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
             _log.info("answered route=language abstained=True")
             return answer
-        stem, options = parse_options(strip_quiz_markers(text) or text)
+        read = self.kana.rewrite(text)  # 「こくみんは なにを」 → 「国民は なにを」
+        stem, options = parse_options(strip_quiz_markers(read) or read)
         answer = self._answer_quiz(stem, options, history) if options else self._answer_asks(stem, history)
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""

@@ -1,0 +1,73 @@
+"""Words written in kana, rewritten in the kanji the documents use.
+
+Questions in やさしい日本語 or from voice input spell content words in hiragana (「こくみんは なにを
+しなければ ならないですか」「AIせんりゃくほんぶの いちばん うえの ひと」). Neither retriever matches
+them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
+indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
+戦略本部); a run that is not wholly made of the documents' words is left to the dictionary's lemma
+when the tagger reads it as one noun (きけん → 危険), else kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Iterable
+
+from .text import tokenizer
+
+__all__ = ["KanaReader"]
+
+_HIRAGANA_RUN = re.compile(r"(?<![\u4e00-\u9fff々〆ヶ])[ぁ-ゖー]{3,}")  # not the okurigana of a kanji word
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
+# particles a run may end in (「こくみんは」「ほんぶの」), longest first
+_TAILS = ("からは", "までは", "には", "では", "とは", "から", "まで", "って", "は", "の", "を", "が", "に", "で",
+          "も", "と", "へ", "や", "")
+
+
+def _katakana(text: str) -> str:
+    return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
+
+
+class KanaReader:
+    """Reading → written form of every content word of the documents, and the rewrite it allows."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._tagger = tokenizer("surface", content_only=False)._tagger
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for text in texts:
+            for word in self._tagger(text):
+                reading = word.feature.kana
+                if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
+                        and len(_KANJI.findall(word.surface)) >= 2:  # one kanji is too easily a homophone (こうした ≠ 項下)
+                    counts[reading][word.surface] += 1
+        self.words = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
+
+    def rewrite(self, text: str) -> str:
+        """The text with hiragana runs that spell the documents' words (or one noun) written in kanji."""
+        return _HIRAGANA_RUN.sub(self._run, text)
+
+    def _run(self, match: re.Match) -> str:
+        run = match.group(0)
+        for tail in _TAILS:
+            if run.endswith(tail) and len(run) - len(tail) >= 3:
+                pieces = self._segment(_katakana(run[:len(run) - len(tail)]))
+                if pieces:
+                    return "".join(pieces) + tail
+        words = [w for w in self._tagger(run)]
+        if len(words) >= 1 and words[0].feature.pos1 == "名詞" and len(words[0].surface) >= 3 \
+                and (lemma := words[0].feature.lemma) and len(_KANJI.findall(lemma)) >= 2 and "-" not in lemma:
+            return lemma + run[len(words[0].surface):]  # きけんが → 危険が
+        return run
+
+    def _segment(self, reading: str) -> list[str] | None:
+        """The fewest document words whose readings spell ``reading`` exactly, or None."""
+        best: list[list[str] | None] = [[]] + [None] * len(reading)
+        for end in range(2, len(reading) + 1):
+            for start in range(max(0, end - 12), end - 1):
+                word = self.words.get(reading[start:end])
+                if word and best[start] is not None and \
+                        (best[end] is None or len(best[start]) + 1 < len(best[end])):
+                    best[end] = best[start] + [word]
+        return best[len(reading)]

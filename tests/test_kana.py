@@ -1,0 +1,43 @@
+"""Kana spellings of the documents' words, rewritten in kanji (real corpus, real tagger)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def reader(corpus):
+    from planqa.kana import KanaReader
+
+    return KanaReader(sec.text for sec in corpus)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("わたしたち こくみんは なにを", "わたしたち 国民は なにを"),
+    ("AIせんりゃくほんぶの いちばん うえの", "AI戦略本部の いちばん うえの"),  # two words of the documents
+    ("AIの けいかくは まいとし かわるの", "AIの 計画は 毎年 かわるの"),
+    ("どんな きけんが かいて ありますか", "どんな 危険が かいて ありますか"),  # the dictionary's noun
+])
+def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
+    assert reader.rewrite(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "同法の基本理念はこうした事態に如何に対処するのか",  # こうした is not 項+下
+    "骨子の第2章〜第4章はそれぞれ法律のどの部分に対応しているか",
+    "自治体でAIを使うのを後押しする施策",  # okurigana of 押 stays
+    "AI法について教えてください。どのようなことが書かれていますか",
+])
+def test_ordinary_kana_is_left_alone(reader, text):
+    assert reader.rewrite(text) == text
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AIの けいかくは まいとし かわるの ですか。", "plan:4.2"),
+    ("AIせんりゃくほんぶの いちばん うえの ひとは だれですか。", "ai_act:22.1"),
+    ("わたしは 80さいです。AIは こわいと おもいます。けいかくには AIの どんな きけんが かいて ありますか。", "plan:1.4"),
+])
+def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
+    ans = assistant.ask(question)
+    assert place in [c.id for c in ans.citations]
+    assert ans.question == question  # the asker's own spelling is what history keeps
