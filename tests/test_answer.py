@@ -143,6 +143,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "こども家庭庁が主導するAI関連の施策を骨子から教えて",  # a body the documents never name
     "ガバメントAIで各省庁が使う生成AIはどこの会社のモデルに決まったの",  # a company, asked on the ministry route
     "AI基本計画 1兆円 内訳",  # an amount, named rather than asked
+    "生成AIで作ったイラストに著作権は認められますか。これまでの裁判所の判断を教えてください。",
+    "デジタル社会形成基本法の第2章に書かれている基本理念の中身を、条文ごとに教えてください。",  # another law's text
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -564,3 +566,13 @@ def test_a_long_aside_does_not_make_a_sentence_win(assistant, question, place):
 ])
 def test_work_vocabulary_finds_the_documents_terms(assistant, question, place):
     assert [c.id for c in assistant.ask(question).citations][0] == place
+
+
+def test_which_article_is_not_a_question_about_the_acts_structure(assistant):
+    ans = assistant.ask("AI法において「データセット」の定義が置かれているのは第何条か。また、その定義を答えよ。")
+    assert ans.citations[0].id == "ai_act:12.1" and "情報の集合物" in ans.answer
+
+
+def test_an_ask_after_mata_is_answered_from_another_place(assistant):
+    ans = assistant.ask("人工知能戦略本部に係る事項について、内閣法にいう主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。")
+    assert [c.id for c in ans.citations] == ["ai_act:27.1", "ai_act:26.1"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planqa.retrieve import RetrievalConfig, find_references, normalize_query
+from planqa.retrieve import RetrievalConfig, find_references, names_act, normalize_query
 
 
 @pytest.mark.parametrize("question, refs", [
@@ -21,6 +21,17 @@ from planqa.retrieve import RetrievalConfig, find_references, normalize_query
 ])
 def test_references_in_any_notation(question, refs):
     assert find_references(normalize_query(question)) == refs
+
+
+@pytest.mark.parametrize("question, refs", [
+    ("デジタル社会形成基本法の第2章に書かれている基本理念", []),  # a place in another law
+    ("科学技術・イノベーション基本法第三条に定める方針", []),
+    ("本法第3条の基本理念", ["ai_act:3"]),
+    ("AI推進法第5条", ["ai_act:5"]),
+])
+def test_places_in_other_laws_are_not_references(question, refs):
+    assert find_references(normalize_query(question)) == refs
+    assert not names_act("デジタル社会形成基本法")  # 基本法 holds 本法 but is not the Act
 
 
 def test_abbreviations_and_everyday_words_map_both_ways():

@@ -114,6 +114,13 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
     return Answer("\n".join(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
 
 
+def _enumerated(text: str, ask: str) -> bool:
+    """The ask follows 「また、」「第二に」 in the message: an item of its own, asking for another place
+    (「…主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。」)."""
+    ask = ask.strip()
+    return bool(ask) and re.search(r"(?:また|さらに|併せて|あわせて|第[二三四五2-5]に)、?\s*" + re.escape(ask[:8]), text) is not None
+
+
 def _mentions_both_documents(query: str) -> bool:
     query = without_added_terms(query)
     act = names_act(query) or re.search(r"第\d+条|法律|条文", query)
@@ -195,7 +202,8 @@ class Assistant:
         asks = split_asks(text)
         parts: list[Answer] = []
         for ask in asks:
-            said = {c.id for p, a in zip(parts, asks) if a in ask and len(ask) - len(a) > _SHORT_FOLLOW_UP
+            said = {c.id for p, a in zip(parts, asks) if a in ask and (len(ask) - len(a) > _SHORT_FOLLOW_UP
+                                                                  or _enumerated(text, ask[len(a):]))
                     for c in p.citations}
             parts.append(self._answer_one(ask, history, said))
         return parts[0] if len(parts) == 1 else _join(asks, parts)

@@ -24,9 +24,12 @@ ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関�
 PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
 
 
+ACT_NAME = re.compile("|".join(a if a != "本法" else r"(?<![一-龥])本法" for a in ACT_ALIASES))  # not 基本法
+
+
 def names_act(query: str) -> bool:
     """The question names the Act (AI法, AI推進法, この法律 …)."""
-    return any(alias in query for alias in ACT_ALIASES)
+    return bool(ACT_NAME.search(query))
 
 
 def names_plan(query: str) -> bool:
@@ -180,11 +183,24 @@ def normalize_query(question: str) -> str:
     return text
 
 
+_LAW_BEFORE = re.compile(r"[一-龥ァ-ヶー・A-Za-z]{2,}法(?:律)?の?$")
+
+
+def _of_another_law(query: str, at: int) -> bool:
+    """「デジタル社会形成基本法の第2章」「内閣法第3条」: a place in a law other than the Act."""
+    law = _LAW_BEFORE.search(query[max(0, at - 30):at])
+    name = law.group(0).rstrip("の") if law else ""
+    return bool(name) and name not in ("本法", "法律", "この法律") \
+        and not name.endswith(tuple(a for a in ACT_ALIASES if a not in ("本法", "この法律")))
+
+
 def find_references(query: str) -> list[str]:
     """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
     refs: list[str] = []
     act_context = names_act(query) or "法律" in query
     for m in _PLAN.finditer(query):
+        if _of_another_law(query, m.start()):
+            continue
         if act_context and not m.group(2) and not names_plan(query):
             refs.append(f"ai_act:chapter.{m.group(1)}")
             continue
@@ -195,7 +211,7 @@ def find_references(query: str) -> list[str]:
         refs.append(sid)
     plan_spans = [m.span() for m in _PLAN.finditer(query)]
     for m in _ART.finditer(query):
-        if any(a <= m.start() < b for a, b in plan_spans):
+        if any(a <= m.start() < b for a, b in plan_spans) or _of_another_law(query, m.start()):
             continue
         suppl, art, branch, para, item = m.groups()
         sid = f"ai_act:{'suppl.' if suppl else ''}{art}{'-' + branch if branch else ''}"

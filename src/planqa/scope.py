@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .retrieve import ACT_ALIASES, is_everyday_term, names_act, names_plan
+from .retrieve import ACT_NAME, is_everyday_term, names_act, names_plan
 from .ministries import SHORT_NAMES
 from .routes import PENALTY
 from .text import tokenizer
@@ -18,7 +18,7 @@ from .text import tokenizer
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
-_ACT_ALIAS = re.compile("|".join(ACT_ALIASES) + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
+_ACT_ALIAS = re.compile(ACT_NAME.pattern + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模(?:は|って)|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
@@ -32,11 +32,12 @@ _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|�
 _CURRENT = re.compile(r"今の|いまの|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
-_LEGAL_CONSEQUENCE = re.compile(r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
+_LEGAL_CONSEQUENCE = re.compile(r"著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
+_ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})  # 経済産業省 as well as 経産省; 各省庁, 担当府省
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
@@ -109,8 +110,8 @@ class Scope:
         """A law other than the Act, absent from the documents, asked about on its own."""
         if names_act(query) or names_plan(query):
             return False
-        return any(m.group(0) not in self.corpus_text and not is_everyday_term(m.group(0))
-                   for m in _OTHER_LAW.finditer(query))
+        return any((m.group(0) not in self.corpus_text or _ITS_TEXT.match(query, m.end()))
+                   and not is_everyday_term(m.group(0)) for m in _OTHER_LAW.finditer(query))
 
     def about_the_act(self, query: str) -> bool:
         """A penalty question is about the AI Act, not another law or a foreign rule."""
