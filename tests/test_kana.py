@@ -35,6 +35,7 @@ def test_ordinary_kana_is_left_alone(reader, text):
 @pytest.mark.parametrize("question, place", [
     ("AIの けいかくは まいとし かわるの ですか。", "plan:4.2"),
     ("AIせんりゃくほんぶの いちばん うえの ひとは だれですか。", "ai_act:22.1"),
+    ("AIの ほうりつで、わたしたち こくみんは なにを しなければ ならないですか。", "ai_act:8.1"),
     ("わたしは 80さいです。AIは こわいと おもいます。けいかくには AIの どんな きけんが かいて ありますか。", "plan:1.4"),
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
