@@ -576,3 +576,12 @@ def test_which_article_is_not_a_question_about_the_acts_structure(assistant):
 def test_an_ask_after_mata_is_answered_from_another_place(assistant):
     ans = assistant.ask("人工知能戦略本部に係る事項について、内閣法にいう主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。")
     assert [c.id for c in ans.citations] == ["ai_act:27.1", "ai_act:26.1"]
+
+
+@pytest.mark.parametrize("question, place", [
+    ("フィジカルAIって何？骨子ではどう説明されてる？", "plan:1.2"),  # 「フィジカルAI」, not the measures using it
+    ("骨子のいう「内外一体」ってどういう意味？", "plan:2.1"),
+    ("AI法において「データセット」の定義が置かれているのは第何条か。また、その定義を答えよ。", "ai_act:12.1"),
+])
+def test_a_definition_quotes_only_the_sentences_that_define_the_term(assistant, question, place):
+    assert [c.id for c in assistant.ask(question).citations] == [place]

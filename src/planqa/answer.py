@@ -46,6 +46,8 @@ _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer 
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
 _ALL_OF_IT = re.compile(r"全部|すべて|全て|漏れなく|一覧")
+_DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
+_TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
@@ -307,7 +309,7 @@ class Assistant:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
         index, cfg = self.retriever.index, self.config
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
-        defining = re.search(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す", query)
+        defining = _DEFINING.search(query)
         act, plan = names_act(query), names_plan(query)
         named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
         scored = []
@@ -338,6 +340,11 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
                 chosen.append(entry)
+        if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
+            terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
+            defining = [c for c in chosen if any(f"「{t}」" in c[2] or f"({t})" in c[2] or f"{t}(" in c[2]
+                                                 for t in terms)]
+            chosen = defining or chosen
         if chosen[0][2].endswith(_LISTS_ITEMS):
             chosen = chosen[:1]  # 「次に掲げる事務をつかさどる。」 and its items (below) answer in full
         elif _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
