@@ -295,3 +295,22 @@ def test_cli_ask_json_prints_the_llm_answer(chat, llm_assistant):
     assert request["body"]["model"] == "test"
     assert request["headers"]["Authorization"] == f"Bearer {SECRET}"
     assert SECRET not in done.stdout + done.stderr
+
+
+def test_a_slow_generation_does_not_hold_up_other_questions(llm_assistant, chat):
+    import threading
+
+    chat.script(f"{PURPOSE}[ai_act:1.1]", delay=20)  # held until re-scripted
+    done: list[Answer] = []
+    worker = threading.Thread(target=lambda: done.append(llm_assistant.ask(QUESTION)))
+    worker.start()
+    for _ in range(200):
+        if chat.requests:
+            break
+        time.sleep(0.05)
+    assert chat.requests, "the LLM request never arrived"
+    other = llm_assistant.ask("ガバメントAIの推進の主担当は？")  # the ministry table; no LLM
+    assert "デジタル庁" in other.answer and worker.is_alive()  # answered while the generation waits
+    chat.script("")  # release the held reply
+    worker.join(timeout=10)
+    assert done and done[0].answer.endswith(f"[{LABEL}]")

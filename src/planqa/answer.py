@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -141,6 +142,7 @@ class Assistant:
         self.retriever = retriever
         self.config = config or AnswerConfig()
         self.llm = llm
+        self._lock = threading.Lock()
         self.table: list[Measure] = ministry_table(corpus)
         self.structured = StructuredAnswers(corpus, self.table)
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
@@ -173,7 +175,9 @@ class Assistant:
         """Answer one message; ``history`` (earlier answers, oldest first) resolves follow-ups.
 
         A message that asks several things (a Diet question's 第一に…第二に…, 「…の略？なにするとこ？」)
-        gets each ask answered on its own, joined into one answer.
+        gets each ask answered on its own, joined into one answer. With an LLM configured, a message of
+        one general ask is answered by it (outside the lock, so slow generations do not queue others).
+        Safe to call from several threads.
         """
         started = time.perf_counter()
         text = clean_question(question)
@@ -181,13 +185,22 @@ class Assistant:
             answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
             _log.info("answered route=language abstained=True")
             return answer
-        read = self.kana.rewrite(text)  # 「こくみんは なにを」 → 「国民は なにを」
-        stem, options = parse_options(strip_quiz_markers(read) or read)
-        answer = self._answer_quiz(stem, options, history) if options else self._answer_asks(stem, history)
+        with self._lock:  # the tagger and the word caches are shared; an extractive answer takes ~20 ms
+            read = self.kana.rewrite(text)  # 「こくみんは なにを」 → 「国民は なにを」
+            stem, options = parse_options(strip_quiz_markers(read) or read)
+            answer = self._answer_quiz(stem, options, history) if options else self._answer_asks(stem, history)
+        asks = [] if options else split_asks(stem)
+        if self.llm is not None and len(asks) == 1 and not answer.abstained and self._general(asks[0]):
+            answer = self._with_llm(asks[0], answer, list(answer.retrieved[:5]))  # seconds: outside the lock
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return replace(answer, latency_ms=latency, question=text)
+
+    def _general(self, ask: str) -> bool:
+        """The ask takes the general route (no ministry table, article or fixed answer serves it)."""
+        query = normalize_query(ask)
+        return detect_route(query, self.known_ministries, bool(find_references(query))).name == "general"
 
     def _answer_quiz(self, stem: str, options: list[Option], history: list[Answer] | None) -> Answer:
         """A multiple-choice item: the stem answered, then the option the documents single out named first.
@@ -220,10 +233,7 @@ class Assistant:
         hits = self.retriever.search(search_query, k=10)
         route = detect_route(query, self.known_ministries, bool(find_references(query)))
         answer = self._compose(query, search_query, route, hits, context, said or set())
-        hits = list(answer.retrieved) or hits
-        if self.llm is not None and not answer.abstained and route.name == "general":
-            answer = self._with_llm(text, answer, hits[:5])
-        return replace(answer, retrieved=tuple(hits))
+        return replace(answer, retrieved=tuple(answer.retrieved or hits))
 
     def section_text(self, section_id: str) -> tuple[str, str]:
         """(label, full text) of a place, for readers of a citation."""

@@ -219,13 +219,12 @@ def record_feedback(store: FeedbackStore, answer: Answer | None, rating: int, co
 
 def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> gr.Blocks:
     """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``."""
-    data_dir, lock, private = Path(data_dir), threading.Lock(), {"api_visibility": "private"}
+    data_dir, private = Path(data_dir), {"api_visibility": "private"}
     store, pages = FeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
     def on_ask(question: str, chat: list, answers: list):
-        with lock:  # the MeCab tokenizer is not thread-safe; an extractive answer takes ~20 ms
-            reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
+        reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
         shown = reply.answer.question if reply.answer else (question or "")[:200]
         chat = [*chat, {"role": "user", "content": md_escape(shown)}, {"role": "assistant", "content": ""}]
         answers = [*answers, replace(reply.answer, retrieved=()) if reply.answer else None]  # one per turn
@@ -275,11 +274,10 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> 
 
     def api_ask(question: str) -> dict:
         """Answer a question; returns the SPEC §5 object (answer, abstained, citations, retrieved, latency_ms)."""
-        with lock:
-            try:
-                return assistant.ask(question).to_json()
-            except PlanqaError as exc:
-                raise gr.Error(exc.user_message) from None
+        try:
+            return assistant.ask(question).to_json()
+        except PlanqaError as exc:
+            raise gr.Error(exc.user_message) from None
 
     def api_ministries(ministry: str = "", lead: str = "", keyword: str = "") -> list[dict]:
         """Measures with their ministries (SPEC §5), filtered; names may be short (経産省) or full."""
