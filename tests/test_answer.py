@@ -145,6 +145,9 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "AI基本計画 1兆円 内訳",  # an amount, named rather than asked
     "生成AIで作ったイラストに著作権は認められますか。これまでの裁判所の判断を教えてください。",
     "デジタル社会形成基本法の第2章に書かれている基本理念の中身を、条文ごとに教えてください。",  # another law's text
+    "骨子は個人情報の保護に関する法律の改正に言及しているが、現行の個人情報保護法において、個人情報データベース等不正提供罪の法定刑は如何。",
+    "「富岳NEXT」が目標とする計算性能として正しいものを選べ。 ア 10ペタフロップス級　イ 1エクサフロップス級　ウ 50エクサフロップス級　エ ゼタフロップス級",
+    "AIガバナンスの国際的枠組み「広島AIプロセス」が立ち上げられたG7サミットの開催年として正しいものを選べ。 1. 2021年　2. 2022年　3. 2023年　4. 2024年",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -585,3 +588,22 @@ def test_an_ask_after_mata_is_answered_from_another_place(assistant):
 ])
 def test_a_definition_quotes_only_the_sentences_that_define_the_term(assistant, question, place):
     assert [c.id for c in assistant.ask(question).citations] == [place]
+
+
+def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
+    ans = assistant.ask("○×問題：人工知能基本計画骨子では、「富岳NEXTの開発」は経済産業省が担当するとされている。")
+    assert [c.id for c in ans.citations] == ["plan:3.2.4.2"]
+    assert "富岳NEXTの開発の担当は文部科学省(文科省)です" in ans.answer
+    assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
+
+
+def test_no_penalty_stated_in_a_preamble_is_not_a_penalty_question(assistant):
+    ans = assistant.ask("AI法第七条は活用事業者の責務を定めているが、事業者団体からは、罰則がないとはいえ事業者に過度の負担を課すもの"
+                        "ではないかとの懸念が示されている。一　同法にいう「活用事業者」とはいかなる者をいうのか。")
+    assert ans.citations[0].id == "ai_act:7.1" and "事業活動において活用" in ans.answer
+
+
+def test_a_preambles_subject_stays_with_an_ask_that_refers_back(assistant):
+    ans = assistant.ask("AI法は令和七年六月四日に公布されたと承知しているが、その施行期日はどのように定められているか。"
+                        "人工知能基本計画及び人工知能戦略本部に関する規定も公布と同時に施行されたのか、伺う。")
+    assert ans.citations[0].id == "ai_act:suppl.1.1" and "三月を超えない範囲内" in ans.answer

@@ -17,6 +17,7 @@ def reader(corpus):
     ("AIせんりゃくほんぶの いちばん うえの", "AI戦略本部の いちばん うえの"),  # two words of the documents
     ("AIの けいかくは まいとし かわるの", "AIの 計画は 毎年 かわるの"),
     ("どんな きけんが かいて ありますか", "どんな 危険が かいて ありますか"),  # the dictionary's noun
+    ("ふぃじかるAIってなに？", "フィジカルAIってなに？"),  # a katakana word of the documents
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected

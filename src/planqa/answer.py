@@ -31,7 +31,7 @@ from .scope import GENERIC as _GENERIC
 from .scope import Scope, asks_for_amount_or_date, value_present
 from .structured import StructuredAnswers, strip_marker
 from .terms import TermWeights
-from .text import tokenizer
+from .text import arabic_numerals, normalize, tokenizer
 
 _log = logging.getLogger("planqa")
 
@@ -52,7 +52,7 @@ _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20}
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
+_CHECK_WORDS = re.compile(r"が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
@@ -157,6 +157,7 @@ class Assistant:
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         self.kana = KanaReader(sec.text for sec in corpus)
+        self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))  # quiz options are looked up in it
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share)
 
@@ -209,6 +210,9 @@ class Assistant:
             return _join([f"{mark} {text}" for mark, text in options],
                          [self._answer_one(text, history) for _, text in options], headed=True)
         answer = self._answer_one(stem, history)
+        values = [text for _, text in options if re.search(r"\d", text)]
+        if len(values) * 2 > len(options) and not any(arabic_numerals(normalize(t)) in self._plain for _, t in options):
+            return self._abstain(list(answer.retrieved))  # 「開催年として正しいものを選べ 1. 2021年…」: no option is in the text
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
         return replace(answer, answer=f"{verdict}\n{answer.answer}") if verdict and not answer.abstained else answer

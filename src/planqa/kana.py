@@ -4,7 +4,7 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 しなければ ならないですか」「AIせんりゃくほんぶの いちばん うえの ひと」). Neither retriever matches
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
-戦略本部); a run that is not wholly made of the documents' words is left to the dictionary's lemma
+戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to the dictionary's lemma
 when the tagger reads it as one noun (きけん → 危険), else kept as written.
 """
 
@@ -20,6 +20,7 @@ __all__ = ["KanaReader"]
 
 _HIRAGANA_RUN = re.compile(r"(?<![\u4e00-\u9fff々〆ヶ])[ぁ-ゖー]{3,}")  # not the okurigana of a kanji word
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
+_KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
 # particles a run may end in (「こくみんは」「ほんぶの」), longest first
 _TAILS = ("からは", "までは", "には", "では", "とは", "から", "まで", "って", "は", "の", "を", "が", "に", "で",
@@ -42,6 +43,8 @@ class KanaReader:
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
                         and len(_KANJI.findall(word.surface)) >= 2:  # one kanji is too easily a homophone (こうした ≠ 項下)
                     counts[reading][word.surface] += 1
+                elif _KATAKANA_WORD.fullmatch(word.surface):  # ふぃじかる → フィジカル
+                    counts[word.surface][word.surface] += 1
         self.words = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
 
     def rewrite(self, text: str) -> str:

@@ -53,7 +53,7 @@ _STATUTE_TERMS = (
     (r"義務|求められ|やらなきゃ|やらなければ|すべきこと|しなきゃ|しなければ\s?(?:なら|いけ)", "責務"),
     (r"(?:小さい|ちっちゃい|小さな|小規模な?)(?:会社|工場|店|お店|企業|事業者)|零細|町工場|中小", "中小企業"),
     (r"立法|法整備|法律を作", "法制上の措置"),
-    (r"予算措置|予算をつけ|お金を出", "財政上の措置"),
+    (r"予算措置|予算をつけ|お金を?出", "財政上の措置"),
     (r"(?:法律|AI法|この法|新法).{0,25}(?:見直|改正)|(?:見直|改正).{0,12}(?:法律|AI法)", "施行の状況"),
     (r"ディープフェイク|フェイク動画|フェイク画像|偽動画|偽画像|フェイクニュース", "AI生成コンテンツ"),
     (r"見抜|見分け|見破", "判別"),
@@ -74,6 +74,7 @@ _STATUTE_TERMS = (
     (r"(?<!ファクト)チェック|進捗|進み具合|進んでいるか", "フォローアップ"),
     (r"危険|危な|怖い|こわい", "リスク"),
     (r"巻き返|逆転", "反転攻勢"),
+    (r"出遅れ|遅れ(?:てる|ている|をと|を取)|後れを取", "十分に進んでおらず"),
     (r"ほうりつ", "法律"),
     (r"チップ", "半導体"),
     (r"スパコン|スーパーコンピュータ", "富岳NEXT"),
@@ -157,9 +158,11 @@ _DIET_TAIL = re.compile(rf"{CLOSING_FORMULA}[。.]?$")
 def _focus(text: str) -> str:
     """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
     text = parse_options(text)[0]
-    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20 \
-            and not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
-        text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
+    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20:
+        if not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
+            text = tail  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
+        elif (topic := re.match(r"([^、。]{2,12}?)(?:は|では)、?", text)) and len(text) - len(tail) > 25:
+            text = f"{topic.group(1)} {tail}"  # 「AI法は…と承知しているが、その施行期日は…」: its subject stays
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 
 

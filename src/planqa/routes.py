@@ -32,6 +32,7 @@ _METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|題名|法律番
                        r"目次|全体の構成|どんな構成")
 _NOT_METADATA = re.compile(r"英語|英訳|English|略称|施行")
 PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|罰は|違反(?:し|者|企業)")
+_STATED_NO_PENALTY = re.compile(r"罰則(?:が|は)(?:ない|なく)(?:とはいえ|ものの|にもかかわらず|が、|けど|から)")  # a premise
 _REGULATION = re.compile(r"許可|認可|登録(?:制|が必要|しなければ)|届出|届け出|禁止|規制(?:する|され|して|法)|取り締ま|取締")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
 _UNIT_ALIASES = {
@@ -106,7 +107,7 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     act_only = (names_act(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
     if _MINISTRY_CUE.search(query) and not act_only:
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
-    if PENALTY.search(query):
+    if PENALTY.search(_STATED_NO_PENALTY.sub("", query)):
         return Route("penalty")
     if _REGULATION.search(query) and names_act(query):
         return Route("regulation")

@@ -93,7 +93,17 @@ class StructuredAnswers:
         """Who is responsible for a measure, and whether the ministries the question names take part."""
         answer = self.ministry(query, measure)
         tag, lines = f"[{measure.label}]", []
+        named = [s for s in measure.sectors if s.sector and s.named_in(query)]
         for name in names:
+            if named:  # 「富岳NEXTの開発は経産省が担当？」: the sub-entry asked about decides
+                inside = [s.sector for s in named if name in s.ministries]
+                if inside:
+                    lines.append(f"{display_name(name)}は{'、'.join(inside)}の担当に含まれています。{tag}")
+                else:
+                    also = "(この施策のほかの取組の担当には含まれています)" if name in measure.ministries else ""
+                    lines.append(f"{display_name(name)}は{'、'.join(s.sector for s in named)}の担当に"
+                                 f"含まれていません{also}。{tag}")
+                continue
             sectors = [s.sector for s in measure.sectors if name in s.ministries and s.sector]
             if name in measure.lead:
                 lines.append(f"{display_name(name)}はこの施策の主担当(◎)です。{tag}")
