@@ -73,3 +73,11 @@ def test_statements_about_the_asker_before_one_ask_are_dropped():
 def test_what_the_asker_heard_is_kept_with_the_ask():
     text = "個人情報保護法もAIがらみで改正が検討されていると聞きました。国の計画の骨子ではどういう内容で、どこが担当になっていますか。"
     assert split_asks(text) == [text]
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("AI for Scienceってなに、どこの省庁がやるの", ["AI for Scienceってなに？", "AI for Scienceってなに？どこの省庁がやるの"]),
+    ("AI法って何、簡単に教えて", ["AI法って何、簡単に教えて"]),  # one ask: no second question word
+])
+def test_two_asks_joined_by_a_comma_after_a_question_word(text, asks):
+    assert split_asks(text) == asks

@@ -29,6 +29,8 @@ _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
 _HEARSAY = re.compile(r"と聞き|と聞い|って聞い|と見ました|ニュースで|報道|話題")
+# 「AI for Scienceってなに、どこの省庁がやるの」: a comma after the first ask's question word
+_COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -49,7 +51,8 @@ def split_asks(text: str) -> list[str]:
             part = carry + part.strip(" 、\n\t\u3000")
             carry = part if len(part) < _FRAGMENT else ""
             if part and not carry:
-                pieces.append(part)
+                pieces += [p if _ASK_END.search(p) else p + "？" for p in _COMMA_JOINED.split(part)] \
+                    if len(_COMMA_JOINED.split(part)) > 1 else [part]
     pieces += [carry] if carry else []
     asks, statement = [], ""
     for piece in pieces:
