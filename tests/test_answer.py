@@ -607,3 +607,11 @@ def test_a_preambles_subject_stays_with_an_ask_that_refers_back(assistant):
     ans = assistant.ask("AI法は令和七年六月四日に公布されたと承知しているが、その施行期日はどのように定められているか。"
                         "人工知能基本計画及び人工知能戦略本部に関する規定も公布と同時に施行されたのか、伺う。")
     assert ans.citations[0].id == "ai_act:suppl.1.1" and "三月を超えない範囲内" in ans.answer
+
+
+def test_asks_quoted_in_a_story_are_kept_by_a_closing_sorezore(assistant):
+    ans = assistant.ask("私は人口1万人ほどの町役場で情報担当をしています。職員は減る一方で、住民サービスを維持するためにAIを導入したいと"
+                        "上司に相談したところ、「国の計画では自治体のAI活用をどの役所が中心に進めているのか、それと法律上、町にどんな"
+                        "責務があるのかを調べてこい」と言われました。基本計画骨子とAI法ではそれぞれどうなっていますか。")
+    ids = [c.id for c in ans.citations]
+    assert "plan:3.1.1.3" in ids and "ai_act:5.1" in ids and "総務省" in ans.answer
