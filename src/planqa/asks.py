@@ -23,7 +23,8 @@ CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)
                    r"説明されたい|明らかにされたい|答弁を求める|如何|いかん|右質問する)")
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CLOSING_FORMULA}[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
-_BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら|それぞれ|その点")
+_BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
+_SHORT_BACK_REFERENCE = re.compile(r"それぞれ|その点")  # in a short ask: 「…ではそれぞれどうなっていますか」
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
@@ -60,7 +61,8 @@ def split_asks(text: str) -> list[str]:
             statement = piece if not (_CLOSING.search(piece) or _POLITE.search(piece)) else statement
         elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
             asks.append(f"{statement or (asks[0] if asks else '')} {piece[numbered.end():]}".strip())
-        elif statement and _BACK_REFERENCE.search(piece):  # 「この分野の…」「こうした事案について…」
+        elif statement and (_BACK_REFERENCE.search(piece)  # 「この分野の…」「こうした事案について…」
+                            or (len(piece) <= 30 and _SHORT_BACK_REFERENCE.search(piece))):
             asks.append(f"{statement}{piece}")
         elif asks and _ANAPHORA.search(piece):  # 「これらの者以外の者に対しては…」
             asks.append(f"{asks[-1]}{piece}")
