@@ -148,6 +148,10 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "骨子は個人情報の保護に関する法律の改正に言及しているが、現行の個人情報保護法において、個人情報データベース等不正提供罪の法定刑は如何。",
     "「富岳NEXT」が目標とする計算性能として正しいものを選べ。 ア 10ペタフロップス級　イ 1エクサフロップス級　ウ 50エクサフロップス級　エ ゼタフロップス級",
     "AIガバナンスの国際的枠組み「広島AIプロセス」が立ち上げられたG7サミットの開催年として正しいものを選べ。 1. 2021年　2. 2022年　3. 2023年　4. 2024年",
+    "経産省でAI政策を担当している課長さんの名前を教えてください。",  # named officials, on the ministry route too
+    "○×で答えよ。人工知能基本計画は、令和7年12月に閣議決定された。",  # a date the documents never give
+    "人工知能戦略専門調査会に関し、次の事項を明らかにされたい。一　委員の定数　二　委員の任期　三　委員の選考基準",
+    "AI導入の補助金って、どこでどうやって申請すればいいの？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -615,3 +619,22 @@ def test_asks_quoted_in_a_story_are_kept_by_a_closing_sorezore(assistant):
                         "責務があるのかを調べてこい」と言われました。基本計画骨子とAI法ではそれぞれどうなっていますか。")
     ids = [c.id for c in ans.citations]
     assert "plan:3.1.1.3" in ids and "ai_act:5.1" in ids and "総務省" in ans.answer
+
+
+@pytest.mark.parametrize("question, place", [
+    ("最近、AIで家族の声をまねした詐欺電話があるとテレビで見ました。国の計画では、警察はAIに関してどんなことをすることに"
+     "なっているんですか？", "plan:3.1.2.4"),  # 「国の計画では」 says where to look, not what to find
+    ("「フィジカルAI」って最近よく聞くんですけど、AI基本計画の骨子ではどういうものとして説明されていますか？", "plan:1.2"),
+    ("教育委員会の職員です。人工知能基本計画骨子には「人間力」という言葉が出てきますが、どのような意味・文脈で使われているの"
+     "でしょうか。", "plan:2.2.4"),  # the quoted word survives the cut preamble
+    ("AI法ができてAI導入の補助金が出るって聞いたんだけど、法律に補助金のことって書いてあるの？", "ai_act:10.1"),
+    ("人工知能基本計画骨子第2章の「4つの基本的な方針」を、それぞれに付された括弧内の標語とともにすべて答えよ。", "plan:2.2"),
+])
+def test_real_phrasings_find_their_place_first(assistant, question, place):
+    assert assistant.ask(question).citations[0].id == place
+
+
+def test_a_confirmation_about_a_lead_is_checked_against_the_measure(assistant):
+    ans = assistant.ask("小学生の子どもがいます。学校でAIの使い方を教えてもらえるようになるのかな…。国の計画だと子どもたちの"
+                        "AIリテラシーは文科省が中心になって進めるんですよね？")
+    assert [c.id for c in ans.citations] == ["plan:3.4.3.6"] and "主担当(◎)は内閣府(AI室)" in ans.answer

@@ -47,12 +47,15 @@ _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer 
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
 _ALL_OF_IT = re.compile(r"全部|すべて|全て|漏れなく|一覧")
+# 「国の計画では」「AI法には」「骨子で」: where to look, not what to find (the document weight covers it)
+_SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
+                           r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
+_CHECK_WORDS = re.compile(r"ですよね|だよね|でしょ[?？]?$|中心(?:に|と)な|が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
@@ -290,8 +293,8 @@ class Assistant:
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
-                and self._only_about(query, refs[0]):
-            return self.structured.reference(refs[0])
+                and (self._only_about(query, refs[0]) or _ALL_OF_IT.search(query) and f"「{self._title_of(refs[0])}」" in query):
+            return self.structured.reference(refs[0])  # 「「4つの基本的な方針」を…すべて答えよ」: the whole heading
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
         answer = self._extract(search_query, hits, route, said)
@@ -310,6 +313,9 @@ class Assistant:
             found += [sid for sid, caption in self._captions if len(caption) >= shortest and caption in query]
         return found
 
+    def _title_of(self, ref: str) -> str:
+        return next((t for sid, t in self._headings if sid == ref), self.corpus[ref].title)
+
     def _only_about(self, query: str, ref: str) -> bool:
         """True when the question asks for the place as a whole, not for a detail inside it."""
         place = self.corpus[ref]
@@ -322,7 +328,7 @@ class Assistant:
     def _score_sentences(self, query: str, hits: list[Hit]) -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
         index, cfg = self.retriever.index, self.config
-        qvec, qtok = self.retriever.embedder.query(query), self.tokenize(query)
+        qvec, qtok = self.retriever.embedder.query(query), self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
         act, plan = names_act(query), names_plan(query)
         named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None

@@ -19,12 +19,12 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile(ACT_NAME.pattern + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
-_QUANTITY = re.compile(r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模(?:は|って)|人数|割合|"
+_QUANTITY = re.compile(r"定数|の数(?=は|を|が|及び|と|、|$)|何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模(?:は|って)|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
 _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
-_TIME = re.compile(r"いつ|期限|時期|何時")
+_TIME = re.compile(r"いつ|期限|時期|何時|任期")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
@@ -34,6 +34,10 @@ _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まっ�
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 _LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
+_OFFICIAL = re.compile(r"(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の(?:名前|氏名)|"
+                       r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)|"
+                       r"申請(?:方法|先|すれば|の仕方|できる)|問い合わせ先|相談窓口")  # nor how to apply for anything
+_DATED = re.compile(r"(?:令和|平成)\d+年\d+月|20\d\d年\d+月")  # 「令和7年12月に閣議決定された」
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
@@ -45,7 +49,8 @@ _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|い�
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
-                      "奴", "やつ", "略", "話", "全部", "条文"})
+                      "奴", "やつ", "略", "話", "全部", "条文",
+                      "意味", "文脈", "言葉", "用語"})  # 「…という言葉はどのような意味・文脈で」: about words, not content
 
 
 def asks_for_amount_or_date(query: str) -> bool:
@@ -101,6 +106,8 @@ class Scope:
         headquarters, a company or product, an opinion, a government body the documents never name."""
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only
+        if _OFFICIAL.search(query) or any(d not in self.corpus_text for d in _DATED.findall(query)):
+            return True  # named officials; dates the documents never give
         if _COMPANY.search(query) or _OPINION.search(query):
             return True  # nor any company or product; the assistant quotes, it has no opinion of its own
         return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text
