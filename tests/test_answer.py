@@ -441,7 +441,7 @@ def test_is_the_act_a_regulation(assistant):
 
 def test_two_ministries_working_together(assistant):
     ans = assistant.ask("総務省と経産省が一緒にやってる施策は？")
-    assert ans.route == "ministry_list" and ans.answer.startswith("経済産業省(経産省)と総務省がともに担当する施策は")
+    assert ans.route == "ministry_list" and ans.answer.startswith("総務省と経済産業省(経産省)がともに担当する施策は")  # in the order asked
 
 
 @pytest.mark.parametrize("question, place", [
@@ -638,3 +638,10 @@ def test_a_confirmation_about_a_lead_is_checked_against_the_measure(assistant):
     ans = assistant.ask("小学生の子どもがいます。学校でAIの使い方を教えてもらえるようになるのかな…。国の計画だと子どもたちの"
                         "AIリテラシーは文科省が中心になって進めるんですよね？")
     assert [c.id for c in ans.citations] == ["plan:3.4.3.6"] and "主担当(◎)は内閣府(AI室)" in ans.answer
+
+
+def test_a_public_comment_brief_is_answered_not_declined(assistant):
+    ans = assistant.ask("事業者向けのAIガイドラインについて「法的な根拠が不明確だ」との意見が寄せられた。回答案作成のため、AI法上の"
+                        "指針の根拠規定がどのような趣旨の指針の整備を求めているか、また骨子において当該指針等の整備・周知徹底を主導する"
+                        "部局はどこかを確認したい。")
+    assert not ans.abstained and "plan:3.3.1.2" in [c.id for c in ans.citations] and "内閣府(AI室)" in ans.answer

@@ -70,3 +70,11 @@ def test_cli_ministries_json_shape():
     assert rows[0] == {"id": "plan:3.2.1.6", "label": "骨子 第3章第2節(1)⑥",
                        "text": "グローバルサウスを含めたAI産業の海外市場展開支援",
                        "lead": ["外務省"], "ministries": ["総務省", "外務省", "経済産業省"], "sectors": []}
+
+
+def test_ministries_are_named_in_the_order_the_question_names_them(assistant):
+    from planqa.routes import ministry_mentions
+
+    named = ministry_mentions("総務省・外務省・経産省の三つが並ぶ取組で、◎が総務省になっているのはどれ?", assistant.known_ministries)
+    assert named == ("総務省", "外務省", "経済産業省")
+    assert ministry_mentions("内閣府の知財事務局と経産省", assistant.known_ministries) == ("内閣府(知財事務局)", "経済産業省")

@@ -36,3 +36,11 @@ def test_positive_stem_needs_exactly_one_option_in_the_quoted_answer():
 def test_quiz_markers_are_dropped():
     assert strip_quiz_markers("○×クイズ：AI法に罰則はある。") == "AI法に罰則はある。"
     assert strip_quiz_markers("【穴埋め】AI法第26条") == "AI法第26条"
+
+
+def test_two_numbered_asks_are_not_a_choice():
+    text = ("回答案作成のため、(1)骨子における基本計画の変更の考え方、(2)計画を変更する際に法律上必要となる手続、"
+            "を整理されたい。")
+    assert parse_options(text) == (text, [])
+    stem, options = parse_options("正しいものを選べ。(1) 内閣に置く (2) 内閣府に置く")
+    assert [mark for mark, _ in options] == ["1", "2"]  # a stated choice of two stays a choice

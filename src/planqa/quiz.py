@@ -16,6 +16,7 @@ __all__ = ["Option", "parse_options", "pick_option", "strip_quiz_markers"]
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
 _POSITIVE = re.compile(r"正しい|適切な|含まれる|定められている|当てはまる|あてはまる|選べ|どれか|どれ\?|どこ\?")
+_ASKS_ON = re.compile(r"、を|(?:されたい|ください|下さい|たい|伺う|問う)[。.]?$")  # the sentence goes on past the list
 _QUIZ_MARKERS = re.compile(r"^\s*[【\[(（]?(?:○×|〇×|◯×|マルバツ|穴埋め|クイズ|問題|問)\s*(?:クイズ|問題)?\s*[】\])）]?\s*[:：]?\s*")
 
 Option = tuple[str, str]  # (mark, text)
@@ -40,8 +41,11 @@ def parse_options(text: str) -> tuple[str, list[Option]]:
         if len(starts) >= 2:
             bounds = starts[1:] + [len(text)]
             options = [(series[i], text[ends[i]:bounds[i]].strip(" 「」『』、。")) for i in range(len(starts))]
+            stem = text[:starts[0]].strip()
+            if _ASKS_ON.search(options[-1][1]) and not (_POSITIVE.search(stem) or _NEGATIVE.search(stem)):
+                break  # 「(1)…の考え方、(2)…の手続、を整理されたい」: numbered asks, not a choice
             if all(options[i][1] for i in range(len(options))):
-                return text[:starts[0]].strip(), options
+                return stem, options
     return text, []
 
 

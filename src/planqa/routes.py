@@ -18,7 +18,7 @@ __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY
 _MINISTRY_CUE = re.compile(
     r"担当(?!大臣|する国務大臣)|所管|主管|管轄|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|"
     r"府省庁(?!名)|省庁(?!名)|府省(?=は|が|を|と)|◎(?!は|の意味|とは|を表|って)|責任(?:を持つ|者|官庁)|受け持|リードする|仕切|"
-    r"誰が(?:進め|担|やる|実施|推進|取り組|主導)|どこが(?:進め|やる|実施)|"
+    r"(?:部局|部署)(?:は|って|が)?(?:どこ|どれ)|誰が(?:進め|担|やる|実施|推進|取り組|主導)|どこが(?:進め|やる|実施)|"
     r"(?:担う|担当する|所管する|進める|やる)の(?:は|って)(?:どこ|誰)")
 _ACT_TERMS = re.compile(r"法律|条文|第\d+条|本部長|本部員|戦略本部|AI本部")
 _PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|促進|分野")
@@ -74,17 +74,22 @@ def _aliases(known: set[str]) -> dict[str, list[str]]:
 
 def ministry_mentions(query: str, known: set[str]) -> tuple[str, ...]:
     """Canonical names of the ministries a question names (longest alias wins)."""
-    table, found, taken, excluded = _aliases(known), [], [], set()
-    for alias in sorted(table, key=len, reverse=True):
+    table, spans, taken, excluded = _aliases(known), [], [], set()
+    for alias in sorted(table, key=lambda a: (-len(a), a)):  # longest first; a fixed order among equals
         for m in re.finditer(re.escape(alias), query):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             taken.append(m.span())
             if query.startswith("以外", m.end()):  # 「AI室以外の内閣府の部局」
                 excluded.update(table[alias])
-            elif alias == "内閣府" and any(n.startswith("内閣府(") and n not in excluded for n in found):
-                continue  # 「内閣府の知財事務局」 names one unit, not all of them
-            found += [n for n in table[alias] if n not in found]
+            else:
+                spans.append((m.start(), alias))
+    found: list[str] = []
+    for _, alias in sorted(spans):  # in the order the question names them
+        if alias == "内閣府" and any(n.startswith("内閣府(") and n not in excluded
+                                    for _, a in spans if a != "内閣府" for n in table[a]):
+            continue  # 「内閣府の知財事務局」 names one unit, not all of them
+        found += [n for n in sorted(table[alias]) if n not in found]
     return tuple(n for n in found if n not in excluded)
 
 
