@@ -78,3 +78,9 @@ def test_ministries_are_named_in_the_order_the_question_names_them(assistant):
     named = ministry_mentions("総務省・外務省・経産省の三つが並ぶ取組で、◎が総務省になっているのはどれ?", assistant.known_ministries)
     assert named == ("総務省", "外務省", "経済産業省")
     assert ministry_mentions("内閣府の知財事務局と経産省", assistant.known_ministries) == ("内閣府(知財事務局)", "経済産業省")
+
+
+def test_a_repeated_measure_is_marked_in_lists(assistant, table):
+    assert [m.id for m in table if m.repeated] == ["plan:3.4.2.1"]
+    ans = assistant.ask("内閣府(規制室)が◎(主担当)になっている取組を、再掲分も含めて教えてください。")
+    assert "規制・制度の点検・見直し【再掲】[骨子 第3章第4節(2)①]" in ans.answer

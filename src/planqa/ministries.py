@@ -57,6 +57,7 @@ class Measure:
     lead: tuple[str, ...]
     ministries: tuple[str, ...]
     sectors: tuple[Sector, ...] = ()
+    repeated: bool = False  # marked 【再掲】: the same measure appears in an earlier section too
 
     def involves(self, name: str) -> bool:
         """The ministry is responsible for the measure or one of its sectors."""
@@ -118,7 +119,8 @@ def _parse_measure(section_id: str, label: str, text: str) -> Measure:
         lead += [n for n in leads if n not in lead]
     clean = _LIST.sub("", text).strip()
     return Measure(id=section_id, label=label, text=clean, lead=tuple(lead), ministries=tuple(ministries),
-                   sectors=tuple(Sector(s, tuple(n), tuple(ld)) for s, n, ld in sectors))
+                   sectors=tuple(Sector(s, tuple(n), tuple(ld)) for s, n, ld in sectors),
+                   repeated="【再掲】" in text)
 
 
 def ministry_table(corpus: Corpus) -> list[Measure]:

@@ -155,7 +155,7 @@ class StructuredAnswers:
                 if not route.lead_only and not subs and m.ministries != (name,):  # who else: 「(◎外務省、防衛省)」
                     where = "(" + "、".join(("◎" if n in m.lead else "") + n
                                             for n in m.ministries) + ")"
-                lines.append(f"・{'◎' if m in leads else ''}{m.text}{where}[{m.label}]")
+                lines.append(f"・{'◎' if m in leads else ''}{m.text}{'【再掲】' if m.repeated else ''}{where}[{m.label}]")
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
         # each listed measure carries its label; the count sentence is backed by the list under it
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
