@@ -152,6 +152,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "○×で答えよ。人工知能基本計画は、令和7年12月に閣議決定された。",  # a date the documents never give
     "人工知能戦略専門調査会に関し、次の事項を明らかにされたい。一　委員の定数　二　委員の任期　三　委員の選考基準",
     "AI導入の補助金って、どこでどうやって申請すればいいの？",
+    "富岳NEXTのスペックってどのくらい？",  # specifications the documents do not give
+    "10年後にAIでなくなる仕事は何？",  # predictions
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
