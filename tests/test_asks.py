@@ -81,3 +81,11 @@ def test_what_the_asker_heard_is_kept_with_the_ask():
 ])
 def test_two_asks_joined_by_a_comma_after_a_question_word(text, asks):
     assert split_asks(text) == asks
+
+
+def test_a_numbered_ask_that_stands_alone_drops_the_preamble():
+    asks = split_asks("AIガバナンスをめぐっては各国・地域で規範づくりが進み、我が国の発言力の確保が課題であるとの指摘がある。"
+                      "一　AI法は、国際協力について国にいかなる取組を求めているか。"
+                      "二　我が国も同様の取組を骨子に盛り込んでいるのか。")
+    assert asks[0] == "AI法は、国際協力について国にいかなる取組を求めているか。"
+    assert asks[1].startswith("AIガバナンスをめぐっては")  # 「同様の」 leans on what came before

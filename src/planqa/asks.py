@@ -24,6 +24,7 @@ CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CLOSING_FORMULA}[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
+_LEANS = re.compile(r"その|これ|この|それ|当該|同(?:法|条|計画|本部|項|様|じ)|こうした|そうした|上記|前記|以外")  # on what came before
 _SHORT_BACK_REFERENCE = re.compile(r"それぞれ|その点")  # in a short ask: 「…ではそれぞれどうなっていますか」
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
@@ -60,7 +61,9 @@ def split_asks(text: str) -> list[str]:
         if not _is_ask(piece):
             statement = piece if not (_CLOSING.search(piece) or _POLITE.search(piece)) else statement
         elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
-            asks.append(f"{statement or (asks[0] if asks else '')} {piece[numbered.end():]}".strip())
+            own = piece[numbered.end():]
+            lean = len(own) < _SELF_CONTAINED or _LEANS.search(own)  # 「人工知能戦略本部員には誰が…」 stands alone
+            asks.append(f"{statement or (asks[0] if asks else '')} {own}".strip() if lean else own)
         elif statement and (_BACK_REFERENCE.search(piece)  # 「この分野の…」「こうした事案について…」
                             or (len(piece) <= 30 and _SHORT_BACK_REFERENCE.search(piece))):
             asks.append(f"{statement}{piece}")
