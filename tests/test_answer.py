@@ -635,3 +635,9 @@ def test_a_public_comment_brief_is_answered_not_declined(assistant):
                         "指針の根拠規定がどのような趣旨の指針の整備を求めているか、また骨子において当該指針等の整備・周知徹底を主導する"
                         "部局はどこかを確認したい。")
     assert not ans.abstained and "plan:3.3.1.2" in [c.id for c in ans.citations] and "内閣府(AI室)" in ans.answer
+
+
+def test_a_casual_confirmation_of_a_ministry_is_a_check(assistant):
+    ans = assistant.ask("中小企業へのAI導入の施策って経産省の担当なん？")
+    assert [c.id for c in ans.citations] == ["plan:3.1.2.2"]
+    assert "経済産業省(経産省)もこの施策の担当に含まれています" in ans.answer

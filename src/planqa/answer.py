@@ -55,7 +55,7 @@ _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20}
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"ですよね|だよね|でしょ[?？]?$|中心(?:に|と)な|が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
+_CHECK_WORDS = re.compile(r"ですよね|だよね|でしょ[?？]?$|(?:なん|なの|なんや|やろ)[?？]?$|中心(?:に|と)な|が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
@@ -255,8 +255,9 @@ class Assistant:
             route = Route("general")  # 「概算要求額は府省庁別にいくら」: the table holds no amounts
         if route.name == "ministry_list":
             topic = self.finder.topic(query, route)
-            if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(query) \
-                    and not _LISTING_WORDS.search(query):  # 「スタートアップ支援に経産省は入ってる？」
+            asked = without_added_terms(query)
+            if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(asked) \
+                    and not _LISTING_WORDS.search(asked):  # 「スタートアップ支援に経産省は入ってる？」
                 best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
                 measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
                 answer = self.structured.ministry_check(query, measure, route.ministries)
