@@ -154,6 +154,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "AI導入の補助金って、どこでどうやって申請すればいいの？",
     "富岳NEXTのスペックってどのくらい？",  # specifications the documents do not give
     "10年後にAIでなくなる仕事は何？",  # predictions
+    "第三章及び第四章の施行期日を定める政令では、具体的に何月何日を施行日と定めたのか、お答えください。",  # no day given
+    "Q. AIセーフティ・インスティテュート（AISI）の所長を務めているのは誰？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -476,6 +478,9 @@ def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant
     ("政府は新たな立法措置や予算措置を講ずることが法律上求められているのか。", "ai_act:10.1"),  # 予算措置 is no amount
     ("AIの法律って一回つくったらそれっきり？あとで見直したりするんかな🤔", "ai_act:suppl.2.1"),  # the Act's review
     ("ちっちゃい工場やってて、AI入れてみたいんやけど国の支援って計画にある？", "plan:3.1.2.2"),
+    ("新しい薬つくるのにAI使うって話、計画に載ってる？担当どこ？", "plan:3.2.2.3"),
+    ("【用語クイズ】AI法の条文で「データセット」はどのように定義されているでしょうか？", "ai_act:12.1"),
+    ("はんてんこうせいのこうきって、骨子で何のこと言うとるん？", "plan:1.3"),  # 反転攻勢の好機 in kana
     ("中学の教員です。生徒や地域の大人がAIを正しく使いこなせるようにする国の取組は、骨子ではどこが旗振り役ですか", "plan:3.4.3.6"),
     ("町工場をやってます。AIを積んだ機械で事故が起きたとき誰が賠償するのかのルールづくり、国はどこが中心で進めてますか",
      "plan:3.4.2.2"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from planqa.quiz import parse_options, pick_option, strip_quiz_markers
 
 
@@ -44,3 +46,15 @@ def test_two_numbered_asks_are_not_a_choice():
     assert parse_options(text) == (text, [])
     stem, options = parse_options("正しいものを選べ。(1) 内閣に置く (2) 内閣府に置く")
     assert [mark for mark, _ in options] == ["1", "2"]  # a stated choice of two stays a choice
+
+
+
+@pytest.mark.parametrize("text, stripped", [
+    ("【用語クイズ】AI法の条文で", "AI法の条文で"),
+    ("【eラーニング確認テスト】骨子第2章", "骨子第2章"),
+    ("○×クイズ：AI法では", "AI法では"),
+    ("【穴埋め】次の", "次の"),
+    ("問題点は何か", "問題点は何か"),  # a word, not a marker
+])
+def test_quiz_markers_are_dropped(text, stripped):
+    assert strip_quiz_markers(text) == stripped

@@ -52,6 +52,7 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
                            r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
+_WHOLE = re.compile(r"全部|すべて|全て|漏れなく|一覧|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
@@ -294,12 +295,12 @@ class Assistant:
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
-                and (self._only_about(query, refs[0]) or _ALL_OF_IT.search(query) and f"「{self._title_of(refs[0])}」" in query):
+                and (self._only_about(query, refs[0]) or _WHOLE.search(query) and f"「{self._title_of(refs[0])}」" in query):
             return self.structured.reference(refs[0])  # 「「4つの基本的な方針」を…すべて答えよ」: the whole heading
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
         answer = self._extract(search_query, hits, route, said)
-        if not any(h.referenced for h in hits) and not value_present(query, _LABEL.sub("", answer.answer)):
+        if not value_present(query, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
 

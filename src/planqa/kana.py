@@ -68,8 +68,10 @@ class KanaReader:
         """The fewest document words whose readings spell ``reading`` exactly, or None."""
         best: list[list[str] | None] = [[]] + [None] * len(reading)
         for end in range(2, len(reading) + 1):
-            for start in range(max(0, end - 12), end - 1):
-                word = self.words.get(reading[start:end])
+            for start in range(max(0, end - 12), end):
+                piece = reading[start:end]
+                word = "の" if piece == "ノ" and 0 < start and end < len(reading) else \
+                    self.words.get(piece) if len(piece) >= 2 else None  # 「はんてんこうせいのこうき」
                 if word and best[start] is not None and \
                         (best[end] is None or len(best[start]) + 1 < len(best[end])):
                     best[end] = best[start] + [word]

@@ -26,6 +26,8 @@ _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|�
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"いつ|期限|時期|何時|任期")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
+_DAY = re.compile(r"何月何日|何日に")
+_HAS_DAY = re.compile(r"\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
@@ -38,7 +40,8 @@ _OFFICIAL = re.compile(r"(?:課長|局長|室長|審議官|(?<!本)部長|次官
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)|"
                        r"申請(?:方法|先|すれば|の仕方|できる)|問い合わせ先|相談窓口")  # nor how to apply for anything
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月|20\d\d年\d+月")  # 「令和7年12月に閣議決定された」
-_HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長)(?:って|は|が)?(?:誰|だれ|どなた)")
+_HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長|センター長)"
+                      r"(?:って|は|が|を務めている(?:の|人)(?:は|って))?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"\d+年後|予測|(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
 _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
@@ -58,8 +61,13 @@ def asks_for_amount_or_date(query: str) -> bool:
     return bool(_AMOUNT.search(query) or _TIME.search(query) or _DATE.search(query) or _PAST_TIME.search(query))
 
 
-def value_present(query: str, answer: str) -> bool:
-    """A how-many / when question needs a number or date in the quoted sentences (labels removed)."""
+def value_present(query: str, answer: str, referenced: bool = False) -> bool:
+    """A how-many / when question needs a number or date in the quoted sentences (labels removed); a
+    question naming a place (``referenced``) is held only to an exact day it asks for."""
+    if _DAY.search(query) and not _HAS_DAY.search(answer):
+        return False  # 「何月何日を施行日と定めたのか」: 「公布の日から起算して三月」 names no day
+    if referenced:
+        return True
     if _AMOUNT.search(query) and not _HAS_AMOUNT.search(answer):
         return False
     if _QUANTITY.search(query) and not _HAS_QUANTITY.search(answer):
