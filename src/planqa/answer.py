@@ -52,17 +52,22 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
                            r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
-_WHOLE = re.compile(r"全部|すべて|全て|漏れなく|一覧|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
+_WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
 _LABEL = re.compile(r"\[[^\]]*\]")
-_ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
+_ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|"
+                    r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|"
+                    r"一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"ですよね|だよね|でしょ[?？]?$|(?:なん|なの|なんや|やろ)[?？]?$|中心(?:に|と)な|が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$|入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎")
+_CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎|中心(?:に|と)な|"
+                          r"ですよね|だよね|でしょ[?？]?$|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
+                          r"が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$")  # ○× statements
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
-                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個", "幾つ", "箇条", "書き", "だ", "っけ"})
+                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個",
+                          "幾つ", "箇条", "書き", "だ", "っけ"})
 
 
 
@@ -161,7 +166,8 @@ class Assistant:
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         self.kana = KanaReader(sec.text for sec in corpus)
-        self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))  # quiz options are looked up in it
+        # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
+        self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share)
 
@@ -214,12 +220,17 @@ class Assistant:
             return _join([f"{mark} {text}" for mark, text in options],
                          [self._answer_one(text, history) for _, text in options], headed=True)
         answer = self._answer_one(stem, history)
-        values = [text for _, text in options if re.search(r"\d", text)]
-        if len(values) * 2 > len(options) and not any(arabic_numerals(normalize(t)) in self._plain for _, t in options):
-            return self._abstain(list(answer.retrieved))  # 「開催年として正しいものを選べ 1. 2021年…」: no option is in the text
+        if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
+            return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
         return replace(answer, answer=f"{verdict}\n{answer.answer}") if verdict and not answer.abstained else answer
+
+    def _values_nowhere(self, options: list[Option]) -> bool:
+        """Mostly figures (years, counts), and none of the options is anywhere in the documents."""
+        values = [text for _, text in options if re.search(r"\d", text)]
+        return len(values) * 2 > len(options) and not any(arabic_numerals(normalize(t)) in self._plain
+                                                          for _, t in options)
 
     def _answer_asks(self, text: str, history: list[Answer] | None) -> Answer:
         """Each ask of the message answered on its own and joined; an ask that details an earlier one
@@ -295,8 +306,8 @@ class Assistant:
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
-                and (self._only_about(query, refs[0]) or _WHOLE.search(query) and f"「{self._title_of(refs[0])}」" in query):
-            return self.structured.reference(refs[0])  # 「「4つの基本的な方針」を…すべて答えよ」: the whole heading
+                and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
+            return self.structured.reference(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
         answer = self._extract(search_query, hits, route, said)
@@ -315,8 +326,10 @@ class Assistant:
             found += [sid for sid, caption in self._captions if len(caption) >= shortest and caption in query]
         return found
 
-    def _title_of(self, ref: str) -> str:
-        return next((t for sid, t in self._headings if sid == ref), self.corpus[ref].title)
+    def _whole_heading(self, query: str, ref: str) -> bool:
+        """「「4つの基本的な方針」を…すべて答えよ」: a quoted heading asked for in full (or its 内容, for a quiz)."""
+        title = next((t for sid, t in self._headings if sid == ref), self.corpus[ref].title)
+        return bool(_WHOLE.search(query)) and f"「{title}」" in query
 
     def _only_about(self, query: str, ref: str) -> bool:
         """True when the question asks for the place as a whole, not for a detail inside it."""

@@ -32,7 +32,8 @@ _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
 _HEARSAY = re.compile(r"と聞き|と聞い|って聞い|と見ました|ニュースで|報道|話題")
 # 「AI for Scienceってなに、どこの省庁がやるの」: a comma after the first ask's question word
-_COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")
+_COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、"
+                           r"(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
