@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .retrieve import ACT_NAME, is_everyday_term, names_act, names_plan
 from .ministries import SHORT_NAMES
+from .retrieve import ACT_NAME, is_everyday_term, names_act, names_plan
 from .routes import PENALTY
 from .text import tokenizer
 
@@ -20,7 +20,8 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile(ACT_NAME.pattern + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
-                       r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|規模(?:は|って)|人数|割合|"
+                       r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|"
+                       r"規模(?:は|って)|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
 _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円")
@@ -36,26 +37,29 @@ _CURRENT = re.compile(r"今の|いまの|今(?:は)?(?:だれ|誰)|現在の|最
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 _LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|"
-                                r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|罪になる|何罪|懲役|逮捕|前科")
+                                r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|"
+                                r"罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
 _OFFICIAL = re.compile(r"(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の(?:名前|氏名)|"
-                       r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)|"
-                       r"申請(?:方法|先|すれば|の仕方|できる)|問い合わせ先|相談窓口")  # nor how to apply for anything
+                       r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
+_HOW_TO_APPLY = re.compile(r"申請(?:方法|先|すれば|の仕方|できる)|問い合わせ先|相談窓口")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月|20\d\d年\d+月")  # 「令和7年12月に閣議決定された」
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長|センター長)"
                       r"(?:って|は|が|を務めている(?:の|人)(?:は|って))?(?:誰|だれ|どなた)")
-_OPINION = re.compile(r"\d+年後|予測|(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる")
+_OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|いい法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
+                      r"\d+年後|予測")  # and predictions
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|どこの企業|メーカー|ベンダー|製品名")
 _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
-_KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})  # 経済産業省 as well as 経産省; 各省庁, 担当府省
+# bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
+_KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
                       "奴", "やつ", "略", "話", "全部", "条文",
-                      "意味", "文脈", "言葉", "用語", "部局", "部署"})  # 「…という言葉はどのような意味・文脈で」: about words, not content
+                      "意味", "文脈", "言葉", "用語", "部局", "部署"})  # 「…という言葉はどのような意味で」: no content
 
 
 def asks_for_amount_or_date(query: str) -> bool:
@@ -113,11 +117,13 @@ class Scope:
 
     def declined(self, query: str) -> bool:
         """Asks no place of the documents can answer, whatever route: the head of a body other than the
-        headquarters, a company or product, an opinion, a government body the documents never name."""
+        headquarters, named officials, dates the documents never give, how to apply for anything, a
+        company or product, an opinion or prediction, a government body the documents never name."""
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only
-        if _OFFICIAL.search(query) or any(d not in self.corpus_text for d in _DATED.findall(query)):
-            return True  # named officials; dates the documents never give
+        if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) \
+                or any(d not in self.corpus_text for d in _DATED.findall(query)):
+            return True
         if _COMPANY.search(query) or _OPINION.search(query):
             return True  # nor any company or product; the assistant quotes, it has no opinion of its own
         return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text
