@@ -646,3 +646,10 @@ def test_a_casual_confirmation_of_a_ministry_is_a_check(assistant):
     ans = assistant.ask("中小企業へのAI導入の施策って経産省の担当なん？")
     assert [c.id for c in ans.citations] == ["plan:3.1.2.2"]
     assert "経済産業省(経産省)もこの施策の担当に含まれています" in ans.answer
+
+
+def test_a_paragraph_applying_earlier_ones_brings_them_for_a_procedure_question(assistant):
+    ans = assistant.ask("基本計画を当面毎年変えるとして、変更の際にはAI法上どんな手続が必要ですか。")
+    ids = [c.id for c in ans.citations]
+    assert ids[-3:] == ["ai_act:18.3", "ai_act:18.4", "ai_act:18.5"]  # 「前二項の規定は、…変更について準用する。」
+    assert "閣議の決定" in ans.answer and "遅滞なく" in ans.answer

@@ -53,6 +53,8 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
+_EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
+_PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
 _LABEL = re.compile(r"\[[^\]]*\]")
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|"
                     r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|"
@@ -396,6 +398,12 @@ class Assistant:
                 at = before.index(sent) if sent in before else 0
                 if at and not any(before[at - 1] == c[2] for c in chosen):
                     lines.append(f"{strip_marker(before[at - 1])}[{unit.label}]")
+            first_of_doc = next(c for c in chosen if c[3].doc == chunk.doc)[2] == sent
+            referred = self._paragraphs_referred(unit, sent) if first_of_doc and _PROCEDURE.search(query) else []
+            for prior in referred:  # 「変更の手続は？」→「前二項の規定は、…変更について準用する。」 and the two
+                if not any(c[1].id == prior.id for c in chosen) and prior.id not in cites:
+                    lines.append(f"{strip_marker(prior.text)}[{prior.label}]")
+                    cites[prior.id] = Citation(prior.id, prior.label, self._place_text(prior))
             lines.append(f"{strip_marker(sent)}[{unit.label}]")
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
             after = split_sentences(unit.text)
@@ -408,6 +416,15 @@ class Assistant:
                     lines.append(f"{item.text}[{item.label}]")
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, route.name)
+
+    def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:
+        """The paragraphs a sentence opening with 前項 / 前二項 applies: 第18条第5項 → 第3項, 第4項."""
+        m, place = _EARLIER_PARAGRAPHS.match(strip_marker(sentence)), re.fullmatch(r"(ai_act:[\w.-]+?)\.(\d+)", unit.id)
+        if not (m and place):
+            return []
+        count, number = {"": 1, "二": 2, "三": 3}[m.group(1)], int(place.group(2))
+        ids = [f"{place.group(1)}.{k}" for k in range(max(1, number - count), number)]
+        return [self.corpus[i] for i in ids if i in self.corpus]
 
     def _overlap(self, a: str, b: str) -> float:
         ta, tb = self.terms.words(a), self.terms.words(b)
