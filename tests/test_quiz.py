@@ -44,6 +44,8 @@ def test_two_numbered_asks_are_not_a_choice():
     text = ("回答案作成のため、(1)骨子における基本計画の変更の考え方、(2)計画を変更する際に法律上必要となる手続、"
             "を整理されたい。")
     assert parse_options(text) == (text, [])
+    circled = "AI法は国際社会との関係について、①基本理念と②基本的施策のそれぞれでどのようなことを定めていますか。"
+    assert parse_options(circled) == (circled, [])  # the sentence goes on past ②
     stem, options = parse_options("正しいものを選べ。(1) 内閣に置く (2) 内閣府に置く")
     assert [mark for mark, _ in options] == ["1", "2"]  # a stated choice of two stays a choice
 
