@@ -24,7 +24,8 @@ CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CLOSING_FORMULA}[。.]?$")
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"この(?!法律)|こうした|当該|同様|そうした|これら")
-_LEANS = re.compile(r"その|これ|この|それ|当該|同(?:法|条|計画|本部|項|様|じ)|こうした|そうした|上記|前記|以外")  # on what came before
+# a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
+_LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|上記|前記|以外")
 _SHORT_BACK_REFERENCE = re.compile(r"それぞれ|その点")  # in a short ask: 「…ではそれぞれどうなっていますか」
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|この(?!法律)|とすれば|であれば|その場合")
