@@ -653,3 +653,8 @@ def test_a_paragraph_applying_earlier_ones_brings_them_for_a_procedure_question(
     ids = [c.id for c in ans.citations]
     assert ids[-3:] == ["ai_act:18.3", "ai_act:18.4", "ai_act:18.5"]  # 「前二項の規定は、…変更について準用する。」
     assert "閣議の決定" in ans.answer and "遅滞なく" in ans.answer
+
+
+def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
+    ans = assistant.ask("役所もAIちゃんと使えって法律に書いてある？ガバメントAIってどこがやるの")
+    assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer

@@ -89,3 +89,7 @@ def test_a_numbered_ask_that_stands_alone_drops_the_preamble():
                       "二　我が国も同様の取組を骨子に盛り込んでいるのか。")
     assert asks[0] == "AI法は、国際協力について国にいかなる取組を求めているか。"
     assert asks[1].startswith("AIガバナンスをめぐっては")  # 「同様の」 leans on what came before
+
+
+def test_doko_no_is_no_back_reference():
+    assert split_asks("AISIってなに？どこの担当？") == ["AISIってなに？", "AISIってなに？ どこの担当？"]  # どこの ≠ この

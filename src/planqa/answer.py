@@ -53,6 +53,7 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
+_OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
 _LABEL = re.compile(r"\[[^\]]*\]")
@@ -243,6 +244,10 @@ class Assistant:
             said = {c.id for p, a in zip(parts, asks) if a in ask and (len(ask) - len(a) > _SHORT_FOLLOW_UP
                                                                   or _enumerated(text, ask[len(a):]))
                     for c in p.citations}
+            own = ask[len(asks[0]):].strip() if parts and ask.startswith(asks[0]) else ""
+            if own and _OWN_TOPIC.match(own) and detect_route(normalize_query(own), self.known_ministries).name \
+                    in ("ministry", "ministry_list"):
+                ask = own  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
             parts.append(self._answer_one(ask, history, said))
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 
