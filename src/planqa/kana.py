@@ -4,8 +4,8 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 しなければ ならないですか」「AIせんりゃくほんぶの いちばん うえの ひと」). Neither retriever matches
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
-戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to the dictionary's lemma
-when the tagger reads it as one noun (きけん → 危険), else kept as written.
+戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
+the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class KanaReader:
                 pieces = self._segment(_katakana(run[:len(run) - len(tail)]))
                 if pieces:
                     return "".join(pieces) + tail
-        words = [w for w in self._tagger(run)]
-        if len(words) >= 1 and words[0].feature.pos1 == "名詞" and len(words[0].surface) >= 3 \
+        words = list(self._tagger(run))
+        if words and words[0].feature.pos1 == "名詞" and len(words[0].surface) >= 3 \
                 and (lemma := words[0].feature.lemma) and len(_KANJI.findall(lemma)) >= 2 and "-" not in lemma:
             return lemma + run[len(words[0].surface):]  # きけんが → 危険が
         return run

@@ -197,8 +197,7 @@ def _of_another_law(query: str, at: int) -> bool:
     """「デジタル社会形成基本法の第2章」「内閣法第3条」: a place in a law other than the Act."""
     law = _LAW_BEFORE.search(query[max(0, at - 30):at])
     name = law.group(0).rstrip("の") if law else ""
-    return bool(name) and name not in ("本法", "法律", "この法律") \
-        and not name.endswith(tuple(a for a in ACT_ALIASES if a not in ("本法", "この法律")))
+    return bool(name) and name != "法律" and not ACT_NAME.search(name)
 
 
 def find_references(query: str) -> list[str]:

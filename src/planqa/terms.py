@@ -31,6 +31,7 @@ class TermWeights:
         self.max_idf = math.log(1 + n_docs)
         self.rare_idf = math.log(1 + n_docs / 3)  # a word in at most 2 chunks
         self._cache: dict[str, frozenset[str]] = {}
+        self._main: dict[str, frozenset[str]] = {}  # a sentence's words outside its statute asides
 
     def words(self, sentence: str) -> frozenset[str]:
         """Token set of a document sentence, tokenized once per process (the corpus is small)."""
@@ -42,7 +43,9 @@ class TermWeights:
         """IDF-weighted share of the question's terms that the sentence contains; a term found only in
         a statute aside (「（…をいう。）」) counts half, so a long definition does not make a hub."""
         sent = self.words(sentence)
-        main = self.words(_without_asides(sentence))
+        if sentence not in self._main:
+            self._main[sentence] = self.words(_without_asides(sentence))
+        main = self._main[sentence]
         weights = {t: self.idf.get(t, self.max_idf) for t in set(query_tokens)
                    if t not in GENERIC and t not in _FUNCTION_NOUNS}
         total = sum(weights.values())
