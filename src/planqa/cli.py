@@ -119,6 +119,79 @@ def ask(question: str, as_json: bool, llm_url: str | None, llm_model: str | None
         click.echo(answer.answer)
 
 
+@main.command("check-bank")
+@click.option("--eval", "eval_globs", multiple=True, default=("eval/*.jsonl",), show_default=True,
+              help="Evaluation sets no bank entry may come near (glob, relative to the corpus's parent).")
+@_corpus_opt
+def check_bank_command(eval_globs: tuple[str, ...], corpus_dir: Path) -> None:
+    """Check the question bank: IDs and answering sentences exist, no near-duplicate of an eval question.
+
+    Example usage: planqa check-bank --eval 'eval/*.jsonl'
+    """
+    from .bank import check_bank, load_bank
+    from .corpus import load_corpus
+
+    corpus = load_corpus(corpus_dir)
+    entries = load_bank(corpus)
+    problems = check_bank(corpus, entries, _eval_questions(corpus_dir.parent, eval_globs))
+    for line in problems:
+        click.echo(line)
+    click.echo(f"{len(entries)} entries, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+def _eval_questions(root: Path, globs: tuple[str, ...]) -> list[str]:
+    questions = []
+    for path in sorted({p for g in globs for p in root.glob(g)}):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                questions.append(json.loads(line)["question"])
+    return questions
+
+
+@main.command()
+@click.option("--document", "doc_id", required=True, help="Document ID from sources.toml (plan, ai_act …).")
+@click.option("--per-place", default=15, show_default=True, help="Questions to ask for per citable place.")
+@click.option("--llm-url", envvar="PLANQA_LLM_URL", required=True, help="OpenAI-compatible base URL (…/v1).")
+@click.option("--llm-model", envvar="PLANQA_LLM_MODEL", default=None, help="Model name at that endpoint.")
+@click.option("--eval", "eval_globs", multiple=True, default=("eval/*.jsonl",), show_default=True,
+              help="Evaluation sets new entries must not come near.")
+@_corpus_opt
+def expand(doc_id: str, per_place: int, llm_url: str, llm_model: str | None, eval_globs: tuple[str, ...],
+           corpus_dir: Path) -> None:
+    """Write new question-bank entries for one document with an LLM, appended to its bank file.
+
+    Entries that fail the bank check (unknown sentence, near-duplicate of an eval question, repeat) are left out.
+
+    Example usage: PLANQA_LLM_URL=http://127.0.0.1:8000/v1 planqa expand --document ai_act
+    """
+    from tqdm import tqdm
+
+    from .bank import check_bank, load_bank, write_jsonl
+    from .corpus import load_corpus
+    from .errors import CorpusError
+    from .expand import expand_document
+    from .llm import LLMConfig
+
+    corpus = load_corpus(corpus_dir)
+    doc = corpus.document(doc_id)
+    if doc.bank is None:
+        raise CorpusError(f"{doc_id} has no bank file: add bank = \"bank/{doc_id}.jsonl\" to its sources.toml entry")
+    existing = load_bank(corpus)
+    evals = _eval_questions(corpus_dir.parent, eval_globs)
+    with tqdm(desc=f"expand {doc_id}", unit="place", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        new = expand_document(corpus, doc_id, LLMConfig.from_env(llm_url, llm_model), per_place, progress)
+    known = {(e.id, e.q) for e in existing}
+    kept = [e for e in new if (e.id, e.q) not in known and not check_bank(corpus, [e], evals)]
+    own = [e for e in existing if e.id in corpus and corpus[e.id].doc == doc_id]
+    write_jsonl(doc.bank, own + kept)
+    click.echo(f"{len(kept)} new entries ({len(new) - len(kept)} rejected) → {doc.bank}")
+
+
 @main.command()
 @click.argument("section_id", required=False)
 @_corpus_opt

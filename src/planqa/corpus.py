@@ -51,6 +51,7 @@ class Document:
     date: str = ""
     terms: str = ""
     gaps: tuple[str, ...] = ()
+    bank: Path | None = None  # the question bank for this document (bank.py)
 
 
 def id_matches(cited: str, gold: str) -> bool:
@@ -65,6 +66,7 @@ class Corpus:
     documents: list[Document]
     sections: dict[str, Section] = field(default_factory=dict)
     digest: str = ""
+    negatives: Path | None = None  # near-miss out-of-scope questions (bank.py)
 
     def __getitem__(self, section_id: str) -> Section:
         try:
@@ -148,7 +150,7 @@ class TreeBuilder:
         return [Section(**node, children=tuple(children[sid])) for sid, node in self._nodes.items()]
 
 
-def _read_manifest(corpus_dir: Path) -> list[Document]:
+def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None]:
     manifest = corpus_dir / "sources.toml"
     if not manifest.is_file():
         raise CorpusError(f"{manifest} not found: the corpus folder needs a sources.toml")
@@ -156,17 +158,20 @@ def _read_manifest(corpus_dir: Path) -> list[Document]:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{manifest}: {exc}") from exc
-    known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps"}
+    known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank"}
     docs = []
     for entry in data.get("document", []):
         unknown = set(entry) - known
         if unknown:
             raise CorpusError(f"{manifest}: unknown keys {sorted(unknown)} in {entry.get('id')!r}")
         entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())))
+        if "bank" in entry:
+            entry["bank"] = corpus_dir / entry["bank"]
         docs.append(Document(**entry))
     if not docs:
         raise CorpusError(f"{manifest} lists no [[document]]")
-    return docs
+    negatives = data.get("out_of_scope")
+    return docs, corpus_dir / negatives if negatives else None
 
 
 def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
@@ -175,7 +180,8 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
 
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
-    corpus = Corpus(documents=_read_manifest(corpus_dir))
+    documents, negatives = _read_manifest(corpus_dir)
+    corpus = Corpus(documents=documents, negatives=negatives)
     digest = hashlib.sha256()
     for doc in corpus.documents:
         if doc.format not in parsers:

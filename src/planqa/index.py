@@ -5,7 +5,13 @@ Layout of ``indexes/<name>/``::
     manifest.json   settings, corpus digest, versions and a sha256 of every file below
     chunks.json     the chunks (citation IDs, labels, header, text) in index order
     dense.faiss     exact inner-product FAISS index of the chunk embeddings
+    sentences.npy   one vector per sentence of every chunk (the extractive composer's)
+    bank.json       the question bank (bank.py): bank questions and the near-miss negatives
+    bank.npy        one query vector per bank question (question→question similarity)
     bm25/           bm25s index over fugashi tokens
+
+Embeddings are looked up in ``indexes/cache/`` (keyed by text hash) before anything is embedded, so
+a rebuild of an unchanged corpus embeds nothing.
 
 Every file is written to a temporary name and renamed into place; the manifest goes last, so
 a crashed build leaves an index that fails its checksum check instead of a silently wrong one.
@@ -28,17 +34,19 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import __version__
+from .bank import BankEntry, bank_digest, load_bank
 from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
-from .corpus import Corpus
-from .embed import Embedder
+from .corpus import Corpus, id_matches
+from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from .text import TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
+DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
 TOKEN_FORM = "lemma"  # lemma vs surface measured by eval/bench.py: see README
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy")
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy")
 
 
 @dataclass
@@ -50,6 +58,8 @@ class SearchIndex:
     bm25: object  # bm25s.BM25
     manifest: dict
     sentence_vectors: np.ndarray  # one row per sentence, in chunk.sentences() order
+    bank: list[BankEntry]
+    bank_vectors: np.ndarray  # one row per bank entry
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -58,6 +68,13 @@ class SearchIndex:
             n += len(chunk.sentences())
         self.sentence_start = starts  # row of each chunk's first sentence in sentence_vectors
         self._rows = {c.key: (a, a + len(c.sentences())) for c, a in zip(self.chunks, starts)}
+        where = {}
+        for pos, chunk in enumerate(self.chunks):
+            for cid in chunk.ids:
+                where.setdefault(cid, pos)
+        # the chunk holding each bank entry's place, or its first part (-1: a negative)
+        self.bank_chunk = np.array([-1 if e.id is None else where.get(e.id, next(
+            (pos for cid, pos in where.items() if id_matches(cid, e.id)), -1)) for e in self.bank], dtype=np.int64)
 
     def sentence_rows(self, chunk: Chunk) -> np.ndarray:
         """The sentence vectors of one chunk, in chunk.sentences() order."""
@@ -71,6 +88,21 @@ class SearchIndex:
         result = self.vector_store.query(
             VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=min(k, len(self.chunks))))
         return [(int(i), float(s)) for i, s in zip(result.ids, result.similarities)]
+
+    def bank_similarities(self, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine of the query with every bank question, in bank order."""
+        return self.bank_vectors @ query_vector
+
+    def bank_search(self, similarities: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by their best-matching bank question (question→question similarity)."""
+        best: dict[int, float] = {}
+        for row in np.argsort(-similarities, kind="stable"):
+            pos = int(self.bank_chunk[row])
+            if pos >= 0 and pos not in best:
+                best[pos] = float(similarities[row])
+                if len(best) >= k:
+                    break
+        return list(best.items())
 
     def sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by BM25 score (zero scores dropped)."""
@@ -120,6 +152,7 @@ def _settings(corpus: Corpus, embedder: Embedder) -> dict:
     return {
         "planqa_version": __version__,
         "corpus_digest": corpus.digest,
+        "bank_digest": bank_digest(corpus),
         "embedder": embedder.id,
         "dim": embedder.dim,
         "chunker_version": CHUNKER_VERSION,
@@ -129,8 +162,11 @@ def _settings(corpus: Corpus, embedder: Embedder) -> dict:
 
 
 def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAULT_INDEX_DIR,
-                progress: Callable[[int, int], None] | None = None) -> dict:
-    """Chunk, embed and index the corpus into ``out_dir``; return the manifest."""
+                progress: Callable[[int, int], None] | None = None,
+                cache_dir: Path | str = DEFAULT_CACHE_DIR) -> dict:
+    """Chunk, embed and index the corpus and its question bank into ``out_dir``; return the manifest.
+
+    ``progress(done, total)`` is called as texts are embedded (cached ones count as done at once)."""
     import bm25s
     import faiss
     from llama_index.core.schema import TextNode
@@ -141,15 +177,22 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
     started = time.perf_counter()
     with _lock(out_dir):
         chunks = make_chunks(corpus)
+        bank = load_bank(corpus)
         texts = [c.embedding_text() for c in chunks]
         sentences = [f"{c.header}\n{sent}" for c in chunks for _, sent in c.sentences()]
-        everything, vectors = texts + sentences, []
-        for start in range(0, len(everything), 16):
-            vectors.append(embedder.passages(everything[start:start + 16]))
+        cache, total, done = EmbeddingCache(cache_dir, embedder), len(texts) + len(sentences) + len(bank), 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
             if progress:
-                progress(min(start + 16, len(everything)), len(everything))
-        both = np.vstack(vectors).astype(np.float32)
+                progress(done, total)
+
+        both = cache.embed(texts + sentences, is_query=False, batch=16, progress=step)
         matrix, sentence_matrix = both[:len(texts)], both[len(texts):]
+        bank_matrix = cache.embed([e.q for e in bank], is_query=True, progress=step)
+        if cache.misses:
+            cache.save()
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
@@ -162,8 +205,11 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         try:
             (work / "chunks.json").write_bytes(_chunks_json(chunks))
             store.persist(str(work / "dense.faiss"))
-            with open(work / "sentences.npy", "wb") as fh:
-                np.save(fh, sentence_matrix, allow_pickle=False)
+            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix)):
+                with open(work / name, "wb") as fh:
+                    np.save(fh, array, allow_pickle=False)
+            (work / "bank.json").write_bytes(
+                json.dumps([e.to_json() for e in bank], ensure_ascii=False, indent=0).encode())
             bm25.save(str(work / "bm25"), show_progress=False)
             out_dir.mkdir(exist_ok=True)
             (out_dir / "manifest.json").unlink(missing_ok=True)  # invalid until the new one lands
@@ -178,6 +224,9 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
             shutil.rmtree(work, ignore_errors=True)
         manifest = _settings(corpus, embedder) | {
             "chunks": len(chunks),
+            "bank_questions": sum(e.id is not None for e in bank),
+            "bank_negatives": sum(e.id is None for e in bank),
+            "embedded": cache.misses,
             "gaps": sorted(g for d in corpus.documents for g in d.gaps),
             "files": files,
         }
@@ -200,7 +249,7 @@ def check_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> dict
     """Verify manifest settings and file checksums; return the manifest or raise."""
     index_dir = Path(index_dir)
     manifest = _read_manifest(index_dir)
-    expected = {"corpus_digest": corpus.digest, "embedder": embedder_id, "chunker_version": CHUNKER_VERSION,
+    expected = {"corpus_digest": corpus.digest, "bank_digest": bank_digest(corpus), "embedder": embedder_id, "chunker_version": CHUNKER_VERSION,
                 "token_form": TOKEN_FORM, "tokenizer_version": TOKENIZER_VERSION}
     stale = [f"{k}: index has {manifest.get(k)!r}, expected {v!r}" for k, v in expected.items()
              if manifest.get(k) != v]
@@ -230,11 +279,15 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
         store = FaissVectorStore.from_persist_path(str(index_dir / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
         sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
+        bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
+                for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
+        bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
         raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
     n_sentences = sum(len(c.sentences()) for c in chunks)
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
-            or sentence_vectors.shape != (n_sentences, manifest["dim"])):
+            or sentence_vectors.shape != (n_sentences, manifest["dim"])
+            or bank_vectors.shape != (len(bank), manifest["dim"])):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
-                       sentence_vectors=sentence_vectors)
+                       sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors)

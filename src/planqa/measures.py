@@ -67,7 +67,14 @@ class MeasureFinder:
             score += 0.2 if mid in named else 0.0
             if score > best_score:
                 best, best_score = self.by_id[mid], score
-        return best
+        return self._original(best) if best is not None else None
+
+    def _original(self, measure: Measure) -> Measure:
+        """A measure marked 【再掲】 stands for its first appearance (same wording, earlier section)."""
+        if not measure.repeated:
+            return measure
+        name = measure.text.split("【")[0]
+        return next((m for m in self.table if not m.repeated and m.text.split("【")[0] == name), measure)
 
     def sharing_rare_words(self, query: str, measure: Measure, limit: int = 2) -> list[Measure]:
         """Other measures that hold every question word the chosen one holds, a rare one among them

