@@ -20,7 +20,7 @@ def assert_grounded(answer):
         assert found.group(0)[1:-1] in labels, line
 
 
-@pytest.mark.parametrize("question", ["AI法に罰則はある？", "AI法って罰則あるの？", "違反したら罰金を取られますか？"])
+@pytest.mark.parametrize("question", ["AI法に罰則はある？", "AI法を守らなかったら罰則ってつくの？", "違反したら罰金を取られますか？"])
 def test_penalty_questions_are_answered_no_with_grounds(assistant, question):
     ans = assistant.ask(question)
     assert ans.route == "penalty" and not ans.abstained
@@ -120,42 +120,42 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
 
 
 @pytest.mark.parametrize("question", [
-    "明日の東京の天気は？",
+    "今週末の大阪の天気を教えて",
     "EUのAI法の罰金の上限は？",
     "ChatGPTの使い方を教えて",
-    "個人情報保護法に違反した場合の罰則の内容を教えてください。",
-    "人工知能戦略本部の会合は年に何回開かれますか。",
+    "個人情報保護法を破ってしまうと、どういう罰を受けることになるのか知りたいです。",
+    "人工知能戦略本部って、1年のうちに何度くらい集まって会議をするの？",
     "今の人工知能戦略担当大臣は誰？",
     "生成AIで作った画像の著作権は誰のもの？",  # rights and liability are not in the documents
     "ディープフェイク動画を作ったら何罪？",
     "人工知能基本計画って、いつ閣議決定されたの？",  # a past date the documents do not give
     "広島AIプロセスの国際行動規範は何項目？",
-    "AIで生成したイラストの著作権って、プロンプト打った人のものになるの？",
-    "人工知能戦略担当大臣って今だれがやってるの？",
+    "画像生成AIに指示して描かせた絵は、指示を出した本人が著作権を持てるの？",
+    "AI戦略を担当する大臣に現在就いてるのはどの人？",
     "広島AIプロセスフレンズグループの参加国数は？",
     "AISIのトップって誰？",  # the documents name the headquarters' head only
     "政府の業務で使うAIって、どこの会社の製品？",  # nor companies or products
-    "明日の東京の天気どうなってる？☔",
-    "いまの人工知能戦略担当大臣って誰？名前知りたい",
+    "あさって横浜って晴れそう？☀",
+    "現職のAI担当大臣の名前、フルネームで教えてほしい",
     "人工知能基本計画に盛り込まれる施策について、令和八年度予算の概算要求額は府省庁別にいくらか。",  # no amounts
-    "この法律って、ぶっちゃけ良い法律だと思う？",  # no opinions
-    "ガバメントAIって、いつから全部の省庁で使えるようになるの？",  # no dates from the ministry table
-    "こども家庭庁が主導するAI関連の施策を骨子から教えて",  # a body the documents never name
-    "ガバメントAIで各省庁が使う生成AIはどこの会社のモデルに決まったの",  # a company, asked on the ministry route
-    "AI基本計画 1兆円 内訳",  # an amount, named rather than asked
-    "生成AIで作ったイラストに著作権は認められますか。これまでの裁判所の判断を教えてください。",
-    "デジタル社会形成基本法の第2章に書かれている基本理念の中身を、条文ごとに教えてください。",  # another law's text
-    "骨子は個人情報の保護に関する法律の改正に言及しているが、現行の個人情報保護法において、個人情報データベース等不正提供罪の法定刑は如何。",
-    "「富岳NEXT」が目標とする計算性能として正しいものを選べ。 ア 10ペタフロップス級　イ 1エクサフロップス級　ウ 50エクサフロップス級　エ ゼタフロップス級",
-    "AIガバナンスの国際的枠組み「広島AIプロセス」が立ち上げられたG7サミットの開催年として正しいものを選べ。 1. 2021年　2. 2022年　3. 2023年　4. 2024年",
-    "経産省でAI政策を担当している課長さんの名前を教えてください。",  # named officials, on the ministry route too
-    "○×で答えよ。人工知能基本計画は、令和7年12月に閣議決定された。",  # a date the documents never give
-    "人工知能戦略専門調査会に関し、次の事項を明らかにされたい。一　委員の定数　二　委員の任期　三　委員の選考基準",
-    "AI導入の補助金って、どこでどうやって申請すればいいの？",
+    "正直なところ、AI法ってよくできた法律だと評価してる？",  # no opinions
+    "全府省庁でガバメントAIが使えるのは何年何月からの予定？",  # no dates from the ministry table
+    "骨子で、こども家庭庁が中心となって進めるAIの取組って何がある？",  # a body the documents never name
+    "ガバメントAIに入る生成AIのモデルは、どこの企業のものが選ばれた？",  # a company, asked on the ministry route
+    "人工知能基本計画 予算1兆円 配分",  # an amount, named rather than asked
+    "AIに描かせた絵にも著作権が発生するのかどうか、過去の判例ではどう判断されてきましたか。",
+    "デジタル社会形成基本法の第2章にある基本理念について、一条ずつ内容を説明してほしい。",  # another law's text
+    "現在の個人情報保護法で、個人情報データベース等を不正に提供した罪にはどれほどの刑が定められているか。骨子が同法の改正に触れていることを踏まえて伺う。",
+    "次期スパコン「富岳NEXT」の目標性能はどれか。 A. 約10ペタフロップス　B. 約1エクサフロップス　C. 約50エクサフロップス　D. ゼタフロップス規模",
+    "広島AIプロセスが始まったのは、何年に開かれたG7サミットか。次から一つ選べ。 A 2021年　B 2022年　C 2023年　D 2024年",
+    "経済産業省のAI政策の担当課長は、何という名前の人ですか？",  # named officials, on the ministry route too
+    "正しければ○、誤りなら×：AI基本計画の閣議決定は令和7年12月に行われた。",  # a date the documents never give
+    "人工知能戦略専門調査会について伺う。一　委員は何名で構成されるのか　二　委員の任期は何年か　三　委員をどのような基準で選ぶのか",
+    "AIを入れるための補助金、申請の窓口と手続きの流れを知りたい",
     "富岳NEXTのスペックってどのくらい？",  # specifications the documents do not give
     "10年後にAIでなくなる仕事は何？",  # predictions
-    "第三章及び第四章の施行期日を定める政令では、具体的に何月何日を施行日と定めたのか、お答えください。",  # no day given
-    "Q. AIセーフティ・インスティテュート（AISI）の所長を務めているのは誰？",
+    "第三章と第四章を施行する日を決めた政令は、施行日を何年の何月何日としたのか。",  # no day given
+    "Q. AISI（AIセーフティ・インスティテュート）のトップである所長の氏名は？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -290,9 +290,9 @@ def test_why_was_the_act_made_quotes_its_purpose(assistant):
 
 
 @pytest.mark.parametrize("question, measure", [
-    ("ガバメントAIの推進って、どこの役所が中心になってやるの？", "plan:3.1.1.1"),
-    ("AI時代における教育の推進で◎が付いている省は？", "plan:3.4.4.2"),  # 教育 is also a sector of 3.1.2.1
-    ("AIモデルのマルチモーダル化を進める取組の担当府省庁を教えて。", "plan:3.2.1.4"),
+    ("ガバメントAIを進めていく取組は、どの省庁が主に受け持ってるの？", "plan:3.1.1.1"),
+    ("AI時代に向けた教育推進の取組、主担当の省はどこ？", "plan:3.4.4.2"),  # 教育 is also a sector of 3.1.2.1
+    ("マルチモーダルなAIモデルにしていく施策は、どの府省庁の担当？", "plan:3.2.1.4"),
     ("金融でのAIエージェント導入の担当は？", "plan:3.1.2.1"),
 ])
 def test_ministry_questions_find_the_measure_named(assistant, question, measure):
@@ -329,21 +329,21 @@ def test_no_lead_measure_lists_what_the_ministry_takes_part_in(assistant):
 
 
 @pytest.mark.parametrize("question, expected", [
-    ("内閣府の知財事務局が主担当になってる取組を教えてください。", ["plan:3.4.2.3"]),  # one unit, not all of 内閣府
-    ("警察庁が担当として出てくる施策は何件？それぞれ◎付き？", ["plan:3.3.1.3", "plan:3.1.2.4"]),
+    ("主担当が内閣府の知財事務局になっている施策はどれですか", ["plan:3.4.2.3"]),  # one unit, not all of 内閣府
+    ("警察庁の名前が担当欄にある取組はいくつ？主担当かどうかも教えて", ["plan:3.3.1.3", "plan:3.1.2.4"]),
 ])
 def test_ministry_lists_read_the_question_closely(assistant, question, expected):
     assert [c.id for c in assistant.ask(question).citations] == expected
 
 
 def test_a_unit_named_with_except_is_left_out(assistant):
-    ans = assistant.ask("内閣府(AI室)以外で、担当として名前が出てくる内閣府の部局を挙げてください。")
+    ans = assistant.ask("担当欄に出てくる内閣府の部署のうち、内閣府(AI室)以外のものを全部教えて。")
     assert "内閣府(AI室)が" not in ans.answer and "内閣府(知財事務局)" in ans.answer
 
 
 @pytest.mark.parametrize("question, place, word", [
-    ("ハルシネーションのことって計画にちゃんと書いてある？", "plan:1.4", "ハルシネーション"),
-    ("骨子でいうAIトランスフォーメーションとは何のこと？", "plan:3.4.1.1", "AIトランスフォーメーション"),
+    ("骨子でハルシネーションについて触れている箇所はある？", "plan:1.4", "ハルシネーション"),
+    ("AIトランスフォーメーションって言葉、骨子ではどういう意味で使われてる？", "plan:3.4.1.1", "AIトランスフォーメーション"),
 ])
 def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, place, word):
     ans = assistant.ask(question)  # term weights come from how few chunks hold the word
@@ -351,13 +351,13 @@ def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, 
 
 
 @pytest.mark.parametrize("question, place", [
-    ("うちの会社でAIツール入れてるんだけど、AI法で会社側に義務ってあるの？", "ai_act:7.1"),  # 義務 → 責務
-    ("ちっちゃい会社なんだけど、AI入れるのって国から手伝ってもらえたりする？", "plan:3.1.2.2"),  # → 中小企業
-    ("ディープフェイク見抜く技術とか、国で開発してたりする？", "plan:3.3.1.5"),  # → AI生成コンテンツを判別
-    ("AI本部?のトップって誰がやるの", "ai_act:22.1"),  # the headquarters is the Act's, not a plan measure
-    ("基本計画って一回作ったらずっとそのまま？", "plan:4.2"),
-    ("子どもにAIの使い方教えるみたいな話って計画に入ってる？", "plan:3.4.3.6"),  # → 初等中等教育
-    ("AIに仕事うばわれそうで不安…国はなんか考えてくれてるの？", "plan:3.4.2.4"),  # → 代替
+    ("社内でAIを導入した企業には、AI法上なにか義務が課されるの？", "ai_act:7.1"),  # 義務 → 責務
+    ("うちみたいな小さい会社がAIを取り入れるとき、国のサポートってある？", "plan:3.1.2.2"),  # → 中小企業
+    ("ディープフェイクかどうか判定する技術を政府はつくってる？", "plan:3.3.1.5"),  # → AI生成コンテンツを判別
+    ("戦略本部?の長には誰がなるの", "ai_act:22.1"),  # the headquarters is the Act's, not a plan measure
+    ("基本計画は一度決めたら変えないの？", "plan:4.2"),
+    ("学校で子どもたちがAIの使い方を習うような取組は計画にある？", "plan:3.4.3.6"),  # → 初等中等教育
+    ("AIに職を奪われるのが心配…政府は何か手を打ってる？", "plan:3.4.2.4"),  # → 代替
 ])
 def test_casual_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place
@@ -381,7 +381,7 @@ def test_diet_phrasing_keeps_what_it_refers_to(assistant, question, place):
 
 
 def test_sectors_named_by_their_first_word(assistant):
-    ans = assistant.ask("医療とか介護でAIつかう話、担当ってどこの省？")
+    ans = assistant.ask("介護や医療の現場でAIを活用する件は、どこの省が受け持ち？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer
 
 
@@ -404,12 +404,12 @@ def test_two_measures_matching_a_question_equally_are_both_answered(assistant):
 
 
 def test_a_ministry_list_is_never_emptied_by_filler_words(assistant):
-    ans = assistant.ask("骨子の中で厚生労働省に◎が付いている取組はどれですか。")
+    ans = assistant.ask("厚生労働省が主担当(◎)となっている骨子の施策を挙げてください。")
     assert [c.id for c in ans.citations] == ["plan:3.4.4.3"]
 
 
 @pytest.mark.parametrize("question, place", [
-    ("SNSのAIフェイク動画とかデマ多すぎ😡 計画でなんか対策ある？", "plan:3.3.1.5"),  # SNS is an everyday word
+    ("SNSに流れてくるAI製の偽動画やデマ、ほんと困る😤 国は手を打ってるの？", "plan:3.3.1.5"),  # SNS is an everyday word
     ("AI法っていつ施工されたの？", "ai_act:suppl.1.1"),  # a common typo of 施行
     ("人工知能戦略本部はその所掌事務のため関係行政機関等に協力を求めることができるが、求め得る協力の内容は何か。"
      "また、これらの者以外の者に対しては如何なる対応が可能か。", "ai_act:25.2"),
@@ -420,7 +420,7 @@ def test_everyday_phrasing_is_answered(assistant, question, place):
 
 
 def test_a_follow_up_ask_answered_by_the_first_gets_no_missing_note(assistant):
-    ans = assistant.ask("半導体の話ってある？国産のAIチップとかスパコンとか作るの？")
+    ans = assistant.ask("骨子に半導体のことは載ってる？国内でAI用チップやスパコンを開発するの？")
     assert "plan:3.2.4.2" in [c.id for c in ans.citations] and "文書に記載がありません" not in ans.answer
 
 
@@ -449,9 +449,9 @@ def test_two_ministries_working_together(assistant):
 
 
 @pytest.mark.parametrize("question, place", [
-    ("AI新法っていつから効力あるん？もう始まっとる？", "ai_act:suppl.1.1"),
-    ("ハルシネーションてAIがしれっと嘘つくやつでしょ？政府の計画でもリスク扱いされてるの？", "plan:1.4"),
-    ("AISIってなんの略だっけｗ 計画だとそこどうするって書いてあった？", "plan:3.3.1.4"),  # chat laughter is no word
+    ("AI新法ってもう施行されとるん？いつからなん？", "ai_act:suppl.1.1"),
+    ("AIがもっともらしいウソを言うハルシネーション、国の計画ではリスクとして挙がってる？", "plan:1.4"),
+    ("AISIって何の名前だったっけｗ 骨子ではそこをどうするって話になってた？", "plan:3.3.1.4"),  # chat laughter is no word
 ])
 def test_chat_speech_is_not_mistaken_for_out_of_scope(assistant, question, place):
     ans = assistant.ask(question)
@@ -459,54 +459,53 @@ def test_chat_speech_is_not_mistaken_for_out_of_scope(assistant, question, place
 
 
 def test_a_ministry_list_narrowed_to_the_section_named(assistant):
-    ans = assistant.ask("経産省が◎（主担当）になっている取組を、第3章第4節の中から全部挙げてください。")
+    ans = assistant.ask("第3章第4節に限って、経済産業省が主担当(◎)の施策をすべて教えて。")
     assert [c.id for c in ans.citations] == ["plan:3.4.1.1", "plan:3.4.2.2", "plan:3.4.3.5"]
 
 
 def test_a_proviso_follows_the_rule_it_qualifies(assistant):
-    ans = assistant.ask("AI法っていつから施行されてんの？")
+    ans = assistant.ask("AI法が効力を持ち始めたのはいつから？")
     lines = ans.answer.splitlines()
     assert lines[0].startswith("この法律は、公布の日から施行する。") and lines[1].startswith("ただし、第三章及び第四章")
 
 
 def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant):
-    ans = assistant.ask("AI法の附則第3条ってなにが書いてあるの？ほかの法律をいじってるって聞いたんやけど")
+    ans = assistant.ask("AI法附則の第3条で他の法律を改正してるって聞いたけど、中身はどうなってるん？")
     assert ans.abstained and "入手できていない" in ans.answer
 
 
 @pytest.mark.parametrize("question, place", [
     ("政府は新たな立法措置や予算措置を講ずることが法律上求められているのか。", "ai_act:10.1"),  # 予算措置 is no amount
-    ("AIの法律って一回つくったらそれっきり？あとで見直したりするんかな🤔", "ai_act:suppl.2.1"),  # the Act's review
+    ("AI法って作って終わりなん？そのうち見直しとかあるんやろか🤔", "ai_act:suppl.2.1"),  # the Act's review
     ("ちっちゃい工場やってて、AI入れてみたいんやけど国の支援って計画にある？", "plan:3.1.2.2"),
-    ("新しい薬つくるのにAI使うって話、計画に載ってる？担当どこ？", "plan:3.2.2.3"),
-    ("【用語クイズ】AI法の条文で「データセット」はどのように定義されているでしょうか？", "ai_act:12.1"),
-    ("はんてんこうせいのこうきって、骨子で何のこと言うとるん？", "plan:1.3"),  # 反転攻勢の好機 in kana
-    ("中学の教員です。生徒や地域の大人がAIを正しく使いこなせるようにする国の取組は、骨子ではどこが旗振り役ですか", "plan:3.4.3.6"),
-    ("町工場をやってます。AIを積んだ機械で事故が起きたとき誰が賠償するのかのルールづくり、国はどこが中心で進めてますか",
+    ("AIで新薬を開発するような話は計画に出てくる？担当はどこ？", "plan:3.2.2.3"),
+    ("【用語チェック】「データセット」という言葉、AI法ではどう定義されている？", "ai_act:12.1"),
+    ("骨子に出てくる「はんてんこうせいのこうき」ってどういう意味なん？", "plan:1.3"),  # 反転攻勢の好機 in kana
+    ("中学校で教えています。子どもから大人までAIを適切に使える力を育てる施策について、骨子で中心となる府省を知りたいです", "plan:3.4.3.6"),
+    ("小さな工場を経営しています。AI搭載の機械が事故を起こした場合に誰が責任を負うのかの検討は、どこの省が主導しているのでしょうか",
      "plan:3.4.2.2"),
     ("時代遅れになった規制をAIに合わせて見直す取組って、どこの役所が仕切ってるの？", "plan:3.1.4.1"),  # not its 【再掲】
-    ("市役所の企画課です。市として独自のAI活用方針を作ることはAI法の上でどう位置づけられていますか", "ai_act:5.1"),
-    ("えーと基本計画ってなにを書かなきゃいけないって法律で決まってるんでしたっけ", "ai_act:18.2"),
-    ("最近、AIで家族の声をまねした詐欺電話があるとテレビで見ました。国の計画では、警察はAIに関してどんなことをすることに"
-     "なっているんですか？", "plan:3.1.2.4"),  # 「国の計画では」 says where to look, not what to find
-    ("「フィジカルAI」って最近よく聞くんですけど、AI基本計画の骨子ではどういうものとして説明されていますか？", "plan:1.2"),
-    ("教育委員会の職員です。人工知能基本計画骨子には「人間力」という言葉が出てきますが、どのような意味・文脈で使われているの"
-     "でしょうか。", "plan:2.2.4"),  # the quoted word survives the cut preamble
-    ("AI法ができてAI導入の補助金が出るって聞いたんだけど、法律に補助金のことって書いてあるの？", "ai_act:10.1"),
-    ("人工知能基本計画骨子第2章の「4つの基本的な方針」を、それぞれに付された括弧内の標語とともにすべて答えよ。", "plan:2.2"),
+    ("市の職員です。市が自前でAIの活用方針を定めることについて、AI法はどのように扱っていますか", "ai_act:5.1"),
+    ("えっと、基本計画に盛り込むべき中身って、法律ではどう定められてたっけ", "ai_act:18.2"),
+    ("身内の声をAIで真似た振り込め詐欺のニュースを見て怖くなりました。国の計画では、"
+     "警察がAIについて何に取り組むことになっていますか？", "plan:3.1.2.4"),  # 「国の計画では」 says where to look, not what to find
+    ("ニュースで「フィジカルAI」という言葉をよく見かけます。骨子にはどんな説明が書かれていますか？", "plan:1.2"),
+    ("教育委員会に勤めています。骨子に登場する「人間力」は、どういう意味合いで、どんな流れの中で使われている言葉ですか。", "plan:2.2.4"),  # the quoted word survives the cut preamble
+    ("AI法のおかげでAIを入れると補助金がもらえるって噂、本当に法律に補助金の話がある？", "ai_act:10.1"),
+    ("骨子第2章にある4つの基本的な方針を、カッコ書きのキャッチフレーズも含めて全部挙げよ。", "plan:2.2"),
 ])
 def test_measures_and_provisions_behind_everyday_words(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place
 
 
 def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):
-    ans = assistant.ask("骨子の「4つの基本的な方針」のうち、「AIと協働する」と言い換えられているものはどれ？\n"
-                        "① AI利活用の加速的推進\n② AI開発力の戦略的強化\n③ AIガバナンスの主導\n④ AI社会に向けた継続的変革")
+    ans = assistant.ask("「AIと協働する」という言い換えが付いているのは、骨子の基本的な方針のうちどれ？"
+                        "\n① AIガバナンスの主導\n② AI利活用の加速的推進\n③ AI開発力の戦略的強化\n④ AI社会に向けた継続的変革")
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは④「AI社会に向けた継続的変革」です。")
 
 
 def test_an_age_in_the_question_is_not_an_unknown_word(assistant):
-    ans = assistant.ask("わしゃもう80近い年寄りじゃが、AI法ちゅうのは、わしら国民にも何か義務を負わせとるんかいのう？")
+    ans = assistant.ask("わしは今年で79になるんじゃが、AI法はわしら一般の国民に何かせにゃならんことを決めとるんかの？")
     assert not ans.abstained and ans.citations[0].id == "ai_act:8.1"
 
 
@@ -516,27 +515,28 @@ def test_a_rare_word_narrows_a_ministry_list_to_its_measure(assistant):
 
 
 def test_a_heading_named_by_its_short_form_is_quoted_whole(assistant):
-    ans = assistant.ask("3原則ってなんだっけ")
+    ans = assistant.ask("骨子にある3つの原則をおさらいしたい")
     assert [c.id for c in ans.citations] == ["plan:2.1"] and "内外一体" in ans.answer and "アジャイル" in ans.answer
 
 
 def test_asking_for_all_of_it_quotes_the_whole_place(assistant):
-    ans = assistant.ask("基本計画の推進体制ってどうなってるんですか？会議体の名前を全部知りたいです")
+    ans = assistant.ask("基本計画を推進する体制について、関わる会議の名称をすべて教えてください")
     assert "人工知能戦略推進会議" in ans.answer and "人工知能戦略専門調査会" in ans.answer
 
 
 def test_an_enumeration_answers_in_full_and_alone(assistant):
-    ans = assistant.ask("人工知能戦略本部の所掌事務は何ですか。")
+    ans = assistant.ask("人工知能戦略本部はどういう事務をつかさどるの？")
     assert [c.id for c in ans.citations] == ["ai_act:20.1", "ai_act:20.1.1", "ai_act:20.1.2"]
 
 
 @pytest.mark.parametrize("question, place", [
-    ("最近「AI法」ができたとニュースで見ました。仕事でAIツールを使うことが増えてきて、自分が使っているものも対象になるのか"
-     "気になっています。そもそもこの法律では「AI」をどういうものだと定めているんでしょうか？法律に詳しい方教えてください。",
+    ("ニュースで「AI法」が成立したと知りました。職場でもAIツールを使う機会が増え、"
+     "私が使うツールも当てはまるのか気になります。この法律でいう「AI」とは、そもそもどんなものを指すのですか？"
+     "詳しい方がいたら教えてください。",
      "ai_act:2.1"),
-    ("社会科の授業でAIの危険性を整理したいと思っています。国の計画の骨子では、AIの危なさをどんな種類に分けて、"
-     "それぞれどんな例を挙げていますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
-    ("基本計画がちゃんと進んでいるかどうかは、誰がどうやってチェックすることになっているんですか？", "plan:4.1"),
+    ("社会科の授業でAIのリスクについてまとめる予定です。国の計画の骨子では、AIの危うさをどのように分類し、"
+     "種類ごとにどんな例を示していますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
+    ("基本計画の進み具合は、どの組織がどんな方法で確認するんですか？", "plan:4.1"),
     ("法律の中で、AIが悪い目的や不適切なやり方で開発・利用されたときに起こりうる問題として、具体的に挙げられている例を"
      "紹介したいのですが、何が書かれていますか。", "ai_act:3.4"),  # 「…ですが、何が書かれていますか」 keeps its subject
 ])
@@ -554,56 +554,56 @@ def test_true_false_statements_are_each_looked_up(assistant):
 
 
 def test_voice_input_fillers_do_not_count_as_words(assistant):
-    ans = assistant.ask("あのーAI法っていつから効力があるのえーと全部の条文が同じ日から始まるの")
+    ans = assistant.ask("えっとAI法の施行はいつなのかなあのー条文によって始まる日が違ったりするの")
     assert not ans.abstained and "ai_act:suppl.1.1" in [c.id for c in ans.citations] and "公布の日" in ans.answer
 
 
 def test_a_wrong_lead_in_the_question_is_corrected_from_the_table(assistant):
-    ans = assistant.ask("AIで仕事がどれだけ置き換わるかの調査は厚生労働省が主担当なんですよね？")
+    ans = assistant.ask("AIにどのくらい仕事が取って代わられるかを調べるのは、厚生労働省がメインの担当ですよね？")
     assert [c.id for c in ans.citations] == ["plan:3.4.2.4"]
     assert "主担当(◎)は内閣府(AI室)" in ans.answer and "厚生労働省(厚労省)もこの施策の担当に含まれています" in ans.answer
 
 
 def test_a_claim_to_fact_check_is_looked_up_not_declined(assistant):
-    ans = assistant.ask("ファクトチェック担当です。『日本のAI関連投資は経済規模の割に少ないと政府の計画案自身が認めている』"
-                        "という投稿は合っていますか")
+    ans = assistant.ask("ファクトチェックをしています。「政府の計画案は、日本のAI投資が経済の大きさに比べて少ないと自ら認めている」"
+                        "というSNSの書き込みは正しいでしょうか")
     assert not ans.abstained and [c.id for c in ans.citations] == ["plan:1.1"] and "僅少" in ans.answer
 
 
 def test_a_chapter_of_the_act_lists_its_articles(assistant):
-    ans = assistant.ask("AI法第2章「基本的施策」にはどのような施策の条文がありますか。")
+    ans = assistant.ask("AI法の第2章（基本的施策）に並んでいる条文を一覧で教えて。")
     assert {f"ai_act:{n}" for n in range(11, 18)} <= {c.id for c in ans.citations}
 
 
 @pytest.mark.parametrize("question, place", [
-    ("人工知能戦略本部の本部長は総理大臣？", "ai_act:22.1"),  # not 第23条: 総理大臣 is only in its aside
-    ("AI法で人工知能戦略本部はどこに置かれることになっていますか。", "ai_act:19.1"),  # こと covers nothing
+    ("AI戦略本部の本部長って内閣総理大臣がやるの？", "ai_act:22.1"),  # not 第23条: 総理大臣 is only in its aside
+    ("AI法上、人工知能戦略本部を設置することになっている機関はどこですか。", "ai_act:19.1"),  # こと covers nothing
 ])
 def test_a_long_aside_does_not_make_a_sentence_win(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]
 
 
 def test_which_article_is_not_a_question_about_the_acts_structure(assistant):
-    ans = assistant.ask("AI法において「データセット」の定義が置かれているのは第何条か。また、その定義を答えよ。")
+    ans = assistant.ask("「データセット」の定義はAI法の何条にあるか。あわせてその定義内容も示せ。")
     assert ans.citations[0].id == "ai_act:12.1" and "情報の集合物" in ans.answer
 
 
 def test_an_ask_after_mata_is_answered_from_another_place(assistant):
-    ans = assistant.ask("人工知能戦略本部に係る事項について、内閣法にいう主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。")
+    ans = assistant.ask("人工知能戦略本部に関する内閣法上の主任の大臣は誰が務めるのか。また、本部の事務を処理するのはどの機関か。")
     assert [c.id for c in ans.citations] == ["ai_act:27.1", "ai_act:26.1"]
 
 
 @pytest.mark.parametrize("question, place", [
-    ("フィジカルAIって何？骨子ではどう説明されてる？", "plan:1.2"),  # 「フィジカルAI」, not the measures using it
-    ("骨子のいう「内外一体」ってどういう意味？", "plan:2.1"),
-    ("AI法において「データセット」の定義が置かれているのは第何条か。また、その定義を答えよ。", "ai_act:12.1"),
+    ("フィジカルAIとはどんなもの？骨子の説明が知りたい", "plan:1.2"),  # 「フィジカルAI」, not the measures using it
+    ("「内外一体」とは骨子では何を指しているの？", "plan:2.1"),
+    ("AI法で「データセット」を定義している条文は第何条か、また定義の中身は何か答えよ。", "ai_act:12.1"),
 ])
 def test_a_definition_quotes_only_the_sentences_that_define_the_term(assistant, question, place):
     assert [c.id for c in assistant.ask(question).citations] == [place]
 
 
 def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
-    ans = assistant.ask("○×問題：人工知能基本計画骨子では、「富岳NEXTの開発」は経済産業省が担当するとされている。")
+    ans = assistant.ask("正誤を答えよ：骨子によれば、富岳NEXTの開発を受け持つのは経済産業省である。")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.2"]
     assert "富岳NEXTの開発の担当は文部科学省(文科省)です" in ans.answer
     assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
@@ -616,29 +616,30 @@ def test_no_penalty_stated_in_a_preamble_is_not_a_penalty_question(assistant):
 
 
 def test_a_preambles_subject_stays_with_an_ask_that_refers_back(assistant):
-    ans = assistant.ask("AI法は令和七年六月四日に公布されたと承知しているが、その施行期日はどのように定められているか。"
-                        "人工知能基本計画及び人工知能戦略本部に関する規定も公布と同時に施行されたのか、伺う。")
+    ans = assistant.ask("AI法の公布は令和七年六月四日であったと理解しているが、その施行日はどう規定されているのか。"
+                        "人工知能基本計画と戦略本部に関する規定についても、公布と同日に施行されたのかを問う。")
     assert ans.citations[0].id == "ai_act:suppl.1.1" and "三月を超えない範囲内" in ans.answer
 
 
 def test_asks_quoted_in_a_story_are_kept_by_a_closing_sorezore(assistant):
-    ans = assistant.ask("私は人口1万人ほどの町役場で情報担当をしています。職員は減る一方で、住民サービスを維持するためにAIを導入したいと"
-                        "上司に相談したところ、「国の計画では自治体のAI活用をどの役所が中心に進めているのか、それと法律上、町にどんな"
-                        "責務があるのかを調べてこい」と言われました。基本計画骨子とAI法ではそれぞれどうなっていますか。")
+    ans = assistant.ask("人口一万人程度の町で情報担当を務めています。人手が足りず、"
+                        "住民サービスを保つためにAIを使いたいと上司に持ちかけたら、"
+                        "「自治体のAI活用を国の計画ではどこの役所が主導しているのか、それから法律で町に課されている責務は何かを確認しろ」"
+                        "と指示されました。骨子とAI法では、それぞれどう書かれていますか。")
     ids = [c.id for c in ans.citations]
     assert "plan:3.1.1.3" in ids and "ai_act:5.1" in ids and "総務省" in ans.answer
 
 
 def test_a_confirmation_about_a_lead_is_checked_against_the_measure(assistant):
-    ans = assistant.ask("小学生の子どもがいます。学校でAIの使い方を教えてもらえるようになるのかな…。国の計画だと子どもたちの"
-                        "AIリテラシーは文科省が中心になって進めるんですよね？")
+    ans = assistant.ask("子どもが小学校に通っています。学校でAIの使い方を習う日が来るのでしょうか…。国の計画では、"
+                        "子どものAIリテラシー向上の旗振り役は文科省なんですよね？")
     assert [c.id for c in ans.citations] == ["plan:3.4.3.6"] and "主担当(◎)は内閣府(AI室)" in ans.answer
 
 
 def test_a_public_comment_brief_is_answered_not_declined(assistant):
-    ans = assistant.ask("事業者向けのAIガイドラインについて「法的な根拠が不明確だ」との意見が寄せられた。回答案作成のため、AI法上の"
-                        "指針の根拠規定がどのような趣旨の指針の整備を求めているか、また骨子において当該指針等の整備・周知徹底を主導する"
-                        "部局はどこかを確認したい。")
+    ans = assistant.ask("「事業者向けAIガイドラインは法的根拠がはっきりしない」というパブリックコメントがあった。回答を作るにあたり、"
+                        "AI法で指針について定めた規定がどういう指針の整備を求めているのか、"
+                        "そして骨子で指針の整備や周知を主導するのはどの部局なのかを確かめたい。")
     assert not ans.abstained and "plan:3.3.1.2" in [c.id for c in ans.citations] and "内閣府(AI室)" in ans.answer
 
 
@@ -649,12 +650,12 @@ def test_a_casual_confirmation_of_a_ministry_is_a_check(assistant):
 
 
 def test_a_paragraph_applying_earlier_ones_brings_them_for_a_procedure_question(assistant):
-    ans = assistant.ask("基本計画を当面毎年変えるとして、変更の際にはAI法上どんな手続が必要ですか。")
+    ans = assistant.ask("基本計画はしばらく毎年見直すそうですが、計画を変えるときにAI法ではどういう手続を踏む必要がありますか。")
     ids = [c.id for c in ans.citations]
     assert ids[-3:] == ["ai_act:18.3", "ai_act:18.4", "ai_act:18.5"]  # 「前二項の規定は、…変更について準用する。」
     assert "閣議の決定" in ans.answer and "遅滞なく" in ans.answer
 
 
 def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
-    ans = assistant.ask("役所もAIちゃんと使えって法律に書いてある？ガバメントAIってどこがやるの")
+    ans = assistant.ask("国の役所自身もAIを活用しなさいって法律にある？ガバメントAIの担当はどこ？")
     assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer

@@ -25,10 +25,10 @@ def test_a_short_second_ask_keeps_the_subject_of_the_first():
 
 @pytest.mark.parametrize("text", [
     "AI法に罰則はある？",
-    "AI本部?のトップって誰がやるの",  # a hedging 「?」 inside one ask
+    "戦略本部?の長には誰がなるの",  # a hedging 「?」 inside one ask
     "次のうちAI法に定められていないものはどれか。A 国の責務 B 罰則 C 基本計画",  # a quiz is one ask
     "【穴埋め】AI法第1条は、国民生活の向上及び（　）の健全な発展に寄与することを目的とする。",
-    "骨子の第4章は法律上どの事項に対応していて、どんな節で構成されていますか。",
+    "骨子の第4章について、法律上対応する事項と中の節の構成を教えてください。",
 ])
 def test_one_ask_stays_whole(text):
     assert split_asks(text) == [text]
@@ -63,20 +63,20 @@ def test_a_question_mark_inside_quotes_does_not_split():
 
 
 def test_statements_about_the_asker_before_one_ask_are_dropped():
-    text = ("社会科の授業でAIの危険性を整理したいと思っています。国の計画の骨子では、AIの危なさをどんな種類に分けて、"
-            "それぞれどんな例を挙げていますか。")
+    text = ("社会科の授業でAIの危険を取り上げるつもりです。国の計画の骨子は、AIのリスクをどんな種類に分けて、"
+            "それぞれにどんな具体例を示していますか。")
     assert split_asks(text) == [text[text.index("国の計画"):]]
     text = "骨子は広島AIプロセスに触れている。グローバルサウスとの協力に関するものはいかなるものか。担当府省を含めて答弁を求める。"
     assert split_asks(text) == [text[text.index("グローバル"):]]  # what follows the ask stays
 
 
 def test_what_the_asker_heard_is_kept_with_the_ask():
-    text = "個人情報保護法もAIがらみで改正が検討されていると聞きました。国の計画の骨子ではどういう内容で、どこが担当になっていますか。"
+    text = "AIとの関係で個人情報保護法を改める話が出ていると聞きました。骨子ではそれがどんな内容で、どこの担当になっていますか。"
     assert split_asks(text) == [text]
 
 
 @pytest.mark.parametrize("text, asks", [
-    ("AI for Scienceってなに、どこの省庁がやるの", ["AI for Scienceってなに？", "AI for Scienceってなに？ どこの省庁がやるの"]),
+    ("AI for Scienceって何、担当はどこの省なの", ["AI for Scienceって何？", "AI for Scienceって何？ 担当はどこの省なの"]),
     ("AI法って何、簡単に教えて", ["AI法って何、簡単に教えて"]),  # one ask: no second question word
 ])
 def test_two_asks_joined_by_a_comma_after_a_question_word(text, asks):

@@ -34,10 +34,10 @@ def test_ordinary_kana_is_left_alone(reader, text):
 
 
 @pytest.mark.parametrize("question, place", [
-    ("AIの けいかくは まいとし かわるの ですか。", "plan:4.2"),
-    ("AIせんりゃくほんぶの いちばん うえの ひとは だれですか。", "ai_act:22.1"),
-    ("AIの ほうりつで、わたしたち こくみんは なにを しなければ ならないですか。", "ai_act:8.1"),
-    ("わたしは 80さいです。AIは こわいと おもいます。けいかくには AIの どんな きけんが かいて ありますか。", "plan:1.4"),
+    ("くにの AIの けいかくは まいとし かえるのですか。", "plan:4.2"),
+    ("AIせんりゃくほんぶの ほんぶちょうには だれが なりますか。", "ai_act:22.1"),
+    ("こくみんが やらなければ いけない ことは、AIの ほうりつに かいて ありますか。", "ai_act:8.1"),
+    ("ことし 85さいに なりました。AIが すこし しんぱいです。くにの けいかくでは AIの きけんを どう かいて いますか。", "plan:1.4"),
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
     ans = assistant.ask(question)

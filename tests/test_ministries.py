@@ -82,5 +82,5 @@ def test_ministries_are_named_in_the_order_the_question_names_them(assistant):
 
 def test_a_repeated_measure_is_marked_in_lists(assistant, table):
     assert [m.id for m in table if m.repeated] == ["plan:3.4.2.1"]
-    ans = assistant.ask("内閣府(規制室)が◎(主担当)になっている取組を、再掲分も含めて教えてください。")
+    ans = assistant.ask("【再掲】のものも合わせて、内閣府(規制室)が主担当(◎)の施策を全部挙げて。")
     assert "規制・制度の点検・見直し【再掲】[骨子 第3章第4節(2)①]" in ans.answer

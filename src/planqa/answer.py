@@ -67,6 +67,9 @@ _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
 _LABEL = re.compile(r"\[[^\]]*\]")
+# an ask for a view, a judgement or a prediction: answered with what the documents say, framed as such
+_OPINION = re.compile(r"べき(?:では|じゃ|で)?(?:ない|な)?[かの]?|見解|お?考え|所見|認識|どう思|是非|評価する|妥当")
+OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|"
                     r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|"
                     r"一覧|教えて|何があ|何(?:です|か。|だ)|目的|"
@@ -273,6 +276,8 @@ class Assistant:
         hits = self.retriever.search(search_query, k=10)
         route = detect_route(query, self.known_ministries, bool(find_references(query)))
         answer = self._compose(query, search_query, route, hits, context, said or set())
+        if route.name == "general" and not answer.abstained and _OPINION.search(text):
+            answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
 
     def section_text(self, section_id: str) -> tuple[str, str]:

@@ -22,7 +22,9 @@ _embedder_opt = click.option("--embedder", default=DEFAULT_EMBEDDER, show_defaul
 
 
 def _print_json(obj) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+    from .results import json_safe
+
+    click.echo(json.dumps(json_safe(obj), ensure_ascii=False, allow_nan=False))
 
 
 class _Group(click.Group):

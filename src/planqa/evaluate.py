@@ -15,9 +15,10 @@ import numpy as np
 from .answer import Answer, Assistant
 from .corpus import id_matches
 from .errors import PlanqaError
+from .results import json_safe
 
 __all__ = ["GoldItem", "Record", "load_gold", "run_questions", "compute_metrics", "evaluate", "write_report",
-           "paraphrase_share", "METRICS", "KINDS"]
+           "paraphrase_share", "json_safe", "METRICS", "KINDS"]
 
 KINDS = ("factoid", "definition", "ministry", "list", "yes_no", "multi_hop", "out_of_scope")
 METRICS = ("n", "hit@1", "hit@5", "recall@5", "mrr@10", "ndcg@10", "citation_precision", "citation_recall",
@@ -218,7 +219,8 @@ def write_report(results: dict[str, tuple[dict, list[Record]]], out_root: Path |
     names = list(results)
     payload = {name: {"metrics": rep, "failures": failures(recs)} for name, (rep, recs) in results.items()}
     payload["gold_stats"] = gold_stats or {}
-    (folder / "report.json").write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "report.json").write_text(json.dumps(json_safe(payload), ensure_ascii=False, indent=1, allow_nan=False),
+                                        encoding="utf-8")
 
     kinds = [k for k in KINDS if k in results[names[0]][0]["per_kind"]]
     fig, ax = plt.subplots(figsize=(9, 4))

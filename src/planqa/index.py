@@ -95,14 +95,11 @@ class SearchIndex:
 
     def bank_search(self, similarities: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by their best-matching bank question (question→question similarity)."""
-        best: dict[int, float] = {}
-        for row in np.argsort(-similarities, kind="stable"):
-            pos = int(self.bank_chunk[row])
-            if pos >= 0 and pos not in best:
-                best[pos] = float(similarities[row])
-                if len(best) >= k:
-                    break
-        return list(best.items())
+        held = self.bank_chunk >= 0
+        best = np.full(len(self.chunks), -np.inf)
+        np.maximum.at(best, self.bank_chunk[held], similarities[held])
+        order = np.argsort(-best, kind="stable")[:k]
+        return [(int(p), float(best[p])) for p in order if np.isfinite(best[p])]
 
     def sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by BM25 score (zero scores dropped)."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .retrieve import Hit
 
-__all__ = ["Citation", "Answer"]
+__all__ = ["Citation", "Answer", "json_safe"]
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,14 @@ class Answer:
                 "citations": [c.to_json() for c in self.citations],
                 "retrieved": [h.to_json() for h in self.retrieved[:10]],
                 "latency_ms": round(self.latency_ms, 2)}
+
+
+def json_safe(obj):
+    """``obj`` with NaN (a figure with nothing to average) as None, so strict JSON parsers read it as null."""
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    return obj
