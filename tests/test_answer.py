@@ -123,15 +123,15 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "今週末の大阪の天気を教えて",
     "EUのAI法の罰金の上限は？",
     "ChatGPTの使い方を教えて",
-    "個人情報保護法を破ってしまうと、どういう罰を受けることになるのか知りたいです。",
-    "人工知能戦略本部って、1年のうちに何度くらい集まって会議をするの？",
+    "個人情報保護法の違反者にはどんな刑罰が科されるの？",
+    "人工知能戦略本部は毎年どれくらいの頻度で会合を開いているの？",
     "今の人工知能戦略担当大臣は誰？",
     "生成AIで作った画像の著作権は誰のもの？",  # rights and liability are not in the documents
     "ディープフェイク動画を作ったら何罪？",
     "人工知能基本計画って、いつ閣議決定されたの？",  # a past date the documents do not give
     "広島AIプロセスの国際行動規範は何項目？",
     "画像生成AIに指示して描かせた絵は、指示を出した本人が著作権を持てるの？",
-    "AI戦略を担当する大臣に現在就いてるのはどの人？",
+    "現職の人工知能戦略担当大臣の氏名は？",
     "広島AIプロセスフレンズグループの参加国数は？",
     "AISIのトップって誰？",  # the documents name the headquarters' head only
     "政府の業務で使うAIって、どこの会社の製品？",  # nor companies or products
@@ -148,7 +148,7 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "現在の個人情報保護法で、個人情報データベース等を不正に提供した罪にはどれほどの刑が定められているか。骨子が同法の改正に触れていることを踏まえて伺う。",
     "次期スパコン「富岳NEXT」の目標性能はどれか。 A. 約10ペタフロップス　B. 約1エクサフロップス　C. 約50エクサフロップス　D. ゼタフロップス規模",
     "広島AIプロセスが始まったのは、何年に開かれたG7サミットか。次から一つ選べ。 A 2021年　B 2022年　C 2023年　D 2024年",
-    "経済産業省のAI政策の担当課長は、何という名前の人ですか？",  # named officials, on the ministry route too
+    "経産省のAI担当の課長って誰？名前を知りたい",  # named officials, on the ministry route too
     "正しければ○、誤りなら×：AI基本計画の閣議決定は令和7年12月に行われた。",  # a date the documents never give
     "人工知能戦略専門調査会について伺う。一　委員は何名で構成されるのか　二　委員の任期は何年か　三　委員をどのような基準で選ぶのか",
     "AIを入れるための補助金、申請の窓口と手続きの流れを知りたい",
@@ -357,7 +357,7 @@ def test_a_rare_word_of_the_question_leads_to_its_sentence(assistant, question, 
     ("戦略本部?の長には誰がなるの", "ai_act:22.1"),  # the headquarters is the Act's, not a plan measure
     ("基本計画は一度決めたら変えないの？", "plan:4.2"),
     ("学校で子どもたちがAIの使い方を習うような取組は計画にある？", "plan:3.4.3.6"),  # → 初等中等教育
-    ("AIに職を奪われるのが心配…政府は何か手を打ってる？", "plan:3.4.2.4"),  # → 代替
+    ("AIに仕事を取られたらどうしよう…国はなにか考えてくれてる？", "plan:3.4.2.4"),  # → 代替
 ])
 def test_casual_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place
@@ -449,7 +449,7 @@ def test_two_ministries_working_together(assistant):
 
 
 @pytest.mark.parametrize("question, place", [
-    ("AI新法ってもう施行されとるん？いつからなん？", "ai_act:suppl.1.1"),
+    ("AI新法って、いつから効き目があるん？もうスタートしとる？", "ai_act:suppl.1.1"),
     ("AIがもっともらしいウソを言うハルシネーション、国の計画ではリスクとして挙がってる？", "plan:1.4"),
     ("AISIって何の名前だったっけｗ 骨子ではそこをどうするって話になってた？", "plan:3.3.1.4"),  # chat laughter is no word
 ])
@@ -470,7 +470,7 @@ def test_a_proviso_follows_the_rule_it_qualifies(assistant):
 
 
 def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant):
-    ans = assistant.ask("AI法附則の第3条で他の法律を改正してるって聞いたけど、中身はどうなってるん？")
+    ans = assistant.ask("AI法の附則第3条って何の話？よその法律を直してるらしいけど")
     assert ans.abstained and "入手できていない" in ans.answer
 
 
@@ -479,20 +479,20 @@ def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant
     ("AI法って作って終わりなん？そのうち見直しとかあるんやろか🤔", "ai_act:suppl.2.1"),  # the Act's review
     ("ちっちゃい工場やってて、AI入れてみたいんやけど国の支援って計画にある？", "plan:3.1.2.2"),
     ("AIで新薬を開発するような話は計画に出てくる？担当はどこ？", "plan:3.2.2.3"),
-    ("【用語チェック】「データセット」という言葉、AI法ではどう定義されている？", "ai_act:12.1"),
+    ("【用語クイズ】「データセット」とは、AI法の条文上どういう意味でしょう？", "ai_act:12.1"),
     ("骨子に出てくる「はんてんこうせいのこうき」ってどういう意味なん？", "plan:1.3"),  # 反転攻勢の好機 in kana
-    ("中学校で教えています。子どもから大人までAIを適切に使える力を育てる施策について、骨子で中心となる府省を知りたいです", "plan:3.4.3.6"),
+    ("中学で教えています。生徒や地域の大人たちがAIを正しく使いこなすための国の取組は、骨子ではどこが旗振り役になっていますか", "plan:3.4.3.6"),
     ("小さな工場を経営しています。AI搭載の機械が事故を起こした場合に誰が責任を負うのかの検討は、どこの省が主導しているのでしょうか",
      "plan:3.4.2.2"),
     ("時代遅れになった規制をAIに合わせて見直す取組って、どこの役所が仕切ってるの？", "plan:3.1.4.1"),  # not its 【再掲】
-    ("市の職員です。市が自前でAIの活用方針を定めることについて、AI法はどのように扱っていますか", "ai_act:5.1"),
+    ("市の職員をしています。自治体が自分たちでAI活用の施策を決めて実施することは、AI法上どう扱われていますか", "ai_act:5.1"),
     ("えっと、基本計画に盛り込むべき中身って、法律ではどう定められてたっけ", "ai_act:18.2"),
     ("身内の声をAIで真似た振り込め詐欺のニュースを見て怖くなりました。国の計画では、"
      "警察がAIについて何に取り組むことになっていますか？", "plan:3.1.2.4"),  # 「国の計画では」 says where to look, not what to find
-    ("ニュースで「フィジカルAI」という言葉をよく見かけます。骨子にはどんな説明が書かれていますか？", "plan:1.2"),
+    ("「フィジカルAI」ってよく目にするけど、骨子ではどんなものだと説明されているの？", "plan:1.2"),
     ("教育委員会に勤めています。骨子に登場する「人間力」は、どういう意味合いで、どんな流れの中で使われている言葉ですか。", "plan:2.2.4"),  # the quoted word survives the cut preamble
-    ("AI法のおかげでAIを入れると補助金がもらえるって噂、本当に法律に補助金の話がある？", "ai_act:10.1"),
-    ("骨子第2章にある4つの基本的な方針を、カッコ書きのキャッチフレーズも含めて全部挙げよ。", "plan:2.2"),
+    ("AI法ができたからAI導入に補助金が出るって聞いたけど、法律のどこかに補助金の規定はあるの？", "ai_act:10.1"),
+    ("骨子第2章の「4つの基本的な方針」について、括弧書きの標語も併せて全て列挙せよ。", "plan:2.2"),
 ])
 def test_measures_and_provisions_behind_everyday_words(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place
@@ -505,7 +505,7 @@ def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):
 
 
 def test_an_age_in_the_question_is_not_an_unknown_word(assistant):
-    ans = assistant.ask("わしは今年で79になるんじゃが、AI法はわしら一般の国民に何かせにゃならんことを決めとるんかの？")
+    ans = assistant.ask("80過ぎのばあさんじゃけど、AI法って国民に何か義務があるんかね？")
     assert not ans.abstained and ans.citations[0].id == "ai_act:8.1"
 
 
@@ -515,7 +515,7 @@ def test_a_rare_word_narrows_a_ministry_list_to_its_measure(assistant):
 
 
 def test_a_heading_named_by_its_short_form_is_quoted_whole(assistant):
-    ans = assistant.ask("骨子にある3つの原則をおさらいしたい")
+    ans = assistant.ask("3原則の中身を教えて")
     assert [c.id for c in ans.citations] == ["plan:2.1"] and "内外一体" in ans.answer and "アジャイル" in ans.answer
 
 
@@ -534,9 +534,9 @@ def test_an_enumeration_answers_in_full_and_alone(assistant):
      "私が使うツールも当てはまるのか気になります。この法律でいう「AI」とは、そもそもどんなものを指すのですか？"
      "詳しい方がいたら教えてください。",
      "ai_act:2.1"),
-    ("社会科の授業でAIのリスクについてまとめる予定です。国の計画の骨子では、AIの危うさをどのように分類し、"
-     "種類ごとにどんな例を示していますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
-    ("基本計画の進み具合は、どの組織がどんな方法で確認するんですか？", "plan:4.1"),
+    ("社会科の授業でAIの危険を取り上げるつもりです。国の計画の骨子は、AIのリスクをどんな種類に分けて、"
+     "それぞれにどんな具体例を示していますか。", "plan:1.4"),  # 授業 in the background no longer means 教育
+    ("基本計画の進捗を点検するのはどこで、どんなやり方なんですか？", "plan:4.1"),
     ("法律の中で、AIが悪い目的や不適切なやり方で開発・利用されたときに起こりうる問題として、具体的に挙げられている例を"
      "紹介したいのですが、何が書かれていますか。", "ai_act:3.4"),  # 「…ですが、何が書かれていますか」 keeps its subject
 ])
@@ -584,12 +584,12 @@ def test_a_long_aside_does_not_make_a_sentence_win(assistant, question, place):
 
 
 def test_which_article_is_not_a_question_about_the_acts_structure(assistant):
-    ans = assistant.ask("「データセット」の定義はAI法の何条にあるか。あわせてその定義内容も示せ。")
+    ans = assistant.ask("AI法の第何条に「データセット」の定義があるか。また、その定義はどのようなものか。")
     assert ans.citations[0].id == "ai_act:12.1" and "情報の集合物" in ans.answer
 
 
 def test_an_ask_after_mata_is_answered_from_another_place(assistant):
-    ans = assistant.ask("人工知能戦略本部に関する内閣法上の主任の大臣は誰が務めるのか。また、本部の事務を処理するのはどの機関か。")
+    ans = assistant.ask("人工知能戦略本部に係る事項を所掌する、内閣法上の主任の大臣は誰か。また、本部の事務はどこで処理されるのか。")
     assert [c.id for c in ans.citations] == ["ai_act:27.1", "ai_act:26.1"]
 
 
@@ -603,7 +603,7 @@ def test_a_definition_quotes_only_the_sentences_that_define_the_term(assistant, 
 
 
 def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
-    ans = assistant.ask("正誤を答えよ：骨子によれば、富岳NEXTの開発を受け持つのは経済産業省である。")
+    ans = assistant.ask("○×問題：骨子の記述によれば、富岳NEXTの開発は経済産業省が担当している。")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.2"]
     assert "富岳NEXTの開発の担当は文部科学省(文科省)です" in ans.answer
     assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
@@ -631,8 +631,8 @@ def test_asks_quoted_in_a_story_are_kept_by_a_closing_sorezore(assistant):
 
 
 def test_a_confirmation_about_a_lead_is_checked_against_the_measure(assistant):
-    ans = assistant.ask("子どもが小学校に通っています。学校でAIの使い方を習う日が来るのでしょうか…。国の計画では、"
-                        "子どものAIリテラシー向上の旗振り役は文科省なんですよね？")
+    ans = assistant.ask("子どもが小学生です。学校でAIのことを教えてもらえる日が来るのかな…。国の計画では、"
+                        "子どもたちのAIリテラシーは文科省が主担当なんですよね？")
     assert [c.id for c in ans.citations] == ["plan:3.4.3.6"] and "主担当(◎)は内閣府(AI室)" in ans.answer
 
 
