@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
 from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
@@ -97,8 +95,6 @@ class AnswerConfig:
     rank_weight: float = 0.02
     sentence_window: float = 0.02
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
-    bank_answer_weight: float = 0.0  # for sentences that the bank questions nearest the question link to
-    bank_answer_window: float = 0.02  # bank questions within this cosine of the nearest one count
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
@@ -373,7 +369,6 @@ class Assistant:
         defining = _DEFINING.search(query)
         act, plan = names_act(query), names_plan(query)
         named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
-        linked = self._linked_sentences(qvec) if cfg.bank_answer_weight else {}
         scored = []
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
             sims = index.sentence_rows(hit.chunk) @ qvec
@@ -382,24 +377,11 @@ class Assistant:
                 score = float(sims[j]) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
                 score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
-                score += cfg.bank_answer_weight * linked.get((unit.id, sent), 0.0)
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))
         scored.sort(key=lambda x: -x[0])
         return scored
-
-    def _linked_sentences(self, qvec) -> dict[tuple[str, str], float]:
-        """(place, sentence) → how close its nearest linking bank question is (1 for the nearest one)."""
-        index = self.retriever.index
-        sims = index.bank_similarities(qvec)
-        best, linked = float(sims.max(initial=-1.0)), {}
-        for row in np.flatnonzero(sims >= best - self.config.bank_answer_window):
-            entry = index.bank[row]
-            for sent in entry.answer:
-                key = (entry.id, sent)
-                linked[key] = max(linked.get(key, 0.0), 1.0 - (best - float(sims[row])) / self.config.bank_answer_window)
-        return linked
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset()) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
@@ -494,7 +476,7 @@ class Assistant:
         """The question is nearer a near-miss out-of-scope bank question than any question a place answers."""
         index = self.retriever.index
         sims = index.bank_similarities(self.retriever.embedder.query(query))
-        negative = index.bank_chunk < 0
+        negative = index.bank_negative
         if not negative.any() or negative.all():
             return False
         return float(sims[negative].max()) - float(sims[~negative].max()) > self.config.negative_margin

@@ -72,6 +72,7 @@ class SearchIndex:
         for pos, chunk in enumerate(self.chunks):
             for cid in chunk.ids:
                 where.setdefault(cid, pos)
+        self.bank_negative = np.array([e.id is None for e in self.bank], dtype=bool)  # near-miss questions
         # the chunk holding each bank entry's place, or its first part (-1: a negative)
         self.bank_chunk = np.array([-1 if e.id is None else where.get(e.id, next(
             (pos for cid, pos in where.items() if id_matches(cid, e.id)), -1)) for e in self.bank], dtype=np.int64)
