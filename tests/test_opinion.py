@@ -19,3 +19,28 @@ def test_a_should_or_view_question_gets_the_documents_text_under_a_framing_line(
 
 def test_a_plain_question_is_not_framed(assistant):
     assert not assistant.ask("AIを使う会社の責務は何ですか").answer.startswith(OPINION_FRAME)
+
+
+def test_a_long_view_question_is_briefed_from_each_document_close_to_the_top(assistant):
+    """A long should/view ask on a subject both documents treat quotes the best place of each (briefing)."""
+    from dataclasses import replace
+
+    question = "日本は国際的なAIのルール作りで受け身ではなく主導的な立場をとるべきだと考えるが、政府の認識を伺う。"
+    briefed = assistant.ask(question)
+    docs = [c.id.split(":")[0] for c in briefed.citations]
+    assert "plan" in docs and "ai_act" in docs
+    original = assistant.config
+    try:
+        assistant.config = replace(original, briefing_margin=0.0)
+        single = assistant.ask(question)
+    finally:
+        assistant.config = original
+    assert {c.id.split(":")[0] for c in single.citations} == {"plan"}  # one document without the briefing
+
+
+def test_a_view_on_funding_is_answered_and_an_amount_ask_declined(assistant):
+    """Mentioning the budget does not make an ask about an amount; asking how much it is does."""
+    view = assistant.ask("AIの研究にはお金がかかる。国が予算面でもっと責任を持って支えるべきではないか、政府の見解を伺いたい。")
+    assert not view.abstained and view.answer.startswith(OPINION_FRAME)
+    for ask in ("AI本部の運営経費として来年度にどれだけの額を計上する予定ですか。", "AI関連の予算の総額は？"):
+        assert assistant.ask(ask).abstained

@@ -40,6 +40,7 @@ from .scope import Scope, asks_for_amount_or_date, value_present
 from .structured import StructuredAnswers, strip_marker
 from .terms import TermWeights
 from .text import arabic_numerals, normalize, tokenizer
+from .vocab import Vocabulary, read_vocabulary
 
 _log = logging.getLogger("planqa")
 
@@ -65,6 +66,7 @@ _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
 _LABEL = re.compile(r"\[[^\]]*\]")
+_BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
 # an ask for a view, a judgement or a prediction: answered with what the documents say, framed as such
 _OPINION = re.compile(r"べき(?:では|じゃ|で)?(?:ない|な)?[かの]?|見解|お?考え|所見|認識|どう思|是非|評価する|妥当")
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
@@ -98,6 +100,8 @@ class AnswerConfig:
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
+    briefing_margin: float = 0.03  # long or opinion asks: the other document's best sentence joins within this
+    # much of the top score (a briefing by document, not one document's quote)
     negative_margin: float = 0.005  # out of scope when a near-miss negative is this much closer than any bank
     # question; calibrated on the tuned sets (declines 0.7% of their in-scope questions, README)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
@@ -184,8 +188,9 @@ class Assistant:
         self.kana = KanaReader(sec.text for sec in corpus)
         # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
         self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
+        self.vocabulary = retriever.vocabulary or Vocabulary()
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
-                           self.config.unknown_share)
+                           self.config.unknown_share, self.vocabulary.everyday)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -195,7 +200,8 @@ class Assistant:
         emb: Embedder = get_embedder(embedder)
         index = load_index(index_dir, corpus, emb.id)
         config = config or AnswerConfig()
-        return cls(corpus, Retriever(index, emb, config.retrieval), config, llm)
+        vocabulary = read_vocabulary(corpus.vocabulary)
+        return cls(corpus, Retriever(index, emb, config.retrieval, vocabulary), config, llm)
 
     # ---- public -------------------------------------------------------------------------
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
@@ -226,7 +232,7 @@ class Assistant:
 
     def _general(self, ask: str) -> bool:
         """The ask takes the general route (no ministry table, article or fixed answer serves it)."""
-        query = normalize_query(ask)
+        query = normalize_query(ask, self.vocabulary)
         return detect_route(query, self.known_ministries, bool(find_references(query))).name == "general"
 
     def _answer_quiz(self, stem: str, options: list[Option], history: list[Answer] | None) -> Answer:
@@ -258,20 +264,21 @@ class Assistant:
                                                                   or _enumerated(text, ask[len(a):]))
                     for c in p.citations}
             own = ask[len(asks[0]):].strip() if parts and ask.startswith(asks[0]) else ""
-            if own and _OWN_TOPIC.match(own) and detect_route(normalize_query(own), self.known_ministries).name \
+            if own and _OWN_TOPIC.match(own) and detect_route(normalize_query(own, self.vocabulary), self.known_ministries).name \
                     in ("ministry", "ministry_list"):
                 ask = own  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
             parts.append(self._answer_one(ask, history, said))
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 
     def _answer_one(self, text: str, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
-        query = normalize_query(text)
+        query = normalize_query(text, self.vocabulary)
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = f"{context.question} {query}" if context else query
         hits = self.retriever.search(search_query, k=10)
         route = detect_route(query, self.known_ministries, bool(find_references(query)))
-        answer = self._compose(query, search_query, route, hits, context, said or set())
+        briefing = len(text) >= _BRIEFING_CHARS or bool(_OPINION.search(text))
+        answer = self._compose(query, search_query, route, hits, context, said or set(), briefing)
         if route.name == "general" and not answer.abstained and _OPINION.search(text):
             answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
@@ -282,7 +289,7 @@ class Assistant:
 
     # ---- routes -------------------------------------------------------------------------
     def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
-                 context: Answer | None, said: set[str] = frozenset()) -> Answer:
+                 context: Answer | None, said: set[str] = frozenset(), briefing: bool = False) -> Answer:
         if route.name in ("ministry", "ministry_list") and self.scope.declined(query):
             return self._abstain(hits)  # 「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」
         if route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(query):
@@ -332,7 +339,7 @@ class Assistant:
             return self.structured.reference(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
-        answer = self._extract(search_query, hits, route, said)
+        answer = self._extract(search_query, hits, route, said, briefing)
         if not value_present(query, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
@@ -383,7 +390,8 @@ class Assistant:
         scored.sort(key=lambda x: -x[0])
         return scored
 
-    def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset()) -> Answer:
+    def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
+                 briefing: bool = False) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over."""
         scored = [e for e in self._score_sentences(query, hits) if e[1].id not in said]
@@ -411,6 +419,12 @@ class Assistant:
             for doc in ("plan", "ai_act"):
                 if not any(c[3].doc == doc for c in chosen):
                     chosen += [e for e in scored if e[3].doc == doc][:1]
+        elif briefing and self.config.briefing_margin:  # the best of each other document, when close to the top
+            docs = {c[3].doc for c in chosen}
+            for entry in scored:
+                if entry[3].doc not in docs and entry[0] >= scored[0][0] - self.config.briefing_margin:
+                    docs.add(entry[3].doc)
+                    chosen.append(entry)
         lines, cites = [], {}
         for _, unit, sent, chunk in chosen:
             if sent.startswith(_CONTINUATION):  # 「ただし、…」 needs the sentence it qualifies

@@ -142,6 +142,42 @@ def check_bank_command(eval_globs: tuple[str, ...], corpus_dir: Path) -> None:
     sys.exit(1 if problems else 0)
 
 
+@main.command()
+@_corpus_opt
+@_embedder_opt
+def vocab(corpus_dir: Path, embedder: str) -> None:
+    """Learn everyday words → the documents' terms from the question bank; write the vocabulary file.
+
+    Example usage: planqa vocab   (writes the file sources.toml names as `vocabulary`)
+    """
+    from .bank import load_bank
+    from .corpus import load_corpus
+    from .embed import get_embedder
+    from .errors import CorpusError
+    from .scope import GENERIC
+    from .text import tokenizer
+    from .vocab import learn_vocabulary, write_vocabulary
+
+    corpus = load_corpus(corpus_dir)
+    if corpus.vocabulary is None:
+        raise CorpusError("sources.toml names no vocabulary file: add vocabulary = \"bank/vocabulary.tsv\"")
+    model = get_embedder(embedder)
+    vectors: dict[str, object] = {}
+
+    def similarity(a: str, b: str) -> float:
+        for w in (a, b):
+            if w not in vectors:
+                vectors[w] = model.query(w)
+        return float(vectors[a] @ vectors[b])
+
+    from .index import TOKEN_FORM
+
+    vocabulary, evidence = learn_vocabulary(corpus, load_bank(corpus), tokenizer(TOKEN_FORM), similarity,
+                                            skip=GENERIC.__contains__)
+    write_vocabulary(corpus.vocabulary, vocabulary, evidence)
+    click.echo(f"{len(evidence)} word→term pairs for {len(vocabulary.terms)} words → {corpus.vocabulary}")
+
+
 def _eval_questions(root: Path, globs: tuple[str, ...]) -> list[str]:
     questions = []
     for path in sorted({p for g in globs for p in root.glob(g)}):

@@ -67,6 +67,7 @@ class Corpus:
     sections: dict[str, Section] = field(default_factory=dict)
     digest: str = ""
     negatives: Path | None = None  # near-miss out-of-scope questions (bank.py)
+    vocabulary: Path | None = None  # everyday words → document terms, learned from the bank (vocab.py)
 
     def __getitem__(self, section_id: str) -> Section:
         try:
@@ -150,7 +151,7 @@ class TreeBuilder:
         return [Section(**node, children=tuple(children[sid])) for sid, node in self._nodes.items()]
 
 
-def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None]:
+def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None]:
     manifest = corpus_dir / "sources.toml"
     if not manifest.is_file():
         raise CorpusError(f"{manifest} not found: the corpus folder needs a sources.toml")
@@ -170,8 +171,8 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None]:
         docs.append(Document(**entry))
     if not docs:
         raise CorpusError(f"{manifest} lists no [[document]]")
-    negatives = data.get("out_of_scope")
-    return docs, corpus_dir / negatives if negatives else None
+    negatives, vocabulary = data.get("out_of_scope"), data.get("vocabulary")
+    return docs, corpus_dir / negatives if negatives else None, corpus_dir / vocabulary if vocabulary else None
 
 
 def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
@@ -180,8 +181,8 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
 
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
-    documents, negatives = _read_manifest(corpus_dir)
-    corpus = Corpus(documents=documents, negatives=negatives)
+    documents, negatives, vocabulary = _read_manifest(corpus_dir)
+    corpus = Corpus(documents=documents, negatives=negatives, vocabulary=vocabulary)
     digest = hashlib.sha256()
     for doc in corpus.documents:
         if doc.format not in parsers:

@@ -15,9 +15,10 @@ from .ministries import SHORT_NAMES
 from .plan import CIRCLED
 from .quiz import parse_options
 from .text import arabic_numerals, tokenizer
+from .vocab import Vocabulary
 
-__all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "is_everyday_term",
-           "added_terms", "names_act", "names_plan"]
+__all__ = ["Hit", "RetrievalConfig", "Retriever", "normalize_query", "find_references", "without_added_terms",
+           "names_act", "names_plan", "is_everyday_term"]
 
 ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
 ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
@@ -37,7 +38,8 @@ def names_plan(query: str) -> bool:
     return any(alias in query for alias in PLAN_ALIASES)
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
-# Everyday words → the terms the documents use (appended to the query for both retrievers).
+# Hand-kept everyday words → the terms the documents use (appended to the query for both retrievers); kept
+# beside the learned vocabulary (vocab.py) until each entry shows it earns its keep (README: rules).
 _STATUTE_TERMS = (
     (r"企業|会社|事業者|ビジネス|民間", "活用事業者"),
     (r"自治体|市町村|都道府県|市役所|県庁|役場", "地方公共団体"),
@@ -93,22 +95,21 @@ _STATUTE_TERMS = (
 )
 
 
-def added_terms() -> list[str]:
-    """The document terms normalize_query may append (so callers can tell them from the asker's words)."""
-    return [term for _, term in _STATUTE_TERMS]
+
+
+def is_everyday_term(word: str) -> bool:
+    """True for a word the hand-kept table maps to the documents' own term."""
+    return any(re.fullmatch(casual, word) for casual, _ in _STATUTE_TERMS)
+
+
+ADDED = " | "  # normalize_query appends the documents' terms and names after this mark
 
 
 def without_added_terms(query: str) -> str:
     """The normalised query without the terms and names normalize_query appended to it."""
-    terms, parts = set(added_terms()) | set(_FULL_TO_SHORT) | set(_FULL_TO_SHORT.values()), query.split(" ")
-    while len(parts) > 1 and parts[-1] in terms:
-        parts.pop()
-    return " ".join(parts)
+    return query.split(ADDED, 1)[0]
 
 
-def is_everyday_term(word: str) -> bool:
-    """True for a word that normalize_query maps to the documents' own term."""
-    return any(re.fullmatch(casual, word) for casual, _ in _STATUTE_TERMS)
 _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
 _PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
 
@@ -171,24 +172,24 @@ def _focus(text: str) -> str:
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 
 
-def normalize_query(question: str) -> str:
-    """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic, ministry names in both forms."""
-    question = _focus(_strip_markup(question))
+def normalize_query(question: str, vocabulary: Vocabulary | None = None) -> str:
+    """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic; then, after ``ADDED``, the documents' terms
+    for the asker's everyday words (learned, vocab.py) and ministry names in their other form."""
+    question = _focus(_strip_markup(question))  # drops any "|": ADDED marks only what is appended
     protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
     text = unicodedata.normalize("NFKC", protected)
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
     text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
     text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", "AI法", text)  # Diet questions' 「同法」 is the Act
-    for casual, term in _STATUTE_TERMS:
-        if re.search(casual, text) and term not in text:
-            text += f" {term}"
+    added = [t for t in vocabulary.expand(tokenizer(TOKEN_FORM)(text)) if t not in text] if vocabulary else []
+    added += [term for casual, term in _STATUTE_TERMS if re.search(casual, text) and term not in text + " ".join(added)]
     for full, short in _FULL_TO_SHORT.items():
         if full in text and short not in text:
-            text += f" {short}"
+            added.append(short)
         elif short in text and full not in text:
-            text += f" {full}"
-    return text
+            added.append(full)
+    return f"{text}{ADDED}{' '.join(added)}" if added else text
 
 
 _LAW_BEFORE = re.compile(r"[一-龥ァ-ヶー・A-Za-z]{2,}法(?:律)?の?$")
@@ -231,10 +232,12 @@ def find_references(query: str) -> list[str]:
 class Retriever:
     """Ranks chunks for a question. Heavy state (index, embedder, tokenizer) is loaded once."""
 
-    def __init__(self, index: SearchIndex, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+    def __init__(self, index: SearchIndex, embedder: Embedder, config: RetrievalConfig | None = None,
+                 vocabulary: Vocabulary | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
+        self.vocabulary = vocabulary
         self.tokenize = tokenizer(TOKEN_FORM)
 
     def referenced_chunks(self, refs: list[str]) -> list[int]:
@@ -254,7 +257,7 @@ class Retriever:
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
         """Top-k hits for a question, explicitly referenced places first."""
-        query = normalize_query(question)
+        query = normalize_query(question, self.vocabulary)
         cfg = self.config
         dense = sparse = bank = []
         if cfg.mode in ("hybrid", "dense"):

@@ -20,11 +20,11 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _ACT_ALIAS = re.compile(ACT_NAME.pattern + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
-                       r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|予算(?!措置)|費用|"
+                       r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|"
                        r"規模(?:は|って)|人数|割合|"
                        r"何割|何倍|何か国|何カ国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"どれくらいの(?:量|数|額|電力|費用|人)|第何版|何歳|何社")
-_AMOUNT = re.compile(r"いくら|幾ら|何円|金額|予算(?!措置)|費用|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円")
+_AMOUNT = re.compile(r"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"いつ|期限|時期|何時|任期")
 _DATE = re.compile(r"何年|何月|何日|日付|締切|締め切り|期日")
@@ -89,8 +89,9 @@ class Scope:
     """Word-level scope checks against the corpus vocabulary and text."""
 
     def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
-                 unknown_share: float = 0.5) -> None:
+                 unknown_share: float = 0.5, everyday: Callable[[str], bool] = lambda word: False) -> None:
         self.vocab = vocab
+        self.everyday = lambda word: everyday(word) or is_everyday_term(word)  # learned (vocab.py) or hand-kept
         self.corpus_text = corpus_text
         self.tokenize = tokenize
         self.unknown_share = unknown_share
@@ -105,7 +106,7 @@ class Scope:
                 continue
             lemma = word.feature.lemma
             token = (lemma.split("-")[0] if lemma and lemma != "*" else surface).lower()
-            if token in GENERIC or is_everyday_term(token) or is_everyday_term(surface) \
+            if token in GENERIC or self.everyday(token) or self.everyday(surface) \
                     or word.feature.pos2 == "数詞" or surface.isdigit():
                 continue
             total += 1
@@ -134,7 +135,7 @@ class Scope:
         if names_act(query) or names_plan(query):
             return False
         return any((m.group(0) not in self.corpus_text or _ITS_TEXT.match(query, m.end()))
-                   and not is_everyday_term(m.group(0)) for m in _OTHER_LAW.finditer(query))
+                   and not self.everyday(m.group(0)) for m in _OTHER_LAW.finditer(query))
 
     def about_the_act(self, query: str) -> bool:
         """A penalty question is about the AI Act, not another law or a foreign rule."""
@@ -161,6 +162,6 @@ class Scope:
                 continue  # 「…を担うのはどこ」: a nominalised verb; 「AI新法っていつ」: the Act itself
             focus = self.tokenize(word)
             if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \
-                    and not is_everyday_term(focus[-1]) and not is_everyday_term(word):
+                    and not self.everyday(focus[-1]) and not self.everyday(word):
                 return True
         return False
