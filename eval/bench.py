@@ -193,7 +193,7 @@ def token_form_study(chunks, questions: list[str], golds: list[Sequence[str]]) -
     import bm25s
     import numpy as np
 
-    from planqa.retrieve import normalize_query
+    from planqa.normalize import normalize_query
     from planqa.text import tokenizer
 
     out = {}

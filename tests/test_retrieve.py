@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planqa.retrieve import RetrievalConfig, find_references, names_act, normalize_query
+from planqa.normalize import find_references, names_act, normalize_query
+from planqa.retrieve import RetrievalConfig
 
 
 @pytest.mark.parametrize("question, refs", [

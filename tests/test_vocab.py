@@ -6,7 +6,7 @@ import pytest
 
 from planqa.bank import BankEntry, load_bank
 from planqa.errors import CorpusError
-from planqa.retrieve import ADDED, normalize_query, without_added_terms
+from planqa.normalize import ADDED, normalize_query, without_added_terms
 from planqa.scope import GENERIC
 from planqa.text import tokenizer
 from planqa.vocab import (

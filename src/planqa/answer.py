@@ -13,28 +13,21 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .asks import split_asks
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
-from .errors import InvalidQuestionError, LLMError
+from .errors import LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
 from .kana import KanaReader
+from .llm import generate_grounded
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
-from .quiz import Option, parse_options, pick_option, strip_quiz_markers
+from .normalize import names_act, names_plan, without_added_terms
+from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
+from .quiz import Option, pick_option
 from .results import Answer, Citation
-from .retrieve import (
-    Hit,
-    RetrievalConfig,
-    Retriever,
-    find_references,
-    names_act,
-    names_plan,
-    normalize_query,
-    without_added_terms,
-)
-from .routes import Route, detect_route, is_followup
+from .retrieve import Hit, RetrievalConfig, Retriever
+from .routes import Route, is_followup
 from .scope import GENERIC as _GENERIC
 from .scope import Scope, asks_for_amount_or_date, value_present
 from .structured import StructuredAnswers, strip_marker
@@ -46,9 +39,6 @@ _log = logging.getLogger("planqa")
 
 __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "MAX_QUESTION_CHARS", "clean_question"]
 
-MAX_QUESTION_CHARS = 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
                 "(Please ask your question in Japanese.)")
 _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
@@ -66,9 +56,6 @@ _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
 _LABEL = re.compile(r"\[[^\]]*\]")
-_BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
-# an ask for a view, a judgement or a prediction: answered with what the documents say, framed as such
-_OPINION = re.compile(r"べき(?:では|じゃ|で)?(?:ない|な)?[かの]?|見解|お?考え|所見|認識|どう思|是非|評価する|妥当")
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|"
                     r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|"
@@ -105,22 +92,6 @@ class AnswerConfig:
     negative_margin: float = 0.005  # out of scope when a near-miss negative is this much closer than any bank
     # question; calibrated on the tuned sets (declines 0.7% of their in-scope questions, README)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
-
-
-def clean_question(question: object) -> str:
-    """Validate and clean a question; raise InvalidQuestionError with a Japanese message."""
-    if not isinstance(question, str):
-        raise InvalidQuestionError("question must be text", "質問は文字で入力してください。")
-    text = question.encode("utf-8", "replace").decode("utf-8")  # lone surrogates → ?
-    text = _CONTROL.sub(" ", text.replace("\ufffd", " "))
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text or not re.search(r"\w", text):
-        raise InvalidQuestionError("empty question", "質問を入力してください。")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidQuestionError(
-            f"question longer than {MAX_QUESTION_CHARS} characters",
-            f"質問が長すぎます（{len(text)}文字）。{MAX_QUESTION_CHARS}文字以内で、要点をしぼって入力してください。")
-    return text
 
 
 def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
@@ -191,6 +162,7 @@ class Assistant:
         self.vocabulary = retriever.vocabulary or Vocabulary()
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share, self.vocabulary.everyday)
+        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -214,72 +186,70 @@ class Assistant:
         """
         started = time.perf_counter()
         text = clean_question(question)
-        if not _JAPANESE.search(text):
-            answer = Answer(NOT_JAPANESE, True, (), (), (time.perf_counter() - started) * 1000, "language", text)
-            _log.info("answered route=language abstained=True")
-            return answer
         with self._lock:  # the tagger and the word caches are shared; an extractive answer takes ~20 ms
-            read = self.kana.rewrite(text)  # 「こくみんは なにを」 → 「国民は なにを」
-            stem, options = parse_options(strip_quiz_markers(read) or read)
-            answer = self._answer_quiz(stem, options, history) if options else self._answer_asks(stem, history)
-        asks = [] if options else split_asks(stem)
-        if self.llm is not None and len(asks) == 1 and not answer.abstained and self._general(asks[0]):
-            answer = self._with_llm(asks[0], answer, list(answer.retrieved[:5]))  # seconds: outside the lock
+            query = self.reader.read(text)
+            if not query.japanese:
+                answer = Answer(NOT_JAPANESE, True, (), (), 0.0, "language")
+            elif query.options:
+                answer = self._answer_quiz(query.stem, query.options, history)
+            else:
+                answer = self._answer_asks(query, history)
+        asks = query.asks
+        if self.llm is not None and len(asks) == 1 and not answer.abstained and asks[0].route.name == "general":
+            answer = self._with_llm(asks[0].text, answer, list(answer.retrieved[:5]))  # seconds: outside the lock
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return replace(answer, latency_ms=latency, question=text)
 
-    def _general(self, ask: str) -> bool:
-        """The ask takes the general route (no ministry table, article or fixed answer serves it)."""
-        query = normalize_query(ask, self.vocabulary)
-        return detect_route(query, self.known_ministries, bool(find_references(query))).name == "general"
+    def read(self, question: str) -> Query:
+        """How the assistant reads a message (its asks, their normalised form, references, routes): for debugging."""
+        with self._lock:
+            return self.reader.read(clean_question(question))
 
-    def _answer_quiz(self, stem: str, options: list[Option], history: list[Answer] | None) -> Answer:
+    def _answer_quiz(self, stem: str, options: tuple[Option, ...], history: list[Answer] | None) -> Answer:
         """A multiple-choice item: the stem answered, then the option the documents single out named first.
         True/false statements (「正しいものを2つ選べ。ア 本部長には…」) are each looked up instead."""
         if sum(len(text) >= 12 and bool(_STATEMENT.search(text)) for _, text in options) * 2 > len(options):
             return _join([f"{mark} {text}" for mark, text in options],
-                         [self._answer_one(text, history) for _, text in options], headed=True)
-        answer = self._answer_one(stem, history)
+                         [self._answer_one(self.reader.ask(text), history) for _, text in options], headed=True)
+        answer = self._answer_one(self.reader.ask(stem), history)
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
         return replace(answer, answer=f"{verdict}\n{answer.answer}") if verdict and not answer.abstained else answer
 
-    def _values_nowhere(self, options: list[Option]) -> bool:
+    def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
         """Mostly figures (years, counts), and none of the options is anywhere in the documents."""
         values = [text for _, text in options if re.search(r"\d", text)]
         return len(values) * 2 > len(options) and not any(arabic_numerals(normalize(t)) in self._plain
                                                           for _, t in options)
 
-    def _answer_asks(self, text: str, history: list[Answer] | None) -> Answer:
+    def _answer_asks(self, query: Query, history: list[Answer] | None) -> Answer:
         """Each ask of the message answered on its own and joined; an ask that details an earlier one
         is answered with what that one did not quote."""
-        asks = split_asks(text)
+        text, asks = query.stem, [a.text for a in query.asks]
         parts: list[Answer] = []
-        for ask in asks:
+        for read, ask in zip(query.asks, asks):
             said = {c.id for p, a in zip(parts, asks) if a in ask and (len(ask) - len(a) > _SHORT_FOLLOW_UP
                                                                   or _enumerated(text, ask[len(a):]))
                     for c in p.citations}
             own = ask[len(asks[0]):].strip() if parts and ask.startswith(asks[0]) else ""
-            if own and _OWN_TOPIC.match(own) and detect_route(normalize_query(own, self.vocabulary), self.known_ministries).name \
-                    in ("ministry", "ministry_list"):
-                ask = own  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
-            parts.append(self._answer_one(ask, history, said))
+            if own and _OWN_TOPIC.match(own) and (alone := self.reader.ask(own)).route.name in ("ministry",
+                                                                                              "ministry_list"):
+                read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
+            parts.append(self._answer_one(read, history, said))
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 
-    def _answer_one(self, text: str, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
-        query = normalize_query(text, self.vocabulary)
+    def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
+        query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
-        search_query = f"{context.question} {query}" if context else query
-        hits = self.retriever.search(search_query, k=10)
-        route = detect_route(query, self.known_ministries, bool(find_references(query)))
-        briefing = len(text) >= _BRIEFING_CHARS or bool(_OPINION.search(text))
-        answer = self._compose(query, search_query, route, hits, context, said or set(), briefing)
-        if route.name == "general" and not answer.abstained and _OPINION.search(text):
+        search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
+        hits = self.retriever.rank(search_query, k=10)
+        answer = self._compose(ask, search_query, hits, context, said or set())
+        if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
 
@@ -288,8 +258,9 @@ class Assistant:
         return self.corpus[section_id].label, self.corpus.full_text(section_id)
 
     # ---- routes -------------------------------------------------------------------------
-    def _compose(self, query: str, search_query: str, route: Route, hits: list[Hit],
-                 context: Answer | None, said: set[str] = frozenset(), briefing: bool = False) -> Answer:
+    def _compose(self, ask: Ask, search_query: str, hits: list[Hit], context: Answer | None,
+                 said: set[str] = frozenset()) -> Answer:
+        query, route = ask.normalized, ask.route
         if route.name in ("ministry", "ministry_list") and self.scope.declined(query):
             return self._abstain(hits)  # 「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」
         if route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(query):
@@ -331,7 +302,7 @@ class Assistant:
             return self.structured.regulation()
         if route.name == "metadata":
             return self.structured.metadata()
-        refs = self._titles_in(query) + [r for r in find_references(query) if r in self.corpus]
+        refs = self._titles_in(query) + [r for r in ask.references if r in self.corpus]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
@@ -339,7 +310,7 @@ class Assistant:
             return self.structured.reference(refs[0])
         if self._out_of_scope(search_query, hits):
             return self._abstain(hits)
-        answer = self._extract(search_query, hits, route, said, briefing)
+        answer = self._extract(search_query, hits, route, said, ask.briefing)
         if not value_present(query, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
@@ -503,8 +474,6 @@ class Assistant:
 
     # ---- optional LLM -------------------------------------------------------------------
     def _with_llm(self, question: str, extractive: Answer, hits: list[Hit]) -> Answer:
-        from .llm import generate_grounded
-
         try:
             return generate_grounded(self.llm, question, hits, self.corpus, fallback=extractive)
         except LLMError:

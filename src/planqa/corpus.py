@@ -12,51 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import law, plan
 from .errors import CorpusError, UnknownSectionError
+from .sections import Document, Section, TreeBuilder, id_matches
 
 __all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "DEFAULT_CORPUS_DIR", "id_matches"]
 
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
-
-
-@dataclass(frozen=True)
-class Section:
-    """One citable place: a chapter, measure, article, paragraph, item …
-
-    ``text`` is the section's own text (normalised), without its children's;
-    ``Corpus.full_text`` joins a whole subtree.
-    """
-
-    id: str
-    label: str
-    title: str
-    text: str
-    kind: str
-    doc: str
-    parent: str | None = None
-    children: tuple[str, ...] = ()
-    indexed: bool = True  # False for places whose text could not be obtained
-
-
-@dataclass(frozen=True)
-class Document:
-    """A source document and its provenance (one ``[[document]]`` of sources.toml)."""
-
-    id: str
-    title: str
-    label: str
-    format: str
-    path: Path
-    url: str = ""
-    date: str = ""
-    terms: str = ""
-    gaps: tuple[str, ...] = ()
-    bank: Path | None = None  # the question bank for this document (bank.py)
-
-
-def id_matches(cited: str, gold: str) -> bool:
-    """SPEC §2: a cited ID matches a gold ID when equal or lying inside it."""
-    return cited == gold or cited.startswith(gold + ".")
 
 
 @dataclass
@@ -117,40 +79,6 @@ class Corpus:
         raise CorpusError(f"no document {doc_id!r} in sources.toml")
 
 
-class TreeBuilder:
-    """Collects sections while a parser walks a document, then freezes them with children."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self._nodes: dict[str, dict] = {}
-
-    def add(self, sid: str, label: str, title: str, kind: str, parent: str | None,
-            text: str = "", indexed: bool = True) -> str:
-        if sid in self._nodes:
-            raise CorpusError(f"{self.doc.id}: duplicate citation ID {sid}")
-        self._nodes[sid] = dict(id=sid, label=label, title=title, text=text, kind=kind,
-                                doc=self.doc.id, parent=parent, indexed=indexed)
-        return sid
-
-    def label(self, sid: str) -> str:
-        return self._nodes[sid]["label"]
-
-    def exclude(self, sid: str) -> None:
-        """Keep a place in the tree but out of the index (its text could not be obtained)."""
-        self._nodes[sid]["indexed"] = False
-
-    def append_text(self, sid: str, line: str) -> None:
-        node = self._nodes[sid]
-        node["text"] = f"{node['text']}\n{line}" if node["text"] else line
-
-    def build(self) -> list[Section]:
-        children: dict[str, list[str]] = {sid: [] for sid in self._nodes}
-        for sid, node in self._nodes.items():
-            if node["parent"] is not None:
-                children[node["parent"]].append(sid)
-        return [Section(**node, children=tuple(children[sid])) for sid, node in self._nodes.items()]
-
-
 def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None]:
     manifest = corpus_dir / "sources.toml"
     if not manifest.is_file():
@@ -177,8 +105,6 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
 
 def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
     """Read sources.toml and parse every document into one section tree."""
-    from . import law, plan  # parsers import Section from here
-
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
     documents, negatives, vocabulary = _read_manifest(corpus_dir)

@@ -39,13 +39,12 @@ from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus, id_matches
 from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
-from .text import TOKENIZER_VERSION, tokenizer
+from .text import TOKEN_FORM, TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-TOKEN_FORM = "lemma"  # lemma vs surface measured by eval/bench.py: see README
 _FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy")
 
 

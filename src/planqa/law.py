@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .corpus import Document, Section, TreeBuilder
 from .errors import CorpusError
+from .sections import Document, Section, TreeBuilder
 from .text import int_to_kanji, kanji_to_int, normalize
 
 __all__ = ["parse_law_text", "parse_law_xml", "MISSING_MARK"]

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Iterator
 
 from .corpus import Corpus
 from .errors import LLMError
+from .results import Answer, Citation
 
 if TYPE_CHECKING:
-    from .answer import Answer
     from .retrieve import Hit
 
 __all__ = ["LLMConfig", "generate_grounded", "stream_grounded", "check_citations", "SYSTEM_PROMPT",
@@ -179,9 +179,7 @@ def _leaks_prompt(text: str) -> bool:
     return any(_norm(s) in normalized for s in _PROMPT_SENTENCES)
 
 
-def _finish(config: LLMConfig, raw: str, hits: list["Hit"], corpus: Corpus, fallback: "Answer") -> "Answer":
-    from .answer import Citation
-
+def _finish(config: LLMConfig, raw: str, hits: list["Hit"], corpus: Corpus, fallback: Answer) -> Answer:
     if _leaks_prompt(raw):
         log.warning("LLM answer repeats its instructions; using the extractive answer")
         return fallback
@@ -199,7 +197,7 @@ def _finish(config: LLMConfig, raw: str, hits: list["Hit"], corpus: Corpus, fall
 
 
 def generate_grounded(config: LLMConfig, question: str, hits: list["Hit"], corpus: Corpus,
-                      fallback: "Answer") -> "Answer":
+                      fallback: Answer) -> Answer:
     """Ask the LLM about ``hits``; return its checked answer, or ``fallback`` if it cites nothing valid.
 
     Raises LLMError when the endpoint fails or times out (callers fall back to ``fallback``).
@@ -213,7 +211,7 @@ def generate_grounded(config: LLMConfig, question: str, hits: list["Hit"], corpu
 
 
 def stream_grounded(config: LLMConfig, question: str, hits: list["Hit"], corpus: Corpus,
-                    fallback: "Answer") -> Iterator["str | Answer"]:
+                    fallback: Answer) -> Iterator["str | Answer"]:
     """Yield the LLM's text deltas as they arrive, then the checked final Answer.
 
     The deltas are raw model output (IDs unchecked); show the final Answer in their place. It

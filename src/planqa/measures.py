@@ -6,8 +6,9 @@ import re
 
 from .corpus import id_matches
 from .ministries import SHORT_NAMES, Measure
+from .normalize import find_references, without_added_terms
 from .results import Answer
-from .retrieve import Retriever, find_references, without_added_terms
+from .retrieve import Retriever
 from .routes import Route
 from .scope import GENERIC
 from .terms import TermWeights

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .corpus import Document, Section, TreeBuilder
+from .sections import Document, Section, TreeBuilder
 from .text import normalize
 
 __all__ = ["parse_plan", "CIRCLED"]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .ministries import COLLECTIVE, SHORT_NAMES
-from .retrieve import names_act
+from .normalize import names_act
 
 __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY"]
 

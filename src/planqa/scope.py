@@ -11,7 +11,7 @@ import re
 from typing import Callable
 
 from .ministries import SHORT_NAMES
-from .retrieve import ACT_NAME, is_everyday_term, names_act, names_plan
+from .normalize import ACT_NAME, is_everyday_term, names_act, names_plan
 from .routes import PENALTY
 from .text import tokenizer
 

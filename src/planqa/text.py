@@ -14,6 +14,7 @@ __all__ = [
     "Tokenizer",
     "tokenizer",
     "TOKENIZER_VERSION",
+    "TOKEN_FORM",
 ]
 
 _KANJI_DIGITS = {"〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -71,6 +72,7 @@ def arabic_numerals(text: str) -> str:
 _STOP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "代名詞", "連体詞", "感動詞", "接続詞"})
 _STOP_POS2 = frozenset({"非自立可能", "助動詞語幹"})  # する, いる, なる, よう …
 TOKENIZER_VERSION = "2"
+TOKEN_FORM = "lemma"  # the token form of BM25 and the learned vocabulary; lemma vs surface by eval/bench.py (README)
 
 
 class Tokenizer:

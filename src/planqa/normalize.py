@@ -1,0 +1,200 @@
+"""Reading the wording of a question: markup and fillers dropped, NFKC, numerals, explicit references, the
+documents' names, and the documents' terms appended for the asker's everyday words.
+
+Pure functions over text (the vocabulary is passed in); ``query`` builds the frozen Query from them once per
+message, and every later stage reads that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .asks import CLOSING_FORMULA
+from .ministries import SHORT_NAMES
+from .plan import CIRCLED
+from .quiz import parse_options
+from .text import TOKEN_FORM, arabic_numerals, tokenizer
+from .vocab import Vocabulary
+
+__all__ = ["normalize_query", "find_references", "without_added_terms", "names_act", "names_plan",
+           "is_everyday_term", "ADDED", "ACT_NAME"]
+
+
+ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
+ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
+PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
+
+
+ACT_NAME = re.compile("|".join(a if a != "本法" else r"(?<![一-龥])本法" for a in ACT_ALIASES))  # not 基本法
+
+
+def names_act(query: str) -> bool:
+    """The question names the Act (AI法, AI推進法, この法律 …)."""
+    return bool(ACT_NAME.search(query))
+
+
+def names_plan(query: str) -> bool:
+    """The question names the plan (骨子, 基本計画 …)."""
+    return any(alias in query for alias in PLAN_ALIASES)
+_FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
+
+# Hand-kept everyday words → the terms the documents use (appended to the query for both retrievers); kept
+# beside the learned vocabulary (vocab.py) until each entry shows it earns its keep (README: rules).
+_STATUTE_TERMS = (
+    (r"企業|会社|事業者|ビジネス|民間", "活用事業者"),
+    (r"自治体|市町村|都道府県|市役所|県庁|役場", "地方公共団体"),
+    (r"役所|官庁|国の機関", "行政機関"),
+    (r"大学|研究所|研究機関", "研究開発機関"),
+    (r"市民|私たち|一般の人|一般人|個人|自分", "国民"),
+    (r"仕事|雇用|働き方|失業", "雇用"),
+    (r"AI戦略本部|AI本部|司令塔", "人工知能戦略本部"),
+    (r"AI(?:基本)?計画(?!の?骨子|では|には|だと)", "人工知能基本計画"),  # not 「AI基本計画の骨子では」: a scope
+    (r"見直|(?<![程則約準][をの])改[定訂]|(?:計画|法|骨子|ルール).{0,15}(?:変わ|変える|変えら|そのまま|ずっと同じ)", "変更"),
+    (r"地方(?!公共)|田舎|地元", "地域"),
+    (r"国会|議決|承認", "閣議の決定"),
+    (r"義務|求められ|やらなきゃ|やらなければ|すべきこと|しなきゃ|しなければ\s?(?:なら|いけ)|[せし]なあかん|せんといかん|"
+     r"しないといけない", "責務"),
+    (r"(?:小さい|ちっちゃい|小さな|小規模な?)(?:会社|工場|店|お店|企業|事業者)|零細|町工場|中小", "中小企業"),
+    (r"立法|法整備|法律を作", "法制上の措置"),
+    (r"予算措置|予算をつけ|お金を?出|補助金|助成金", "財政上の措置"),
+    (r"(?:法律|AI法|この法|新法).{0,25}(?:見直|改正)|(?:見直|改正).{0,12}(?:法律|AI法)", "施行の状況"),
+    (r"ディープフェイク|フェイク動画|フェイク画像|偽動画|偽画像|フェイクニュース", "AI生成コンテンツ"),
+    (r"見抜|見分け|見破", "判別"),
+    (r"ルール|ガイドライン", "指針"),
+    (r"学校|授業", "教育"),
+    (r"子ども|子供|小学|中学|高校生|児童", "初等中等教育"),
+    (r"悪い目的|悪用|悪いこと", "不正な目的"),
+    (r"奪わ|うばわ|取って代わ|置き換え", "代替"),
+    (r"目標|ゴール|最終的|目指し|目指す|めざ", "国家目標"),
+    (r"メンバー|参加者|顔ぶれ", "構成員"),
+    (r"何のため|なんのため|ねらい|狙い|趣旨", "目的"),
+    (r"被害|損害", "権利利益の侵害"),
+    (r"調べ|調査し", "調査"),
+    (r"(?:本部|司令塔).{0,8}(?:トップ|リーダー|(?:いちばん|一番)\s*(?:うえ|上)|えらい|偉い)", "本部長"),
+    (r"いつから|始まる|始まって|始まっと|スタート|施工|効力", "施行"),
+    (r"けいかく", "計画"),
+    (r"「AI」|\"AI\"|(?<![ァ-ヶA-Za-z])AI(?:の定義|とは|って(?:何|なに|どういう))", "人工知能関連技術"),
+    (r"(?<!ファクト)チェック|進捗|進み具合|進んでいるか", "フォローアップ"),
+    (r"危険|危な|怖い|こわい", "リスク"),
+    (r"巻き返|逆転", "反転攻勢"),
+    (r"出遅れ|遅れ(?:てる|ている|をと|を取)|後れを取", "十分に進んでおらず"),
+    (r"ほうりつ", "法律"),
+    (r"チップ", "半導体"),
+    (r"スパコン|スーパーコンピュータ", "富岳NEXT"),
+    (r"デマ|フェイクニュース|誤情報|ウソ|嘘", "偽・誤情報"),
+    (r"本部.{0,6}(?:なにする|何する|何をする)", "所掌事務"),
+    (r"個人情報保護法", "個人情報の保護に関する法律"),
+    (r"賠償|弁償|誰の責任|責任を負", "民事責任"),
+    (r"使いこなせ|正しく使|上手に使|使い方を(?:学|身に)", "AIリテラシー"),
+    (r"古いルール|(?:ルール|規制)を洗い直|規制緩和", "規制・制度の点検"),
+    (r"(?:法律|法|条文)で決ま|決まってる|決められて", "定める"),
+    (r"独自", "自主的"),
+    (r"新薬|医薬品|薬(?:を)?(?:つく|作|開発)", "創薬"),
+    (r"人口知能", "人工知能"),  # a common slip of the keyboard
+    (r"(?:何|なに)を(?:書|盛り込)|書かなきゃ|書くべき|盛り込むべき", "事項"),
+)
+
+
+
+
+def is_everyday_term(word: str) -> bool:
+    """True for a word the hand-kept table maps to the documents' own term."""
+    return any(re.fullmatch(casual, word) for casual, _ in _STATUTE_TERMS)
+
+
+ADDED = " | "  # normalize_query appends the documents' terms and names after this mark
+
+
+def without_added_terms(query: str) -> str:
+    """The normalised query without the terms and names normalize_query appended to it."""
+    return query.split(ADDED, 1)[0]
+
+
+_ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
+_PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
+
+
+_FILLERS = re.compile(r"えー+っ?と|えっと|あの[ー〜ぅう]+|う[ー〜]+ん|ん[ー〜]+と|そのー+")
+
+
+def _strip_markup(text: str) -> str:
+    """Questions are plain text: drop HTML tags, Markdown links/emphasis, URLs and citation look-alikes."""
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]*>|https?://\S+|\[(?:plan|ai_act):[^\]]*\]", " ", text)
+    text = re.sub(r"(?<=[^\sA-Za-zＡ-Ｚａ-ｚ])[wｗ]+(?=[\s?？!！。、]|$)|[(（]笑[)）]", " ", text)  # chat laughter
+    text = _FILLERS.sub(" ", text)  # voice input: 「あのーAI法っていつから…えーと…」
+    return re.sub(r"[*_`#>|]+", " ", text)
+
+
+_DIET_TAIL = re.compile(rf"{CLOSING_FORMULA}[。.]?$")
+
+
+def _focus(text: str) -> str:
+    """The asking part of a question: multiple-choice options and Diet-style closing formulas dropped."""
+    text = parse_options(text)[0]
+    if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20:
+        if not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
+            quoted = re.findall(r"「[^」]{1,20}」", text[:len(text) - len(tail)])  # 「人間力」という言葉が…が、
+            text = " ".join([*quoted, tail])  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
+        elif (topic := re.match(r"([^、。]{2,12}?)(?:は|では)、?", text)) and len(text) - len(tail) > 25:
+            text = f"{topic.group(1)} {tail}"  # 「AI法は…と承知しているが、その施行期日は…」: its subject stays
+    return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
+
+
+def normalize_query(question: str, vocabulary: Vocabulary | None = None) -> str:
+    """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic; then, after ``ADDED``, the documents' terms
+    for the asker's everyday words (learned, vocab.py) and ministry names in their other form."""
+    question = _focus(_strip_markup(question))  # drops any "|": ADDED marks only what is appended
+    protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
+    text = unicodedata.normalize("NFKC", protected)
+    text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
+    text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
+    text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
+    text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", "AI法", text)  # Diet questions' 「同法」 is the Act
+    added = [t for t in vocabulary.expand(tokenizer(TOKEN_FORM)(text)) if t not in text] if vocabulary else []
+    added += [term for casual, term in _STATUTE_TERMS if re.search(casual, text) and term not in text + " ".join(added)]
+    for full, short in _FULL_TO_SHORT.items():
+        if full in text and short not in text:
+            added.append(short)
+        elif short in text and full not in text:
+            added.append(full)
+    return f"{text}{ADDED}{' '.join(added)}" if added else text
+
+
+_LAW_BEFORE = re.compile(r"[一-龥ァ-ヶー・A-Za-z]{2,}法(?:律)?の?$")
+
+
+def _of_another_law(query: str, at: int) -> bool:
+    """「デジタル社会形成基本法の第2章」「内閣法第3条」: a place in a law other than the Act."""
+    law = _LAW_BEFORE.search(query[max(0, at - 30):at])
+    name = law.group(0).rstrip("の") if law else ""
+    return bool(name) and name != "法律" and not ACT_NAME.search(name)
+
+
+def find_references(query: str) -> list[str]:
+    """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
+    refs: list[str] = []
+    act_context = names_act(query) or "法律" in query
+    for m in _PLAN.finditer(query):
+        if _of_another_law(query, m.start()):
+            continue
+        if act_context and not m.group(2) and not names_plan(query):
+            refs.append(f"ai_act:chapter.{m.group(1)}")
+            continue
+        parts = [m.group(1), m.group(2), m.group(3)]
+        sid = "plan:" + ".".join(p for p in parts if p)
+        if m.group(4):
+            sid += f".{CIRCLED.index(m.group(4)) + 1}" if m.group(3) else ""
+        refs.append(sid)
+    plan_spans = [m.span() for m in _PLAN.finditer(query)]
+    for m in _ART.finditer(query):
+        if any(a <= m.start() < b for a, b in plan_spans) or _of_another_law(query, m.start()):
+            continue
+        suppl, art, branch, para, item = m.groups()
+        sid = f"ai_act:{'suppl.' if suppl else ''}{art}{'-' + branch if branch else ''}"
+        sid += f".{para}" if para else ""
+        sid += f".{item}" if para and item else ""
+        refs.append(sid)
+    return list(dict.fromkeys(refs))

@@ -1,0 +1,68 @@
+"""The query stage: a message read once into a frozen Query; modules import in one direction."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+import planqa
+from planqa.normalize import ADDED
+
+
+def test_a_diet_message_is_read_into_asks_with_routes_and_references(assistant):
+    query = assistant.read("AI法は施策の推進体制を定めているとされる。一　第19条は何を定めているのか。"
+                           "二　骨子でAI人材の育成を主に担当する府省はどこか。政府の見解を問う。")
+    assert len(query.asks) == 2 and not query.options
+    first, second = query.asks
+    assert first.references == ("ai_act:19",) and first.route.name == "reference"
+    assert second.route.name == "ministry" and second.references == ()
+    assert all(ADDED not in a.text for a in query.asks)  # the asker's words, nothing appended
+
+
+def test_the_query_is_frozen(assistant):
+    query = assistant.read("AI法の目的は？")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        query.asks = ()  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        query.asks[0].route = None  # type: ignore[misc]
+
+
+def test_quiz_options_and_kana_are_read_before_the_asks(assistant):
+    quiz = assistant.read("AI本部の本部長は誰？ A 内閣総理大臣 B 内閣官房長官 C 経済産業大臣")
+    assert [mark for mark, _ in quiz.options] == ["A", "B", "C"] and quiz.asks == ()
+    kana = assistant.read("こくみんは なにを しなければ ならないですか")
+    assert "国民" in kana.read and "国民" in kana.asks[0].normalized
+
+
+def test_added_terms_are_kept_apart_from_the_askers_words(assistant):
+    ask = assistant.read("学校でAIのことを教わるの？").asks[0]
+    assert "教育" in ask.added and ask.normalized.startswith("学校でAIのことを教わるの")
+    assert assistant.read("英語で書いてもいい？ How about English?").japanese
+    english = assistant.read("Does the AI Act have penalties?")
+    assert not english.japanese and english.asks == ()
+    assert assistant.ask("Does the AI Act have penalties?").route == "language"
+
+
+def test_view_and_long_asks_are_flagged_for_the_composer(assistant):
+    view, plain = (assistant.read(q).asks[0] for q in ("AI人材の育成を強化すべきではないか", "AI人材の育成の施策は？"))
+    assert view.opinion and view.briefing and not plain.opinion and not plain.briefing
+
+
+def test_modules_import_in_one_direction():
+    """No import cycle among planqa's modules, counting imports inside functions too."""
+    src = Path(planqa.__file__).parent
+    graph = {}
+    for path in src.glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+        graph[path.stem] = found - {path.stem}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
+
+    assert [m for m in graph if reaches(m, m, {m})] == []
