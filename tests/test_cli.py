@@ -40,7 +40,9 @@ def test_unknown_section_id_is_a_clear_error():
 
 def test_sections_prints_a_place_with_its_label():
     out = run("sections", "plan:3.2.4.2")
-    assert out.stdout.splitlines()[0] == "[骨子 第3章第2節(4)②] (plan:3.2.4.2)"
+    lines = out.stdout.splitlines()
+    assert lines[0] == "[骨子 第3章第2節(4)②] (plan:3.2.4.2)  人工知能基本計画骨子(案)（2025年9月）"
+    assert lines[-1].startswith("※ 骨子(案)です。") and lines[-1].endswith("ai_plan.html")  # not the adopted plan
 
 
 def test_questions_stay_out_of_logs_unless_enabled(assistant, caplog):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -103,3 +105,22 @@ def test_exports_as_json_lines_and_csv(tmp_path):
     csv_text = store.export_csv()
     assert csv_text.startswith("id,timestamp,question,answer,citation_ids,rating,comment")
     assert '"質問, ""引用"""' in csv_text and "plan:3.1.3.1 ai_act:18.1" in csv_text
+
+
+def test_csv_export_keeps_formulas_as_text(tmp_path):
+    """A comment that a spreadsheet would run as a formula is exported as text (CSV injection)."""
+    store = FeedbackStore(tmp_path)
+    store.add("=1+1", "回答", ["ai_act:1"], -1, '=HYPERLINK("http://evil.example","x")')
+    store.add("質問", "回答", [], 1, "@SUM(A1)")
+    rows = list(csv.reader(io.StringIO(store.export_csv())))
+    assert rows[1][2] == "'=1+1" and rows[1][6] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[2][6] == "'@SUM(A1)" and rows[2][2] == "質問"
+    assert store.export()[0].comment.startswith("=HYPERLINK")  # the stored text is unchanged
+
+
+def test_feedback_database_is_private_to_the_server_user(tmp_path):
+    store = FeedbackStore(tmp_path / "data")
+    store.add("質問", "回答", [], 1, "")
+    assert os.stat(store.path).st_mode & 0o777 == 0o600
+    assert os.stat(tmp_path / "data").st_mode & 0o777 == 0o700
+    assert all(os.stat(p).st_mode & 0o077 == 0 for p in (tmp_path / "data").iterdir())

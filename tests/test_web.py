@@ -157,3 +157,19 @@ def test_app_does_not_serve_the_feedback_database(client):
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(url)
     assert exc.value.code == 403
+
+
+def test_usage_analytics_are_off_unless_the_operator_turns_them_on():
+    """Without GRADIO_ANALYTICS_ENABLED in the environment, neither the app nor gradio sends usage analytics."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from planqa import web; import gradio as gr; "
+            "print(web._analytics(), gr.Blocks().analytics_enabled)")
+    env = {k: v for k, v in os.environ.items() if k != "GRADIO_ANALYTICS_ENABLED"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["False", "False"], out.stderr[-500:]
+    on = subprocess.run([sys.executable, "-c", code], env={**env, "GRADIO_ANALYTICS_ENABLED": "True"},
+                        capture_output=True, text=True, timeout=120)
+    assert on.stdout.split() == ["True", "True"]

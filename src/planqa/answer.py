@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chunk import Chunk, Unit, split_sentences
-from .corpus import DEFAULT_CORPUS_DIR, Corpus, load_corpus
+from .corpus import DEFAULT_CORPUS_DIR, Corpus, Document, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
@@ -37,7 +37,7 @@ from .vocab import Vocabulary, read_vocabulary
 
 _log = logging.getLogger("planqa")
 
-__all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "MAX_QUESTION_CHARS", "clean_question"]
+__all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "status_note", "MAX_QUESTION_CHARS", "clean_question"]
 
 NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
                 "(Please ask your question in Japanese.)")
@@ -92,6 +92,11 @@ class AnswerConfig:
     negative_margin: float = 0.005  # out of scope when a near-miss negative is this much closer than any bank
     # question; calibrated on the tuned sets (declines 0.7% of their in-scope questions, README)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+
+
+def status_note(doc: Document) -> str:
+    """The line that tells readers a quoted document's standing (manifest ``status``), with the official page."""
+    return f"※ {doc.label}: {doc.status}" + (f" 公式: {doc.status_url}" if doc.status_url else "")
 
 
 def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
@@ -197,10 +202,18 @@ class Assistant:
         asks = query.asks
         if self.llm is not None and len(asks) == 1 and not answer.abstained and asks[0].route.name == "general":
             answer = self._with_llm(asks[0].text, answer, list(answer.retrieved[:5]))  # seconds: outside the lock
+        answer = self._with_status(answer)
         latency = (time.perf_counter() - started) * 1000
         shown = f" question={text!r}" if self.config.log_questions else ""
         _log.info("answered route=%s abstained=%s latency_ms=%.1f%s", answer.route, answer.abstained, latency, shown)
         return replace(answer, latency_ms=latency, question=text)
+
+    def _with_status(self, answer: Answer) -> Answer:
+        """A line for each quoted document whose manifest states a standing readers must know (the plan is the
+        outline 骨子(案), not the adopted plan), with where the official text is."""
+        docs = dict.fromkeys(self.corpus[c.id].doc for c in answer.citations if c.id in self.corpus)
+        notes = [status_note(d) for d in (self.corpus.document(doc) for doc in docs) if d.status]
+        return replace(answer, answer="\n".join([answer.answer, *notes])) if notes and not answer.abstained else answer
 
     def read(self, question: str) -> Query:
         """How the assistant reads a message (its asks, their normalised form, references, routes): for debugging."""
@@ -302,6 +315,9 @@ class Assistant:
             return self.structured.regulation()
         if route.name == "metadata":
             return self.structured.metadata()
+        if ask.references and not any(r in self.corpus for r in ask.references) \
+                and (missing := self.structured.missing(ask.references[0])):
+            return missing  # 「AI法第99条には何が書いてある？」: the Act ends at 第28条; no other place stands in
         refs = self._titles_in(query) + [r for r in ask.references if r in self.corpus]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])

@@ -240,8 +240,13 @@ def sections(section_id: str | None, corpus_dir: Path) -> None:
     corpus = load_corpus(corpus_dir)
     if section_id:
         sec = corpus[section_id]
-        click.echo(f"[{sec.label}] ({sec.id})\n{corpus.full_text(section_id)}")
+        doc = corpus.document(sec.doc)
+        click.echo(f"[{sec.label}] ({sec.id})  {doc.version}\n{corpus.full_text(section_id)}")
+        if doc.status:
+            click.echo(f"※ {doc.status} {doc.status_url}".rstrip())
         return
+    for doc in corpus.documents:
+        click.echo(f"# {doc.id}: {doc.title}  {doc.version}  {doc.status} {doc.status_url}".rstrip())
     for sec in corpus:
         if sec.kind in ("paragraph", "item"):
             continue

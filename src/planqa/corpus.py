@@ -87,7 +87,8 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{manifest}: {exc}") from exc
-    known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank"}
+    known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank", "version", "status",
+             "status_url"}
     docs = []
     for entry in data.get("document", []):
         unknown = set(entry) - known

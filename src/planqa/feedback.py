@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -60,6 +61,12 @@ class FeedbackRow:
                 "citation_ids": list(self.citation_ids), "rating": self.rating, "comment": self.comment}
 
 
+def csv_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) would make it a live formula
+    (「=HYPERLINK(…)」), so such text gets a leading apostrophe (OWASP CSV injection)."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _clean(text: str, limit: int) -> str:
     """Text SQLite can store: lone surrogates replaced, length capped."""
     return str(text).encode("utf-8", "replace").decode("utf-8")[:limit]
@@ -70,8 +77,10 @@ class FeedbackStore:
 
     def __init__(self, data_dir: Path | str = DEFAULT_DATA_DIR) -> None:
         self.data_dir = Path(data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = self.data_dir / DB_NAME
+        self.path.touch(mode=0o600, exist_ok=True)  # questions and comments: readable by the server's user only
+        os.chmod(self.path, 0o600)  # SQLite creates its -wal and -shm files with the database's permissions
         self._retry(self._init_schema)
 
     def _connect(self) -> sqlite3.Connection:
@@ -144,8 +153,8 @@ class FeedbackStore:
         writer = csv.writer(out)
         writer.writerow(_COLUMNS)
         for row in self.export():
-            writer.writerow([row.id, row.timestamp, row.question, row.answer, " ".join(row.citation_ids),
-                             row.rating, row.comment])
+            writer.writerow([csv_safe(v) for v in (row.id, row.timestamp, row.question, row.answer,
+                                                   " ".join(row.citation_ids), row.rating, row.comment)])
         return out.getvalue()
 
     def export_jsonl(self) -> str:

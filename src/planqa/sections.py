@@ -46,6 +46,9 @@ class Document:
     date: str = ""
     terms: str = ""
     gaps: tuple[str, ...] = ()
+    version: str = ""  # which text this is (「骨子(案) 2025年9月」「令和7年法律第53号」), shown wherever it is quoted
+    status: str = ""  # its standing, said to readers (「案。閣議決定された計画の本文ではありません」)
+    status_url: str = ""  # where the current official text is
     bank: Path | None = None  # the question bank for this document (bank.py)
 
 

@@ -56,6 +56,31 @@ class StructuredAnswers:
             lines.append(f"ほか{len(children) - 12}件は原文をご覧ください。{cite(place)}")
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "reference")
 
+    def missing(self, ref: str) -> Answer | None:
+        """A direct answer for a place the documents do not have (「AI法第99条」): the range that exists, read off
+        the tree for any document; None when the ID's document or its kind of place is unknown."""
+        doc, _, local = ref.partition(":")
+        if not any(d.id == doc for d in self.corpus.documents):
+            return None
+        while "." in local and ref.rsplit(".", 1)[0] not in self.corpus:
+            ref, local = ref.rsplit(".", 1)[0], local.rsplit(".", 1)[0]  # 第5章第1節: the chapter is missing too
+        ref = ref.split("-")[0] if not self._siblings(ref) else ref  # 第10条の5 where no article is branched
+        siblings = self._siblings(ref)
+        if not siblings:
+            return None
+        parent = ref.rsplit(".", 1)[0] if "." in ref.partition(":")[2] else None
+        where = self.corpus[parent].label if parent else self.corpus.document(doc).label
+        first, last = (sec.label.removeprefix(where).strip() for sec in (siblings[0], siblings[-1]))
+        text = f"ご指定の箇所は{where}にはありません。{where}は{first}から{last}までです。"
+        cites = (Citation(parent, where, self.corpus.full_text(parent)),) if parent else ()
+        return Answer(text + (f"[{where}]" if parent else ""), False, cites, (), 0.0, "reference")
+
+    def _siblings(self, ref: str) -> list:
+        """The places of the same kind and level as ``ref`` (ai_act:99 → ai_act:1 … ai_act:28), in order."""
+        prefix = ref.rsplit(".", 1)[0] + "." if "." in ref.partition(":")[2] else ref.partition(":")[0] + ":"
+        shape = re.sub(r"\d+", "#", ref)
+        return [sec for sec in self.corpus if sec.id.startswith(prefix) and re.sub(r"\d+", "#", sec.id) == shape]
+
     def metadata(self) -> Answer:
         """The Act's title, number and promulgation date, from its title section."""
         title = self.corpus["ai_act:title"]

@@ -21,11 +21,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
-import gradio as gr
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio reads it: no usage analytics by default
+
+import gradio as gr  # noqa: E402
 
 from .answer import Answer, AnswerConfig, Assistant
 from .errors import PlanqaError
-from .feedback import DEFAULT_DATA_DIR, FeedbackStore
+from .feedback import DEFAULT_DATA_DIR, FeedbackStore, csv_safe
 from .ministries import Measure, find_measures
 
 __all__ = ["Reply", "ask", "answer_markdown", "citation_html", "section_html", "deep_link_target", "measure_rows",
@@ -148,9 +150,25 @@ def section_html(assistant: Assistant, page_id: str, focus_id: str | None = None
     corpus = assistant.corpus
     snippets = [ln for ln in corpus.full_text(focus_id).splitlines() if ln] if focus_id not in (None, page_id) else []
     crumbs = " › ".join(html.escape(s.label) for s in corpus.ancestors(page_id))
-    head = f'<div class="planqa-crumbs">{crumbs}</div>' if crumbs else ""
+    doc = corpus.document(corpus[page_id].doc)
+    status = html.escape(f"{doc.version} {doc.status}".strip())
+    if doc.status_url:
+        status += f' <a href="{html.escape(doc.status_url)}" target="_blank" rel="noopener">公式ページ</a>'
+    head = (f'<div class="planqa-crumbs">{crumbs}</div>' if crumbs else "") + \
+        (f'<div class="planqa-version">{status}</div>' if status else "")
     body = highlight_html(corpus.full_text(page_id), snippets)
     return _panel(corpus[page_id].label, body, focus_id or page_id, "この箇所へのリンク（共有用）", head)
+
+
+def documents_markdown(assistant: Assistant) -> str:
+    """One line per document: its version and standing (the plan is an outline, not the adopted plan)."""
+    lines = []
+    for doc in assistant.corpus.documents:
+        line = f"- **{doc.label}**: {doc.version or doc.title}"
+        line += f"　※ {doc.status}" if doc.status else ""
+        line += f" [公式ページ]({doc.status_url})" if doc.status_url else ""
+        lines.append(line)
+    return "収録文書:\n" + "\n".join(lines)
 
 
 def reader_pages(assistant: Assistant) -> list[tuple[str, str]]:
@@ -197,7 +215,7 @@ def measure_rows(table: list[Measure], ministry: str = "", chapter: str = "", ke
 def write_csv(rows: list[list[str]], data_dir: Path) -> Path:
     """Write rows as UTF-8 CSV (BOM for Excel) to ``data_dir/exports``, named by content; returns the file."""
     out = io.StringIO()
-    csv.writer(out).writerows([TABLE_HEADERS, *rows])
+    csv.writer(out).writerows([TABLE_HEADERS, *([csv_safe(v) for v in row] for row in rows)])
     data = ("\ufeff" + out.getvalue()).encode("utf-8")
     folder = Path(data_dir) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -215,6 +233,11 @@ def record_feedback(store: FeedbackStore, answer: Answer | None, rating: int, co
         return "評価する回答がまだありません。先に質問してください。"
     store.add(answer.question, answer.answer, [c.id for c in answer.citations], rating, comment)
     return "ご意見ありがとうございました。今後の改善に役立てます。"
+
+
+def _analytics() -> bool:
+    """Gradio's usage analytics stay off unless the operator sets GRADIO_ANALYTICS_ENABLED=True."""
+    return os.environ.get("GRADIO_ANALYTICS_ENABLED", "False").lower() in ("1", "true", "yes")
 
 
 def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> gr.Blocks:
@@ -292,9 +315,10 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> 
             raise gr.Error(exc.user_message) from None
         return {"id": sec.id, "label": sec.label, "title": sec.title, "text": assistant.corpus.full_text(sec.id)}
 
-    with gr.Blocks(title="AI基本計画・AI法 質問応答") as demo:
+    with gr.Blocks(title="AI基本計画・AI法 質問応答", analytics_enabled=_analytics()) as demo:
         gr.Markdown("## AI基本計画(骨子)・AI法 質問応答\n人工知能基本計画骨子(案)とAI法の原文だけを根拠に答えます。"
-                    "回答の文末の [出典] を押すと、根拠になった原文を確認できます。")
+                    "回答の文末の [出典] を押すと、根拠になった原文を確認できます。\n\n" + documents_markdown(assistant),
+                    elem_id="planqa-header")
         with gr.Tabs() as tabs:
             with gr.Tab("質問する", id="ask"):
                 answers = gr.State([])
