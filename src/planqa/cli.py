@@ -357,15 +357,22 @@ _data_dir_opt = click.option("--data-dir", type=click.Path(path_type=Path), defa
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GRADIO_SERVER_NAME", help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help="Port to listen on.")
 @_data_dir_opt
-@click.option("--concurrency", default=4, show_default=True, help="Requests handled at the same time.")
-def serve(host: str, port: int, data_dir: Path, concurrency: int) -> None:
+@click.option("--concurrency", type=int, default=None, help="Requests answered at the same time [PLANQA_CONCURRENCY; 4].")
+@click.option("--rate", default=None, help="Questions per client, e.g. 20/minute [PLANQA_RATE_LIMIT; 20/minute].")
+@click.option("--queue-size", type=int, default=None, help="Requests that may wait [PLANQA_QUEUE_SIZE; 64].")
+@click.option("--max-asks", type=int, default=None, help="Asks of one message answered [PLANQA_MAX_ASKS; 8].")
+@click.option("--time-budget", "time_budget_s", type=float, default=None,
+              help="Seconds after which no further ask of a message starts [PLANQA_TIME_BUDGET_S; 3].")
+@click.option("--max-body", "max_body_bytes", type=int, default=None,
+              help="Largest request body in bytes [PLANQA_MAX_BODY_BYTES; 65536].")
+def serve(host: str, port: int, data_dir: Path, **limits) -> None:
     """Serve the web app (chat, ministry table, source reader) on the committed index.
 
-    Example usage: planqa serve --port 7860 --data-dir /var/lib/planqa
+    Example usage: planqa serve --port 7860 --data-dir /var/lib/planqa --rate 30/minute
     """
     from .web import main as serve_app
 
-    serve_app(host=host, port=port, data_dir=data_dir, concurrency=concurrency)
+    serve_app(host=host, port=port, data_dir=data_dir, **limits)
 
 
 @main.group()

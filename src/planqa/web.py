@@ -28,6 +28,7 @@ import gradio as gr  # noqa: E402
 from .answer import Answer, AnswerConfig, Assistant
 from .errors import PlanqaError
 from .feedback import DEFAULT_DATA_DIR, FeedbackStore, csv_safe
+from .guard import BUSY, Guard, RateLimiter, ServerSettings
 from .ministries import Measure, find_measures
 
 __all__ = ["Reply", "ask", "answer_markdown", "citation_html", "section_html", "deep_link_target", "measure_rows",
@@ -240,14 +241,24 @@ def _analytics() -> bool:
     return os.environ.get("GRADIO_ANALYTICS_ENABLED", "False").lower() in ("1", "true", "yes")
 
 
-def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> gr.Blocks:
-    """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``."""
+def _client(request: gr.Request | None) -> str | None:
+    return request.client.host if request is not None and request.client is not None else None
+
+
+def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
+              settings: ServerSettings | None = None) -> gr.Blocks:
+    """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``; questions
+    beyond a client's rate (``settings.rate``) get the 「混み合っています」 reply at once."""
     data_dir, private = Path(data_dir), {"api_visibility": "private"}
+    limiter = RateLimiter((settings or ServerSettings()).rate)
     store, pages = FeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
-    def on_ask(question: str, chat: list, answers: list):
-        reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
+    def on_ask(question: str, chat: list, answers: list, request: gr.Request):
+        if limiter.allow(_client(request)):
+            reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
+        else:
+            reply = Reply(None, BUSY, (), BUSY)
         shown = reply.answer.question if reply.answer else (question or "")[:200]
         chat = [*chat, {"role": "user", "content": md_escape(shown)}, {"role": "assistant", "content": ""}]
         answers = [*answers, replace(reply.answer, retrieved=()) if reply.answer else None]  # one per turn
@@ -295,8 +306,10 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> 
             return gr.skip(), gr.skip(), gr.skip()
         return gr.Tabs(selected="read"), target[0], section_html(assistant, *target)
 
-    def api_ask(question: str) -> dict:
+    def api_ask(question: str, request: gr.Request) -> dict:
         """Answer a question; returns the SPEC §5 object (answer, abstained, citations, retrieved, latency_ms)."""
+        if not limiter.allow(_client(request)):
+            raise gr.Error(BUSY)
         try:
             return assistant.ask(question).to_json()
         except PlanqaError as exc:
@@ -309,6 +322,8 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> 
 
     def api_section(section_id: str) -> dict:
         """Full text of a place by citation ID (e.g. ai_act:18.1): id, label, title, text."""
+        if not isinstance(section_id, str):
+            raise gr.Error("箇所のID（例: ai_act:18.1）を文字で指定してください。")
         try:
             sec = assistant.corpus[section_id]
         except PlanqaError as exc:
@@ -379,16 +394,23 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR) -> 
     return demo
 
 
-def launch(demo: gr.Blocks, data_dir: Path | str, host: str = "127.0.0.1", port: int | None = 7860, **kwargs):
-    """Launch with the app's CSS; of the data folder only ``exports/`` (the CSV files) is served."""
+def launch(demo: gr.Blocks, data_dir: Path | str, host: str = "127.0.0.1", port: int | None = 7860,
+           settings: ServerSettings | None = None, **kwargs):
+    """Launch with the app's CSS behind the Guard middleware (body limit, no uploads, security headers); of the
+    data folder only ``exports/`` (the CSV files) is served. Internal exception text never reaches clients."""
+    from starlette.middleware import Middleware
+
+    settings = settings or ServerSettings()
     folder = Path(data_dir) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
+    guard = Middleware(Guard, max_body_bytes=settings.max_body_bytes)
     return demo.launch(server_name=host, server_port=port, allowed_paths=[str(folder.resolve())], css=CSS,
-                       theme=gr.themes.Soft(), footer_links=["api"], show_error=True, **kwargs)
+                       theme=gr.themes.Soft(), footer_links=["api"], show_error=False, max_file_size="1kb",
+                       app_kwargs={"middleware": [guard]}, **kwargs)
 
 
 def main(host: str | None = None, port: int | None = None, data_dir: str | Path | None = None,
-         concurrency: int = 4) -> None:
+         concurrency: int | None = None, **limits) -> None:
     """Load the assistant once and serve.
 
     Defaults: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else 127.0.0.1:7860; PLANQA_DATA_DIR, else ./data.
@@ -399,8 +421,13 @@ def main(host: str | None = None, port: int | None = None, data_dir: str | Path 
     port = int(port or os.environ.get("GRADIO_SERVER_PORT") or 7860)
     data_dir = Path(data_dir or os.environ.get("PLANQA_DATA_DIR") or DEFAULT_DATA_DIR)
     started = time.perf_counter()
-    config = AnswerConfig(log_questions=os.environ.get("PLANQA_LOG_QUESTIONS", "") == "1")
-    demo = build_app(Assistant.load(config=config, llm=LLMConfig.from_env()), data_dir)
+    try:
+        settings = ServerSettings.from_env(concurrency=concurrency, **limits)
+    except ValueError as exc:
+        raise SystemExit(f"planqa: 設定が正しくありません (invalid setting): {exc}") from None
+    config = AnswerConfig(log_questions=os.environ.get("PLANQA_LOG_QUESTIONS", "") == "1",
+                          max_asks=settings.max_asks, time_budget_s=settings.time_budget_s)
+    demo = build_app(Assistant.load(config=config, llm=LLMConfig.from_env()), data_dir, settings)
     print(f"planqa: ready in {time.perf_counter() - started:.1f} s → http://{host}:{port}", flush=True)
-    demo.queue(default_concurrency_limit=concurrency)
-    launch(demo, data_dir, host=host, port=port)
+    demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
+    launch(demo, data_dir, host=host, port=port, settings=settings)

@@ -1,0 +1,101 @@
+"""Abuse resistance: typed settings, per-client rate limit, body limit, closed uploads, security headers,
+a cap on asks per message — against a real server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import replace
+
+import pytest
+
+from planqa import web
+from planqa.guard import BUSY, RateLimiter, ServerSettings
+
+
+def test_settings_come_from_flags_then_environment_then_defaults(monkeypatch):
+    monkeypatch.setenv("PLANQA_RATE_LIMIT", "5/second")
+    monkeypatch.setenv("PLANQA_MAX_ASKS", "3")
+    settings = ServerSettings.from_env(max_asks=5)
+    assert (settings.rate, settings.max_asks, settings.queue_size) == ("5/second", 5, 64)
+    for bad in ({"rate": "たくさん"}, {"queue_size": "0"}, {"time_budget_s": "すぐ"}):
+        with pytest.raises(ValueError):
+            ServerSettings.from_env(**bad)
+
+
+def test_rate_limit_counts_each_client_apart_and_keeps_no_address():
+    limiter = RateLimiter("2/minute")
+    assert [limiter.allow("10.0.0.1") for _ in range(3)] == [True, True, False]
+    assert limiter.allow("10.0.0.2")
+    stored = repr(vars(limiter._limiter.storage))
+    assert "10.0.0.1" not in stored and "10.0.0.2" not in stored  # only salted hashes are kept
+
+
+def test_a_message_with_too_many_asks_answers_the_first_ones_and_says_so(assistant):
+    message = "".join(f"第{n}条は何を定めている？" for n in range(1, 13))  # twelve asks in one message
+    answer = assistant.ask(message)
+    assert "最初の8件にお答えしました" in answer.answer
+    assert {c.id.split(".")[0] for c in answer.citations} <= {f"ai_act:{n}" for n in range(1, 9)}
+    original = assistant.config
+    try:
+        assistant.config = replace(original, time_budget_s=0.0)  # the budget is spent after the first ask
+        assert "最初の1件にお答えしました" in assistant.ask(message).answer
+    finally:
+        assistant.config = original
+
+
+@pytest.fixture(scope="module")
+def server(assistant, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("guard")
+    settings = ServerSettings(rate="3/minute", max_body_bytes=4096)
+    demo = web.build_app(assistant, data_dir, settings)
+    demo.queue(max_size=settings.queue_size)
+    _, url, _ = web.launch(demo, data_dir, port=None, settings=settings, prevent_thread_lock=True, quiet=True)
+    yield url.rstrip("/")
+    demo.close()
+
+
+def _request(url: str, data: bytes | None = None, headers: dict | None = None):
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()
+
+
+def test_pages_carry_anti_framing_and_content_security_headers(server):
+    status, headers, _ = _request(server + "/")
+    assert status == 200 and headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_uploads_are_closed_and_large_bodies_refused_with_a_json_error(server):
+    status, _, body = _request(server + "/gradio_api/upload", b"x" * 100, {"Content-Type": "application/octet-stream"})
+    assert status == 403 and json.loads(body)["error"]["code"] == "upload_closed"
+    big = json.dumps({"data": ["あ" * 5000]}).encode()
+    status, _, body = _request(server + "/gradio_api/call/ask", big, {"Content-Type": "application/json"})
+    assert status == 413 and json.loads(body)["error"] == {"code": "body_too_large",
+                                                         "message": "送信されたデータが大きすぎます。"}
+
+
+def test_a_client_over_its_rate_gets_the_busy_message_not_a_hang(server):
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    answers = [client.predict("AI法の目的は？", api_name="/ask") for _ in range(3)]
+    assert all(not a["abstained"] for a in answers)
+    with pytest.raises(Exception, match="混み合っています"):
+        client.predict("AI法の目的は？", api_name="/ask")
+    assert BUSY.startswith("ただいま混み合っています")
+
+
+def test_internal_errors_do_not_reach_the_client(server):
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    with pytest.raises(Exception) as caught:
+        client.predict(["ai_act:1"], api_name="/section")
+    assert "unhashable" not in str(caught.value)
