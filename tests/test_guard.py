@@ -99,3 +99,32 @@ def test_internal_errors_do_not_reach_the_client(server):
     with pytest.raises(Exception) as caught:
         client.predict(["ai_act:1"], api_name="/section")
     assert "unhashable" not in str(caught.value)
+
+
+def test_a_damaged_index_stops_the_app_with_an_operators_message(tmp_path):
+    """`python app.py` on a damaged or malformed index says what is wrong and how to fix it: no traceback."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(web.__file__).resolve().parents[2]
+    for damage in ("dense.faiss", "manifest.json"):
+        index = tmp_path / damage
+        shutil.copytree(root / "indexes" / "default", index)
+        (index / damage).write_bytes(b"broken")
+        env = {**os.environ, "PLANQA_INDEX_DIR": str(index), "PLANQA_DATA_DIR": str(tmp_path / "data"),
+               "GRADIO_SERVER_PORT": "0"}
+        out = subprocess.run([sys.executable, str(root / "app.py")], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert out.returncode != 0 and "Traceback" not in out.stderr, out.stderr[-800:]
+        assert "planqa: cannot start" in out.stderr and "planqa build" in out.stderr and "時間をおいて" not in out.stderr
+
+
+def test_an_unknown_id_is_never_echoed_whole(corpus):
+    from planqa.errors import UnknownSectionError
+
+    with pytest.raises(UnknownSectionError) as caught:
+        corpus["ai_act:" + "9" * 100_000]
+    assert len(str(caught.value)) < 200 and len(caught.value.user_message) < 80

@@ -34,9 +34,10 @@ class UnknownSectionError(PlanqaError, KeyError):
     """A citation ID names no place in the documents."""
 
     def __init__(self, section_id: str) -> None:
+        shown = section_id if len(section_id) <= 40 else f"{section_id[:40]}…"  # never echo or log 100k characters
         super().__init__(
-            f"unknown citation ID {section_id!r}; list them with `planqa sections`",
-            user_message=f"「{section_id}」という箇所は見つかりませんでした。",
+            f"unknown citation ID {shown!r}; list them with `planqa sections`",
+            user_message=f"「{shown}」という箇所は見つかりませんでした。",
         )
         self.section_id = section_id
 

@@ -29,6 +29,7 @@ from .answer import Answer, AnswerConfig, Assistant
 from .errors import PlanqaError
 from .feedback import DEFAULT_DATA_DIR, FeedbackStore, csv_safe
 from .guard import BUSY, Guard, RateLimiter, ServerSettings
+from .index import DEFAULT_INDEX_DIR
 from .ministries import Measure, find_measures
 
 __all__ = ["Reply", "ask", "answer_markdown", "citation_html", "section_html", "deep_link_target", "measure_rows",
@@ -427,7 +428,12 @@ def main(host: str | None = None, port: int | None = None, data_dir: str | Path 
         raise SystemExit(f"planqa: 設定が正しくありません (invalid setting): {exc}") from None
     config = AnswerConfig(log_questions=os.environ.get("PLANQA_LOG_QUESTIONS", "") == "1",
                           max_asks=settings.max_asks, time_budget_s=settings.time_budget_s)
-    demo = build_app(Assistant.load(config=config, llm=LLMConfig.from_env()), data_dir, settings)
+    index_dir = os.environ.get("PLANQA_INDEX_DIR") or DEFAULT_INDEX_DIR
+    try:
+        assistant = Assistant.load(index_dir=index_dir, config=config, llm=LLMConfig.from_env())
+    except PlanqaError as exc:  # for the operator: what is wrong and how to fix it, not a traceback
+        raise SystemExit(f"planqa: cannot start: {exc}\n(index: {index_dir}; rebuild it with `planqa build`)") from None
+    demo = build_app(assistant, data_dir, settings)
     print(f"planqa: ready in {time.perf_counter() - started:.1f} s → http://{host}:{port}", flush=True)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
     launch(demo, data_dir, host=host, port=port, settings=settings)
