@@ -140,6 +140,17 @@ def _mentions_both_documents(query: str) -> bool:
     return bool(act and plan)
 
 
+@dataclass(frozen=True)
+class Turn:
+    """What a route handler sees besides the ask: the text retrieval used, its hits, the earlier answer a
+    follow-up leans on, and the places an earlier ask of the same message already quoted."""
+
+    search_query: str
+    hits: list[Hit]
+    context: Answer | None = None
+    said: frozenset[str] = frozenset()
+
+
 class Assistant:
     """Answers questions about the corpus. Load once, ask many times."""
 
@@ -269,7 +280,7 @@ class Assistant:
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
         hits = self.retriever.rank(search_query, k=10)
-        answer = self._compose(ask, search_query, hits, context, said or set())
+        answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ())))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
@@ -279,63 +290,101 @@ class Assistant:
         return self.corpus[section_id].label, self.corpus.full_text(section_id)
 
     # ---- routes -------------------------------------------------------------------------
-    def _compose(self, ask: Ask, search_query: str, hits: list[Hit], context: Answer | None,
-                 said: set[str] = frozenset()) -> Answer:
-        query, route = ask.normalized, ask.route
-        if route.name in ("ministry", "ministry_list") and self.scope.declined(query):
-            return self._abstain(hits)  # 「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」
-        if route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(query):
-            route = Route("general")  # 「概算要求額は府省庁別にいくら」: the table holds no amounts
-        if route.name == "ministry_list":
-            topic = self.finder.topic(query, route)
-            asked = without_added_terms(query)
-            if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(asked) \
-                    and not _LISTING_WORDS.search(asked):  # 「スタートアップ支援に経産省は入ってる？」
-                best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
-                measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
-                answer = self.structured.ministry_check(query, measure, route.ministries)
-            else:
-                answer = self.structured.ministry_list(route, self.finder.list_scope(query, route, topic))
-            listed = {c.id for c in answer.citations}
-            first = [h for h in hits if listed & set(h.chunk.ids)]
-            return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
-        if route.name == "ministry":
-            measure = self.finder.target(query, context)
-            if measure is not None:
-                answer = self.structured.ministry(query, measure)
-                for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
-                    more = self.structured.ministry(query, other)
-                    answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
-                                     citations=answer.citations + more.citations)
-                if _mentions_both_documents(query):
-                    act_hits = [h for h in hits if h.chunk.doc != "plan"]
-                    extra = self._extract(search_query, act_hits, route) if act_hits else None
-                    if extra is not None and extra.citations:
-                        first_line = extra.answer.splitlines()[0]
-                        answer = replace(answer, answer=f"{answer.answer}\n{first_line}",
-                                         citations=answer.citations + extra.citations[:1])
-                first = [h for h in hits if measure.id in h.chunk.ids]
-                ranked = first + [h for h in hits if h not in first]
-                return replace(answer, retrieved=tuple(ranked))
-        if route.name == "penalty" and self.scope.about_the_act(query):
-            return self.structured.penalty()
-        if route.name == "regulation" and self.scope.about_the_act(query):
-            return self.structured.regulation()
-        if route.name == "metadata":
-            return self.structured.metadata()
-        if ask.references and not any(r in self.corpus for r in ask.references) \
-                and (missing := self.structured.missing(ask.references[0])):
-            return missing  # 「AI法第99条には何が書いてある？」: the Act ends at 第28条; no other place stands in
+    def _compose(self, ask: Ask, turn: Turn) -> Answer:
+        """The first route handler that answers (each returns None to pass): table, fixed and structural answers
+        before the extractive composer, which always answers or declines."""
+        for handler in (self._declined, self._ministry_list, self._ministry, self._penalty, self._regulation,
+                        self._metadata, self._missing_place, self._reference, self._general):
+            if (answer := handler(ask, turn)) is not None:
+                return answer
+        raise AssertionError("the general route always answers")
+
+    def _route(self, ask: Ask) -> Route:
+        """The route that serves the ask: the ministry table holds no amounts or dates (「概算要求額は府省庁別にいくら」)."""
+        if ask.route.name in ("ministry", "ministry_list") and asks_for_amount_or_date(ask.normalized):
+            return Route("general")
+        return ask.route
+
+    # ---- route handlers: (ask, turn) → Answer, or None to pass ------------------------------
+    def _declined(self, ask: Ask, turn: Turn) -> Answer | None:
+        """A ministry question no place can answer (「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」)."""
+        if ask.route.name in ("ministry", "ministry_list") and self.scope.declined(ask.normalized):
+            return self._abstain(turn.hits)
+        return None
+
+    def _ministry_list(self, ask: Ask, turn: Turn) -> Answer | None:
+        """What a ministry leads or takes part in; or whether it takes part in one measure (○×)."""
+        route, query, hits = self._route(ask), ask.normalized, turn.hits
+        if route.name != "ministry_list":
+            return None
+        topic = self.finder.topic(query, route)
+        asked = without_added_terms(query)
+        if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(asked) \
+                and not _LISTING_WORDS.search(asked):  # 「スタートアップ支援に経産省は入ってる？」
+            best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
+            measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
+            answer = self.structured.ministry_check(query, measure, route.ministries)
+        else:
+            answer = self.structured.ministry_list(route, self.finder.list_scope(query, route, topic))
+        listed = {c.id for c in answer.citations}
+        first = [h for h in hits if listed & set(h.chunk.ids)]
+        return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
+
+    def _ministry(self, ask: Ask, turn: Turn) -> Answer | None:
+        """Who is responsible for a measure (◎ lead first); None when no measure is identified."""
+        route, query, hits = self._route(ask), ask.normalized, turn.hits
+        if route.name != "ministry" or (measure := self.finder.target(query, turn.context)) is None:
+            return None
+        answer = self.structured.ministry(query, measure)
+        for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
+            more = self.structured.ministry(query, other)
+            answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
+                             citations=answer.citations + more.citations)
+        if _mentions_both_documents(query):
+            act_hits = [h for h in hits if h.chunk.doc != "plan"]
+            extra = self._extract(turn.search_query, act_hits, route) if act_hits else None
+            if extra is not None and extra.citations:
+                first_line = extra.answer.splitlines()[0]
+                answer = replace(answer, answer=f"{answer.answer}\n{first_line}",
+                                 citations=answer.citations + extra.citations[:1])
+        first = [h for h in hits if measure.id in h.chunk.ids]
+        return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
+
+    def _penalty(self, ask: Ask, turn: Turn) -> Answer | None:
+        ok = ask.route.name == "penalty" and self.scope.about_the_act(ask.normalized)
+        return self.structured.penalty() if ok else None
+
+    def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
+        ok = ask.route.name == "regulation" and self.scope.about_the_act(ask.normalized)
+        return self.structured.regulation() if ok else None
+
+    def _metadata(self, ask: Ask, turn: Turn) -> Answer | None:
+        return self.structured.metadata() if ask.route.name == "metadata" else None
+
+    def _missing_place(self, ask: Ask, turn: Turn) -> Answer | None:
+        """「AI法第99条には何が書いてある？」: the Act ends at 第28条; no other place stands in for it."""
+        if ask.references and not any(r in self.corpus for r in ask.references):
+            return self.structured.missing(ask.references[0])
+        return None
+
+    def _reference(self, ask: Ask, turn: Turn) -> Answer | None:
+        """A named place asked for as a whole (or one whose text was not obtained)."""
+        query = ask.normalized
         refs = self._titles_in(query) + [r for r in ask.references if r in self.corpus]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
-        if refs and _ABOUT.search(query) and route.name in ("reference", "general") \
+        if refs and _ABOUT.search(query) and self._route(ask).name in ("reference", "general") \
                 and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
             return self.structured.reference(refs[0])
-        if self._out_of_scope(search_query, hits):
+        return None
+
+    def _general(self, ask: Ask, turn: Turn) -> Answer:
+        """The extractive composer, or a decline when the documents do not answer."""
+        hits = turn.hits
+        if self._out_of_scope(turn.search_query, hits):
             return self._abstain(hits)
-        answer = self._extract(search_query, hits, route, said, ask.briefing)
-        if not value_present(query, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
+        answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing)
+        if not value_present(ask.normalized, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
 
