@@ -82,12 +82,13 @@ class Retriever:
         """Top-k hits for a question the query stage has already normalised (its appended terms count as words)."""
         query, cfg = query.replace(ADDED, " "), self.config
         dense = sparse = bank = []
+        vector = self.embedder.query(query) if cfg.mode != "sparse" else None  # one embedding for dense and bank
         if cfg.mode in ("hybrid", "dense"):
-            dense = self.index.dense_search(self.embedder.query(query), cfg.candidates)
+            dense = self.index.dense_search(vector, cfg.candidates)
         if cfg.mode in ("hybrid", "sparse"):
             sparse = self.index.sparse_search(self.tokenize(query), cfg.candidates)
         if cfg.mode == "hybrid" and cfg.bank_weight:
-            bank = self.index.bank_search(self.index.bank_similarities(self.embedder.query(query)), cfg.candidates)
+            bank = self.index.bank_search(self.index.bank_similarities(vector), cfg.candidates)
         fused: dict[int, float] = {}
         for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank)):
             for rank, (pos, _) in enumerate(ranking):
