@@ -10,6 +10,7 @@ from planqa.answer import OPINION_FRAME
 @pytest.mark.parametrize("question, place", [
     ("AIを使う会社の責務について政府の見解を伺いたい", "ai_act:7.1"),
     ("国はAI人材の育成にもっと力を入れるべきではないですか", "plan:3.4"),
+    ("AI人材が足りないと言われている。人材の育成・確保について政府の認識を伺う。", "plan:3.4"),
 ])
 def test_a_should_or_view_question_gets_the_documents_text_under_a_framing_line(assistant, question, place):
     answer = assistant.ask(question)

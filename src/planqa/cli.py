@@ -155,7 +155,7 @@ def vocab(corpus_dir: Path, embedder: str) -> None:
     from .embed import get_embedder
     from .errors import CorpusError
     from .scope import GENERIC
-    from .text import tokenizer
+    from .text import TOKEN_FORM, tokenizer
     from .vocab import learn_vocabulary, write_vocabulary
 
     corpus = load_corpus(corpus_dir)
@@ -169,8 +169,6 @@ def vocab(corpus_dir: Path, embedder: str) -> None:
             if w not in vectors:
                 vectors[w] = model.query(w)
         return float(vectors[a] @ vectors[b])
-
-    from .index import TOKEN_FORM
 
     vocabulary, evidence = learn_vocabulary(corpus, load_bank(corpus), tokenizer(TOKEN_FORM), similarity,
                                             skip=GENERIC.__contains__)
