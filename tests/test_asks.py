@@ -93,3 +93,22 @@ def test_a_numbered_ask_that_stands_alone_drops_the_preamble():
 
 def test_doko_no_is_no_back_reference():
     assert split_asks("AISIってなに？どこの担当？") == ["AISIってなに？", "AISIってなに？ どこの担当？"]  # どこの ≠ この
+
+
+def test_numbered_asks_lean_on_the_stated_topic_not_the_criticism():
+    asks = split_asks("人工知能戦略本部の運営について伺う。本部が形だけの会議体になり、省庁の縦割りが温存されるとの懸念が根強い。"
+                      "一　本部長には誰が就くのか。二　本部の事務はどの機関が処理するのか。")
+    assert asks == ["人工知能戦略本部の運営 本部長には誰が就くのか。", "人工知能戦略本部の運営 本部の事務はどの機関が処理するのか。"]
+
+
+def test_same_law_is_the_short_name_said_before():
+    asks = split_asks("AI法の国際協力について質問する。同法は推進法にすぎず、各国との連携が後回しになるとの批判がある。"
+                      "一　同法は国際的な規範の策定に関してどのような施策を講ずるとしているか。二　同法における国際協力の担い手は誰か。")
+    assert asks == ["AI法の国際協力 AI法は国際的な規範の策定に関してどのような施策を講ずるとしているか。",
+                    "AI法の国際協力 AI法における国際協力の担い手は誰か。"]  # 推進法 in the criticism is not the law
+
+
+def test_a_full_title_is_not_copied_into_a_later_same_law():
+    text = ("人工知能関連技術の研究開発及び活用の推進に関する法律は国の責務を定めている。"
+            "一　同法において、国の行政機関が人工知能関連技術を活用する目的は何か。")
+    assert split_asks(text)[0].endswith("同法において、国の行政機関が人工知能関連技術を活用する目的は何か。")

@@ -35,6 +35,13 @@ _HEARSAY = re.compile(r"と聞き|と聞い|って聞い|と見ました|ニュ�
 # 「AI for Scienceってなに、どこの省庁がやるの」: a comma after the first ask's question word
 _COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、"
                            r"(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")
+# 「AI法の施行時期について伺う。」: the subject a Diet question's numbered asks are about (its criticism is not)
+_TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:伺う|伺いたい|お伺いしたい|質問する|問う|"
+                    r"お尋ねする|お尋ねしたい)[。.]?$")
+# a law named earlier by a short name, for a later 「同法」: 「AI法」, not 方法 or 司法 (a full title, 「…に関する
+# 法律」, would outweigh the ask's own words in retrieval, so 「同法」 stays)
+_LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
+_NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法", "違法", "合法", "適法", "本法")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -42,6 +49,18 @@ _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトッ
 
 def _is_ask(part: str) -> bool:
     return not _CLOSING.search(part) and not _POLITE.search(part) and bool(_ASK_END.search(part))
+
+
+def _same_law_named(pieces: list[str]) -> list[str]:
+    """「同法」 replaced by the law named first in the last sentence before it that names one (「AI法はいわゆる
+    推進法であって…」: AI法), so retrieval sees the law; whether the ask leans on its context is read before."""
+    out, law = [], ""
+    for piece in pieces:
+        piece = piece.replace("同法", law) if law else piece
+        names = [m.group(0) for m in _LAW_NAME.finditer(piece) if not m.group(0).endswith(_NOT_LAW)]
+        law = names[0] if names else law
+        out.append(piece)
+    return out
 
 
 def split_asks(text: str) -> list[str]:
@@ -58,14 +77,20 @@ def split_asks(text: str) -> list[str]:
                 pieces += [p if _ASK_END.search(p) else p + "？" for p in _COMMA_JOINED.split(part)] \
                     if len(_COMMA_JOINED.split(part)) > 1 else [part]
     pieces += [carry] if carry else []
-    asks, statement = [], ""
+    resolved = _same_law_named(pieces)
+    leaning = {named: bool(_LEANS.search(piece)) for piece, named in zip(pieces, resolved)}  # read before 同法 goes
+    pieces = resolved
+    numbered_asks = any(_NUMBERED.match(p) for p in pieces)
+    asks, statement, topic = [], "", ""
     for piece in pieces:
-        if not _is_ask(piece):
+        if numbered_asks and (m := _TOPIC.match(piece)):
+            topic = m.group(1)
+        elif not _is_ask(piece):
             statement = piece if not (_CLOSING.search(piece) or _POLITE.search(piece)) else statement
         elif numbered := _NUMBERED.match(piece):  # 「一　推進体制の中心となる組織は何か。」 details the ask before
             own = piece[numbered.end():]
-            lean = len(own) < _SELF_CONTAINED or _LEANS.search(own)  # 「人工知能戦略本部員には誰が…」 stands alone
-            asks.append(f"{statement or (asks[0] if asks else '')} {own}".strip() if lean else own)
+            lean = len(own) < _SELF_CONTAINED or leaning[piece]  # 「人工知能戦略本部員には誰が…」 stands alone
+            asks.append(f"{topic or statement or (asks[0] if asks else '')} {own}".strip() if lean else own)
         elif statement and (_BACK_REFERENCE.search(piece)  # 「この分野の…」「こうした事案について…」
                             or (len(piece) <= 30 and _SHORT_BACK_REFERENCE.search(piece))):
             asks.append(f"{statement}{piece}")
