@@ -18,6 +18,8 @@ def reader(corpus):
     ("AIの けいかくは まいとし かわるの", "AIの 計画は 毎年 かわるの"),
     ("どんな きけんが かいて ありますか", "どんな 危険が かいて ありますか"),  # the dictionary's noun
     ("ふぃじかるAIってなに？", "フィジカルAIってなに？"),  # a katakana word of the documents
+    ("えーあいほうって なに？", "AI法って なに？"),  # a compound with Latin letters, read by their names
+    ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected

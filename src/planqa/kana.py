@@ -5,7 +5,8 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
-the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written.
+the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun compounds of the documents are read whole, Latin letters by their names
+(えーあいほう → AI法, えーあいせんりゃくほんぶ → AI戦略本部).
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ _TAILS = ("からは", "までは", "には", "では", "とは", "から", "ま
           "も", "と", "へ", "や", "")
 
 
+# the names of the Latin letters, as a compound like 「AI法」 is read aloud (エーアイホウ)
+_LETTERS = dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (
+    "エー ビー シー ディー イー エフ ジー エイチ アイ ジェー ケー エル エム エヌ オー ピー キュー アール エス ティー ユー "
+    "ブイ ダブリュー エックス ワイ ゼット").split()))
+
+
+def _reading(word) -> str | None:
+    """The katakana reading of a tagged word; capital Latin letters spelled out (AI → エーアイ)."""
+    if word.surface.isascii() and word.surface.isalpha() and word.surface.isupper():
+        return "".join(_LETTERS[ch] for ch in word.surface)
+    return word.feature.kana or None
+
+
 def _katakana(text: str) -> str:
     return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
@@ -37,7 +51,10 @@ class KanaReader:
     def __init__(self, texts: Iterable[str]) -> None:
         self._tagger = tokenizer("surface", content_only=False)._tagger
         counts: dict[str, Counter] = defaultdict(Counter)
+        texts = list(texts)
         for text in texts:
+            for compound in self._compounds(text):  # AI法, AI戦略本部: read whole, letters by their names
+                counts["".join(r for _, r in compound)]["".join(s for s, _ in compound)] += 1
             for word in self._tagger(text):
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
@@ -45,7 +62,22 @@ class KanaReader:
                     counts[reading][word.surface] += 1
                 elif _KATAKANA_WORD.fullmatch(word.surface):  # ふぃじかる → フィジカル
                     counts[word.surface][word.surface] += 1
+                elif len(word.surface) >= 2 and word.surface.isascii() and (reading := _reading(word)):
+                    counts[reading][word.surface] += 1  # えーあい → AI
         self.words = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
+
+    def _compounds(self, text: str) -> list[list[tuple[str, str]]]:
+        """Runs of two or more nouns with Latin letters in them (AI法), as (surface, reading) pairs."""
+        runs, run = [], []
+        for word in [*self._tagger(text), None]:
+            reading = _reading(word) if word is not None and word.feature.pos1 == "名詞" else None
+            if reading and word.feature.pos2 != "数詞":
+                run.append((word.surface, reading))
+                continue
+            if len(run) >= 2 and any(s.isascii() for s, _ in run):
+                runs.append(run)
+            run = []
+        return runs
 
     def rewrite(self, text: str) -> str:
         """The text with hiragana runs that spell the documents' words (or one noun) written in kanji."""
