@@ -5,8 +5,8 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
-the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun compounds of the documents are read whole, Latin letters by their names
-(えーあいほう → AI法, えーあいせんりゃくほんぶ → AI戦略本部).
+the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
+compounds of the documents are read whole, Latin letters by their names (えーあいほう → AI法).
 """
 
 from __future__ import annotations
