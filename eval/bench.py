@@ -176,10 +176,11 @@ def baseline_search(baseline: Baseline) -> Callable[[str], tuple[Ranking, list[s
 
 
 # ---- ours ----------------------------------------------------------------------------------------
-def ours_search(index, embedder, mode: str) -> Callable[[str], tuple[Ranking, list[str]]]:
+def ours_search(index, embedder, mode: str, names=None) -> Callable[[str], tuple[Ranking, list[str]]]:
+    from planqa.names import DocumentNames
     from planqa.retrieve import RetrievalConfig, Retriever
 
-    retriever = Retriever(index, embedder, RetrievalConfig(mode=mode))
+    retriever = Retriever(index, embedder, RetrievalConfig(mode=mode), names=names or DocumentNames())
 
     def search(question: str) -> tuple[Ranking, list[str]]:
         hits = retriever.search(question, k=TOP_K)
@@ -350,7 +351,7 @@ def run(gold_path: Path) -> tuple[dict[str, ConfigResult], dict, dict, int, int]
         index = load_index(Path(tmp) / "index", corpus, embedder.id)
         for mode in OURS:
             embedder.__dict__.pop("_query_cache", None)  # no warm cache from the previous config
-            runs = timed_rankings(ours_search(index, embedder, mode), questions, mode)
+            runs = timed_rankings(ours_search(index, embedder, mode, corpus.names), questions, mode)
             results[mode] = _result(mode, *runs, golds, build_s=manifest["build_seconds"])
     _stage("building the llama-index baseline")
     baseline = build_baseline(corpus, embedder)

@@ -160,3 +160,40 @@ def test_malformed_xml_is_a_corpus_error(tmp_path):
     doc = Document(id="law", title="t", label="l", format="law_xml", path=tmp_path / "x")
     with pytest.raises(CorpusError, match="not well-formed"):
         parse_law_xml("<Law><LawBody>", doc)
+
+
+def _two_laws(tmp_path, fixture_aliases='["テスト法", "試験法律"]'):
+    """The AI Act (copied) and the e-Gov fixture law, each with its names, in one temporary corpus."""
+    from planqa.corpus import DEFAULT_CORPUS_DIR
+
+    (tmp_path / "ai_act.txt").write_bytes((DEFAULT_CORPUS_DIR / "ai_act.txt").read_bytes())
+    (tmp_path / "law.xml").write_text(EGOV_XML, encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(
+        '[[document]]\nid="ai_act"\ntitle="人工知能関連技術の研究開発及び活用の推進に関する法律"\nlabel="AI法"\n'
+        'aliases=["AI推進法", "本法"]\nformat="law_text"\npath="ai_act.txt"\n\n'
+        f'[[document]]\nid="law"\ntitle="試験用法律"\nlabel="試験法"\naliases={fixture_aliases}\n'
+        'format="law_xml"\npath="law.xml"\n', encoding="utf-8")
+    return load_corpus(tmp_path)
+
+
+def test_a_law_is_known_by_the_names_its_manifest_gives(tmp_path):
+    from planqa.normalize import find_references, normalize_query
+
+    corpus = _two_laws(tmp_path)
+    names = corpus.names
+    assert names.named("テスト法とAI推進法の関係") == ["law", "ai_act"] and names.laws == ("ai_act", "law")
+    assert find_references(normalize_query("テスト法第10条の2", None, names), names) == ["law:10-2"]
+    assert find_references(normalize_query("試験用法律の第1条", None, names), names) == ["law:1"]  # its title
+    assert find_references(normalize_query("第3条", None, names), names) == ["ai_act:3"]  # the first law by default
+    assert find_references(normalize_query("AI推進法第3条とテスト法第1条", None, names), names) == ["ai_act:3", "law:1"]
+    assert not names.law("基本法の話")  # 本法 inside 基本法 is no name
+
+
+@pytest.mark.parametrize("aliases, message", [
+    ('"テスト法"', "must be a list of names"),
+    ('["テスト法", ""]', "must be a list of names"),
+    ('["AI推進法"]', "already 'ai_act'"),  # one name, two documents
+])
+def test_bad_aliases_are_manifest_errors(tmp_path, aliases, message):
+    with pytest.raises(CorpusError, match=message):
+        _two_laws(tmp_path, aliases)

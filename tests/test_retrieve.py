@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from planqa.normalize import find_references, names_act, normalize_query
+from planqa.normalize import find_references, normalize_query
 from planqa.retrieve import RetrievalConfig
 
 
@@ -20,8 +20,8 @@ from planqa.retrieve import RetrievalConfig
     ("骨子第3章の構成は？", ["plan:3"]),
     ("AIの利活用を進めるには？", []),
 ])
-def test_references_in_any_notation(question, refs):
-    assert find_references(normalize_query(question)) == refs
+def test_references_in_any_notation(corpus, question, refs):
+    assert find_references(normalize_query(question), corpus.names) == refs
 
 
 @pytest.mark.parametrize("question, refs", [
@@ -30,9 +30,9 @@ def test_references_in_any_notation(question, refs):
     ("本法第3条の基本理念", ["ai_act:3"]),
     ("AI推進法第5条", ["ai_act:5"]),
 ])
-def test_places_in_other_laws_are_not_references(question, refs):
-    assert find_references(normalize_query(question)) == refs
-    assert not names_act("デジタル社会形成基本法")  # 基本法 holds 本法 but is not the Act
+def test_places_in_other_laws_are_not_references(corpus, question, refs):
+    assert find_references(normalize_query(question), corpus.names) == refs
+    assert not corpus.names.law("デジタル社会形成基本法")  # 基本法 holds 本法 but is not the Act
 
 
 def test_abbreviations_and_everyday_words_map_both_ways():
@@ -70,7 +70,8 @@ def test_referenced_place_outranks_fusion(assistant):
 def test_single_retrievers_work_alone(assistant, mode):
     from planqa.retrieve import Retriever
 
-    single = Retriever(assistant.retriever.index, assistant.retriever.embedder, RetrievalConfig(mode=mode))
+    single = Retriever(assistant.retriever.index, assistant.retriever.embedder, RetrievalConfig(mode=mode),
+                       names=assistant.corpus.names)
     hits = single.search("人工知能戦略本部長", k=3)
     assert hits and all(h.dense_score is None for h in hits) == (mode == "sparse")
     assert any(h.chunk.key == "ai_act:22" for h in hits)

@@ -22,7 +22,8 @@ from .kana import KanaReader
 from .llm import generate_grounded
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
-from .normalize import names_act, names_plan, without_added_terms
+from .names import DocumentNames
+from .normalize import without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, pick_option
 from .results import Answer, Citation
@@ -133,10 +134,11 @@ def _enumerated(text: str, ask: str) -> bool:
     return bool(ask) and re.search(r"(?:また|さらに|併せて|あわせて|第[二三四五2-5]に)、?\s*" + re.escape(ask[:8]), text) is not None
 
 
-def _mentions_both_documents(query: str) -> bool:
+def _mentions_both_documents(query: str, names: DocumentNames) -> bool:
+    """The question names (or speaks in the terms of) a law and the plan: quote each."""
     query = without_added_terms(query)
-    act = names_act(query) or re.search(r"第\d+条|法律|条文", query)
-    plan = names_plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
+    act = names.law(query) or re.search(r"第\d+条|法律|条文", query)
+    plan = names.plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
     return bool(act and plan)
 
 
@@ -178,9 +180,10 @@ class Assistant:
         # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
         self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
         self.vocabulary = retriever.vocabulary or Vocabulary()
+        self.names = corpus.names
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
-                           self.config.unknown_share, self.vocabulary.everyday)
-        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries)
+                           self.config.unknown_share, self.vocabulary.everyday, self.names)
+        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -191,7 +194,7 @@ class Assistant:
         index = load_index(index_dir, corpus, emb.id)
         config = config or AnswerConfig()
         vocabulary = read_vocabulary(corpus.vocabulary)
-        return cls(corpus, Retriever(index, emb, config.retrieval, vocabulary), config, llm)
+        return cls(corpus, Retriever(index, emb, config.retrieval, vocabulary, corpus.names), config, llm)
 
     # ---- public -------------------------------------------------------------------------
     def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
@@ -340,8 +343,8 @@ class Assistant:
             more = self.structured.ministry(query, other)
             answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
                              citations=answer.citations + more.citations)
-        if _mentions_both_documents(query):
-            act_hits = [h for h in hits if h.chunk.doc != "plan"]
+        if _mentions_both_documents(query, self.names):
+            act_hits = [h for h in hits if h.chunk.doc in self.names.laws]
             extra = self._extract(turn.search_query, act_hits, route) if act_hits else None
             if extra is not None and extra.citations:
                 first_line = extra.answer.splitlines()[0]
@@ -391,8 +394,8 @@ class Assistant:
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」), and articles
         whose caption it names (「国の責務」; short ones such as 「目的」 only when the Act is named)."""
-        act_named = names_act(query)
-        plan_only = names_plan(query) and not act_named
+        act_named = self.names.law(query)
+        plan_only = self.names.plan(query) and not act_named
         found = [sid for sid, title in self._headings if title in query]
         if not plan_only:
             shortest = 2 if act_named else 4
@@ -418,8 +421,8 @@ class Assistant:
         index, cfg = self.retriever.index, self.config
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
-        act, plan = names_act(query), names_plan(query)
-        named_doc = "ai_act" if act and not plan else "plan" if plan and not act else None
+        named = self.names.named(query)
+        named_doc = named[0] if len(named) == 1 else None
         scored = []
         for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
             sims = index.sentence_rows(hit.chunk) @ qvec
@@ -459,8 +462,9 @@ class Assistant:
         elif _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
             top = chosen[0][3]
             chosen = [(0.0, u, sent, top) for u, sent in top.sentences()] + [c for c in chosen if c[3] is not top]
-        if _mentions_both_documents(query):
-            for doc in ("plan", "ai_act"):
+        if _mentions_both_documents(query, self.names):
+            named_laws = [d for d in self.names.named(query) if d in self.names.laws] or self.names.laws[:1]
+            for doc in (*self.names.plans[:1], *named_laws):
                 if not any(c[3].doc == doc for c in chosen):
                     chosen += [e for e in scored if e[3].doc == doc][:1]
         elif briefing and self.config.briefing_margin:  # the best of each other document, when close to the top
@@ -497,7 +501,7 @@ class Assistant:
 
     def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:
         """The paragraphs a sentence opening with 前項 / 前二項 applies: 第18条第5項 → 第3項, 第4項."""
-        m, place = _EARLIER_PARAGRAPHS.match(strip_marker(sentence)), re.fullmatch(r"(ai_act:[\w.-]+?)\.(\d+)", unit.id)
+        m, place = _EARLIER_PARAGRAPHS.match(strip_marker(sentence)), re.fullmatch(r"(\w+:[\w.-]+?)\.(\d+)", unit.id)
         if not (m and place):
             return []
         count, number = {"": 1, "二": 2, "三": 3}[m.group(1)], int(place.group(2))

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from . import law, plan
 from .errors import CorpusError, UnknownSectionError
+from .names import DocumentNames
 from .sections import Document, Section, TreeBuilder, id_matches
 
 __all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "DEFAULT_CORPUS_DIR", "id_matches"]
@@ -30,6 +31,7 @@ class Corpus:
     digest: str = ""
     negatives: Path | None = None  # near-miss out-of-scope questions (bank.py)
     vocabulary: Path | None = None  # everyday words → document terms, learned from the bank (vocab.py)
+    _names: DocumentNames | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, section_id: str) -> Section:
         try:
@@ -72,6 +74,13 @@ class Corpus:
                 lines.extend(line for line in (sec.title, sec.text) if line)
         return "\n".join(lines)
 
+    @property
+    def names(self) -> DocumentNames:
+        """What the manifest calls each document (aliases, label, title): names.py."""
+        if self._names is None:
+            self._names = DocumentNames.of(self.documents)
+        return self._names
+
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
             if doc.id == doc_id:
@@ -88,13 +97,16 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{manifest}: {exc}") from exc
     known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank", "version", "status",
-             "status_url"}
+             "status_url", "aliases"}
     docs = []
     for entry in data.get("document", []):
         unknown = set(entry) - known
         if unknown:
             raise CorpusError(f"{manifest}: unknown keys {sorted(unknown)} in {entry.get('id')!r}")
-        entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())))
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise CorpusError(f"{manifest}: aliases of {entry.get('id')!r} must be a list of names")
+        entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases))
         if "bank" in entry:
             entry["bank"] = corpus_dir / entry["bank"]
         docs.append(Document(**entry))
@@ -123,4 +135,5 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
                 raise CorpusError(f"{doc.id}: duplicate citation ID {section.id}")
             corpus.sections[section.id] = section
     corpus.digest = digest.hexdigest()
+    corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
     return corpus

@@ -38,12 +38,12 @@ class MeasureFinder:
 
     def target(self, query: str, context: Answer | None) -> Measure | None:
         """The measure a 'who is responsible' question is about."""
-        refs = find_references(query)
+        refs = find_references(query, self.retriever.names)
         if any(r in self.by_id for r in refs):
             return self.by_id[next(r for r in refs if r in self.by_id)]
         for ref in refs:  # 「AI法第16条に基づく取組」: the measure that cites the article
-            if m := re.fullmatch(r"ai_act:(\d+)", ref):
-                citing = [x for x in self.table if f"第{m.group(1)}条" in x.text]
+            if (m := re.fullmatch(r"(\w+):(\d+)", ref)) and m.group(1) in self.retriever.names.laws:
+                citing = [x for x in self.table if f"第{m.group(2)}条" in x.text]
                 if len(citing) == 1:
                     return citing[0]
         if context is not None:
@@ -100,7 +100,7 @@ class MeasureFinder:
         them), within the plan places the question names (「第3章第4節の中から」); None for all."""
         if topic and not any(self.by_id[mid].involves(n) for mid in topic for n in route.ministries):
             topic = None  # the subject matched measures the ministry has no part in: list them all
-        places = [r for r in find_references(query) if r.startswith("plan:3")]
+        places = [r for r in find_references(query, self.retriever.names) if r.startswith("plan:3")]
         if places:
             inside = {m.id for m in self.table if any(id_matches(m.id, p) for p in places)}
             topic = inside if topic is None else (topic & inside) or inside

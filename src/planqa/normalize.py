@@ -12,31 +12,14 @@ import unicodedata
 
 from .asks import CLOSING_FORMULA
 from .ministries import SHORT_NAMES
+from .names import DocumentNames
 from .plan import CIRCLED
 from .quiz import parse_options
 from .text import TOKEN_FORM, arabic_numerals, tokenizer
 from .vocab import Vocabulary
 
-__all__ = ["normalize_query", "find_references", "without_added_terms", "names_act", "names_plan",
-           "is_everyday_term", "ADDED", "ACT_NAME"]
+__all__ = ["normalize_query", "find_references", "without_added_terms", "is_everyday_term", "ADDED"]
 
-
-ACT_ALIASES = ("AI推進法", "人工知能推進法", "AI新法", "AI基本法", "AI法", "人工知能法", "本法", "この法律")
-ACT_TITLE = "人工知能関連技術の研究開発及び活用の推進に関する法律"
-PLAN_ALIASES = ("AI基本計画", "人工知能基本計画", "基本計画", "骨子")
-
-
-ACT_NAME = re.compile("|".join(a if a != "本法" else r"(?<![一-龥])本法" for a in ACT_ALIASES))  # not 基本法
-
-
-def names_act(query: str) -> bool:
-    """The question names the Act (AI法, AI推進法, この法律 …)."""
-    return bool(ACT_NAME.search(query))
-
-
-def names_plan(query: str) -> bool:
-    """The question names the plan (骨子, 基本計画 …)."""
-    return any(alias in query for alias in PLAN_ALIASES)
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
 # Hand-kept everyday words → the terms the documents use (appended to the query for both retrievers); kept
@@ -134,7 +117,7 @@ def _focus(text: str) -> str:
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 
 
-def normalize_query(question: str, vocabulary: Vocabulary | None = None) -> str:
+def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: DocumentNames | None = None) -> str:
     """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic; then, after ``ADDED``, the documents' terms
     for the asker's everyday words (learned, vocab.py) and ministry names in their other form."""
     question = _focus(_strip_markup(question))  # drops any "|": ADDED marks only what is appended
@@ -143,7 +126,8 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None) -> str:
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
     text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
-    text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", "AI法", text)  # Diet questions' 「同法」 is the Act
+    if names and names.laws:  # a Diet question's 「同法」 with no law said before it (asks.py) is the first law
+        text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", names.label(names.laws[0]), text)
     added = [t for t in vocabulary.expand(tokenizer(TOKEN_FORM)(text)) if t not in text] if vocabulary else []
     added += [term for casual, term in _STATUTE_TERMS if re.search(casual, text) and term not in text + " ".join(added)]
     for full, short in _FULL_TO_SHORT.items():
@@ -157,34 +141,39 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None) -> str:
 _LAW_BEFORE = re.compile(r"[一-龥ァ-ヶー・A-Za-z]{2,}法(?:律)?の?$")
 
 
-def _of_another_law(query: str, at: int) -> bool:
-    """「デジタル社会形成基本法の第2章」「内閣法第3条」: a place in a law other than the Act."""
+def _of_another_law(query: str, at: int, names: DocumentNames) -> bool:
+    """「デジタル社会形成基本法の第2章」「内閣法第3条」: a place in a law the corpus does not hold."""
     law = _LAW_BEFORE.search(query[max(0, at - 30):at])
     name = law.group(0).rstrip("の") if law else ""
-    return bool(name) and name != "法律" and not ACT_NAME.search(name)
+    return bool(name) and name != "法律" and not names.pattern.search(name)
 
 
-def find_references(query: str) -> list[str]:
-    """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2."""
+def find_references(query: str, names: DocumentNames) -> list[str]:
+    """Citation IDs the (normalised) query names explicitly: 第18条第2項 → ai_act:18.2, in the law named last
+    before the reference (the first law of the manifest when none is), 第3章第1節 → plan:3.1."""
     refs: list[str] = []
-    act_context = names_act(query) or "法律" in query
+    if not names.laws and not names.plans:
+        return refs
+    act_context = names.law(query) or "法律" in query
     for m in _PLAN.finditer(query):
-        if _of_another_law(query, m.start()):
+        if _of_another_law(query, m.start(), names):
             continue
-        if act_context and not m.group(2) and not names_plan(query):
-            refs.append(f"ai_act:chapter.{m.group(1)}")
+        law = names.last_named(query[:m.start()], names.laws) or (names.laws[0] if names.laws else None)
+        if law and (act_context and not m.group(2) and not names.plan(query) or not names.plans):
+            refs.append(f"{law}:chapter.{m.group(1)}")
             continue
         parts = [m.group(1), m.group(2), m.group(3)]
-        sid = "plan:" + ".".join(p for p in parts if p)
+        sid = f"{names.plans[0]}:" + ".".join(p for p in parts if p)
         if m.group(4):
             sid += f".{CIRCLED.index(m.group(4)) + 1}" if m.group(3) else ""
         refs.append(sid)
     plan_spans = [m.span() for m in _PLAN.finditer(query)]
     for m in _ART.finditer(query):
-        if any(a <= m.start() < b for a, b in plan_spans) or _of_another_law(query, m.start()):
+        law = names.last_named(query[:m.start()], names.laws) or (names.laws[0] if names.laws else None)
+        if any(a <= m.start() < b for a, b in plan_spans) or _of_another_law(query, m.start(), names) or not law:
             continue
         suppl, art, branch, para, item = m.groups()
-        sid = f"ai_act:{'suppl.' if suppl else ''}{art}{'-' + branch if branch else ''}"
+        sid = f"{law}:{'suppl.' if suppl else ''}{art}{'-' + branch if branch else ''}"
         sid += f".{para}" if para else ""
         sid += f".{item}" if para and item else ""
         refs.append(sid)

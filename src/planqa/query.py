@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .asks import split_asks
 from .errors import InvalidQuestionError
 from .kana import KanaReader
+from .names import DocumentNames
 from .normalize import ADDED, find_references, normalize_query
 from .quiz import Option, parse_options, strip_quiz_markers
 from .routes import Route, detect_route
@@ -81,8 +82,10 @@ class QueryReader:
     """Reads messages with what the corpus provides: its kana readings, its learned vocabulary and the ministry
     names its table knows. Not thread-safe (the kana tagger is shared): the assistant reads under its lock."""
 
-    def __init__(self, kana: KanaReader, vocabulary: Vocabulary, known_ministries: set[str]) -> None:
+    def __init__(self, kana: KanaReader, vocabulary: Vocabulary, known_ministries: set[str],
+                 names: DocumentNames = DocumentNames()) -> None:
         self.kana = kana
+        self.names = names
         self.vocabulary = vocabulary
         self.known_ministries = known_ministries
 
@@ -97,12 +100,12 @@ class QueryReader:
 
     def ask(self, text: str) -> Ask:
         """One ask read on its own (also used for a quiz stem, a true/false statement or a part of an ask)."""
-        normalized = normalize_query(text, self.vocabulary)
-        references = tuple(find_references(normalized))
-        route = detect_route(normalized, self.known_ministries, bool(references))
+        normalized = normalize_query(text, self.vocabulary, self.names)
+        references = tuple(find_references(normalized, self.names))
+        route = detect_route(normalized, self.known_ministries, bool(references), self.names)
         opinion = bool(_OPINION.search(text))
         return Ask(text, normalized, references, route, opinion, opinion or len(text) >= _BRIEFING_CHARS)
 
     def normalize(self, text: str) -> str:
         """Normalise other text the same way (a follow-up joined with the question it follows)."""
-        return normalize_query(text, self.vocabulary)
+        return normalize_query(text, self.vocabulary, self.names)

@@ -11,6 +11,7 @@ from .chunk import Chunk
 from .corpus import id_matches
 from .embed import Embedder
 from .index import SearchIndex
+from .names import DocumentNames
 from .normalize import ADDED, find_references, normalize_query
 from .text import TOKEN_FORM, tokenizer
 from .vocab import Vocabulary
@@ -52,8 +53,9 @@ class Retriever:
     """Ranks chunks for a question. Heavy state (index, embedder, tokenizer) is loaded once."""
 
     def __init__(self, index: SearchIndex, embedder: Embedder, config: RetrievalConfig | None = None,
-                 vocabulary: Vocabulary | None = None) -> None:
+                 vocabulary: Vocabulary | None = None, names: DocumentNames = DocumentNames()) -> None:
         self.index = index
+        self.names = names  # the documents' names, for explicit references (第18条 → ai_act:18)
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.vocabulary = vocabulary
@@ -76,7 +78,7 @@ class Retriever:
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
         """Top-k hits for a raw question (normalised here), explicitly referenced places first."""
-        return self.rank(normalize_query(question, self.vocabulary), k)
+        return self.rank(normalize_query(question, self.vocabulary, self.names), k)
 
     def rank(self, query: str, k: int = 10) -> list[Hit]:
         """Top-k hits for a question the query stage has already normalised (its appended terms count as words)."""
@@ -93,7 +95,7 @@ class Retriever:
         for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank)):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
-        referenced = self.referenced_chunks(find_references(query))
+        referenced = self.referenced_chunks(find_references(query, self.names))
         for n, pos in enumerate(referenced):
             fused[pos] = fused.get(pos, 0.0) + 1.0 - n * 1e-3  # above any fused score
         dense_by, sparse_by = dict(dense), dict(sparse)

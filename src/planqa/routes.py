@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .ministries import COLLECTIVE, SHORT_NAMES
-from .normalize import names_act
+from .names import DocumentNames
 
 __all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY"]
 
@@ -98,8 +98,9 @@ def is_followup(query: str) -> bool:
     return bool(_FOLLOWUP.search(query)) and len(query) <= 40
 
 
-def detect_route(query: str, known_ministries: set[str], has_reference: bool = False) -> Route:
-    """Pick the answer route for a normalised question."""
+def detect_route(query: str, known_ministries: set[str], has_reference: bool = False,
+                 names: DocumentNames = DocumentNames()) -> Route:
+    """Pick the answer route for a normalised question (``names``: the documents' names, from the manifest)."""
     named = ministry_mentions(query, known_ministries)
     lead_only = bool(_LEAD_CUE.search(query)) and not _ANY_MARK.search(query)
     sole_only = bool(_SOLE_CUE.search(query))
@@ -109,15 +110,15 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
         joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
         involved_too = lead_only and bool(_INVOLVED_CUE.search(query))
         return Route("ministry_list", named, lead_only, sole_only, joint, involved_too)
-    act_only = (names_act(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
+    act_only = (names.law(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
     if _MINISTRY_CUE.search(query) and not act_only:
         return Route("ministry", named, lead_only)  # a measure's ministries; the Act itself names none
     if PENALTY.search(_STATED_NO_PENALTY.sub("", query)):
         return Route("penalty")
-    if _REGULATION.search(query) and names_act(query):
+    if _REGULATION.search(query) and names.law(query):
         return Route("regulation")
     if _METADATA.search(query) and not named and not _NOT_METADATA.search(query) \
-            and not re.search(r"骨子|基本計画", query):
+            and not names.plan(query):
         return Route("metadata")
     if has_reference:
         return Route("reference")

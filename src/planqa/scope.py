@@ -11,14 +11,15 @@ import re
 from typing import Callable
 
 from .ministries import SHORT_NAMES
-from .normalize import ACT_NAME, is_everyday_term, names_act, names_plan
+from .names import DocumentNames
+from .normalize import is_everyday_term
 from .routes import PENALTY
 from .text import tokenizer
 
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
-_ACT_ALIAS = re.compile(ACT_NAME.pattern + "|規制法|推進法|新法")  # 「AI法って規制法なの？」 names no other law
+_KIND_OF_LAW = "|規制法|推進法|新法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
                        r"何人|何名|何件|何回|何個|何パーセント|何%|いくら|何円|何兆|何億|何万|金額|"
                        r"規模(?:は|って)|人数|割合|"
@@ -89,12 +90,15 @@ class Scope:
     """Word-level scope checks against the corpus vocabulary and text."""
 
     def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
-                 unknown_share: float = 0.5, everyday: Callable[[str], bool] = lambda word: False) -> None:
+                 unknown_share: float = 0.5, everyday: Callable[[str], bool] = lambda word: False,
+                 names: DocumentNames = DocumentNames()) -> None:
         self.vocab = vocab
         self.everyday = lambda word: everyday(word) or is_everyday_term(word)  # learned (vocab.py) or hand-kept
         self.corpus_text = corpus_text
         self.tokenize = tokenize
         self.unknown_share = unknown_share
+        self.names = names
+        self._law_name = re.compile(names.law_pattern.pattern + _KIND_OF_LAW)
         self._tagger = tokenizer("surface", content_only=False)._tagger
 
     def unknown_terms(self, query: str) -> tuple[list[str], int, list[str]]:
@@ -132,33 +136,33 @@ class Scope:
 
     def other_law(self, query: str) -> bool:
         """A law other than the Act, absent from the documents, asked about on its own."""
-        if names_act(query) or names_plan(query):
+        if self.names.named(query):
             return False
         return any((m.group(0) not in self.corpus_text or _ITS_TEXT.match(query, m.end()))
                    and not self.everyday(m.group(0)) for m in _OTHER_LAW.finditer(query))
 
     def about_the_act(self, query: str) -> bool:
         """A penalty question is about the AI Act, not another law or a foreign rule."""
-        return (not _OTHER_LAW.search(_ACT_ALIAS.sub("", query)) and not _FOREIGN.search(query)
-                and not (_LEGAL_CONSEQUENCE.search(query) and not names_act(query))
+        return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
+                and not (_LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
 
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
-        unknown, total, latin = self.unknown_terms(_ACT_ALIAS.sub(" ", query))
+        unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", query))
         if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
             return True
         if self.declined(query):
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
-        if _LEGAL_CONSEQUENCE.search(query) and not names_act(query):
+        if _LEGAL_CONSEQUENCE.search(query) and not self.names.law(query):
             return True
-        if PENALTY.search(query) and _OTHER_LAW.search(_ACT_ALIAS.sub("", query)):
+        if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
             word = m.group(1) or m.group(2)
-            if word.endswith("の") or _ACT_ALIAS.search(word):
+            if word.endswith("の") or self._law_name.search(word):
                 continue  # 「…を担うのはどこ」: a nominalised verb; 「AI新法っていつ」: the Act itself
             focus = self.tokenize(word)
             if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \

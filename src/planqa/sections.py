@@ -50,6 +50,7 @@ class Document:
     status: str = ""  # its standing, said to readers (「案。閣議決定された計画の本文ではありません」)
     status_url: str = ""  # where the current official text is
     bank: Path | None = None  # the question bank for this document (bank.py)
+    aliases: tuple[str, ...] = ()  # what people call it besides its label and title (AI推進法, 本法): names.py
 
 
 def id_matches(cited: str, gold: str) -> bool:
