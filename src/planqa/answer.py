@@ -353,16 +353,23 @@ class Assistant:
         first = [h for h in hits if measure.id in h.chunk.ids]
         return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
 
+    def _law(self, ask: Ask) -> str | None:
+        """The law an ask is about: the one it names, else the manifest's first law."""
+        named = [d for d in self.names.named(without_added_terms(ask.normalized)) if d in self.names.laws]
+        return (named or list(self.names.laws) or [None])[0]
+
     def _penalty(self, ask: Ask, turn: Turn) -> Answer | None:
-        ok = ask.route.name == "penalty" and self.scope.about_the_act(ask.normalized)
-        return self.structured.penalty() if ok else None
+        """Whether a law has penalties, read off its structure."""
+        ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized) and self._law(ask)
+        return self.structured.penalty(self._law(ask)) if ok else None
 
     def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
-        ok = ask.route.name == "regulation" and self.scope.about_the_act(ask.normalized)
-        return self.structured.regulation() if ok else None
+        ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized) and self._law(ask)
+        return self.structured.regulation(self._law(ask)) if ok else None
 
     def _metadata(self, ask: Ask, turn: Turn) -> Answer | None:
-        return self.structured.metadata() if ask.route.name == "metadata" else None
+        law = self._law(ask)
+        return self.structured.metadata(law) if ask.route.name == "metadata" and law else None
 
     def _missing_place(self, ask: Ask, turn: Turn) -> Answer | None:
         """「AI法第99条には何が書いてある？」: the Act ends at 第28条; no other place stands in for it."""

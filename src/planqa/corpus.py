@@ -19,6 +19,7 @@ from .sections import Document, Section, TreeBuilder, id_matches
 
 __all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "DEFAULT_CORPUS_DIR", "id_matches"]
 
+SEE_ALSO_TOPICS = ("penalty", "regulation")  # structural answers that can point readers on (structured.py)
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
 
 
@@ -97,7 +98,7 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{manifest}: {exc}") from exc
     known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank", "version", "status",
-             "status_url", "aliases"}
+             "status_url", "aliases", "see_also"}
     docs = []
     for entry in data.get("document", []):
         unknown = set(entry) - known
@@ -106,7 +107,13 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
             raise CorpusError(f"{manifest}: aliases of {entry.get('id')!r} must be a list of names")
-        entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases))
+        see_also = entry.get("see_also", {})
+        if not isinstance(see_also, dict) or set(see_also) - set(SEE_ALSO_TOPICS) \
+                or not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in see_also.values()):
+            raise CorpusError(f"{manifest}: see_also of {entry.get('id')!r} maps {' / '.join(SEE_ALSO_TOPICS)} "
+                              "to lists of citation IDs")
+        entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases),
+                     see_also=tuple((k, tuple(v)) for k, v in see_also.items()))
         if "bank" in entry:
             entry["bank"] = corpus_dir / entry["bank"]
         docs.append(Document(**entry))
@@ -134,6 +141,11 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
             if section.id in corpus.sections:
                 raise CorpusError(f"{doc.id}: duplicate citation ID {section.id}")
             corpus.sections[section.id] = section
+    for doc in corpus.documents:
+        for topic, refs in doc.see_also:
+            for ref in refs:
+                if ref not in corpus.sections:
+                    raise CorpusError(f"{doc.id}: see_also.{topic} names {ref}, which the document does not have")
     corpus.digest = digest.hexdigest()
     corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
     return corpus

@@ -168,7 +168,8 @@ def parse_law_xml(raw: str, doc: Document) -> list[Section]:
         raise CorpusError(f"{doc.id}: no <MainProvision>")
     chapters = main.findall("Chapter")
     for chapter in chapters:
-        law.chapter_start(int(chapter.get("Num", "0").split("_")[0]), _text(chapter.find("ChapterTitle")))
+        title = re.sub(rf"^第[{_KANJI}]+章[\s　]*", "", _text(chapter.find("ChapterTitle")))  # e-Gov: 「第一章　総則」
+        law.chapter_start(int(chapter.get("Num", "0").split("_")[0]), title)
         _xml_articles(law, chapter)
     if not chapters:
         _xml_articles(law, main)

@@ -141,8 +141,8 @@ class Scope:
         return any((m.group(0) not in self.corpus_text or _ITS_TEXT.match(query, m.end()))
                    and not self.everyday(m.group(0)) for m in _OTHER_LAW.finditer(query))
 
-    def about_the_act(self, query: str) -> bool:
-        """A penalty question is about the AI Act, not another law or a foreign rule."""
+    def about_a_law(self, query: str) -> bool:
+        """A penalty question is about a law of the corpus, not another law or a foreign rule."""
         return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
                 and not (_LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])

@@ -51,6 +51,8 @@ class Document:
     status_url: str = ""  # where the current official text is
     bank: Path | None = None  # the question bank for this document (bank.py)
     aliases: tuple[str, ...] = ()  # what people call it besides its label and title (AI推進法, 本法): names.py
+    # places a structural answer points readers to, by topic (penalty: what the law provides instead)
+    see_also: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def id_matches(cited: str, gold: str) -> bool:

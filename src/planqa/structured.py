@@ -15,6 +15,10 @@ from .routes import Route
 __all__ = ["StructuredAnswers", "strip_marker"]
 
 
+# provisions that license, register or prohibit (「許可を受けなければならない」「…してはならない」)
+_CONTROLS = re.compile(r"許可を受け|登録を受け|届け?出(?:なければ|をし)|してはならない")
+
+
 def strip_marker(sentence: str) -> str:
     return re.sub(r"^(?:・|[①-⑳]\s*|\d+\s+)", "", sentence).strip()
 
@@ -80,18 +84,6 @@ class StructuredAnswers:
         prefix = ref.rsplit(".", 1)[0] + "." if "." in ref.partition(":")[2] else ref.partition(":")[0] + ":"
         shape = re.sub(r"\d+", "#", ref)
         return [sec for sec in self.corpus if sec.id.startswith(prefix) and re.sub(r"\d+", "#", sec.id) == shape]
-
-    def metadata(self) -> Answer:
-        """The Act's title, number and promulgation date, from its title section."""
-        title = self.corpus["ai_act:title"]
-        lines = title.text.splitlines()
-        number, promulgated = (lines + ["", ""])[:2]
-        text = f"AI法の正式な題名は「{title.title}」({number})です。{promulgated}。[{title.label}]"
-        if "目次" in lines:  # the structure, as its 目次 gives it
-            toc = "、".join(lines[lines.index("目次") + 1:])
-            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
-        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
-                      "metadata")
 
     def ministry(self, query: str, measure: Measure) -> Answer:
         cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
@@ -184,23 +176,72 @@ class StructuredAnswers:
         # each listed measure carries its label; the count sentence is backed by the list under it
         return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
 
-    def penalty(self) -> Answer:
-        """The Act has no penalty provisions: say so, with what it does provide."""
-        title, art8, art16 = self.corpus["ai_act:title"], self.corpus["ai_act:8.1"], self.corpus["ai_act:16.1"]
-        text = (f"AI法には罰則の規定はありません。法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則で、"
-                f"罰則の章はありません。[{title.label}]\n"
-                f"国民については「{art8.text}」と、協力に努めることを定めています。[{art8.label}]\n"
-                f"国は調査研究に基づき「研究開発機関、活用事業者その他の者に対する指導、助言、情報の提供その他の必要な措置を講ずる」"
-                f"とされています。[{art16.label}]")
-        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art8, art16))
-        return Answer(text, False, cites, (), 0.0, "penalty")
+    # ---- facts about a law, read off its tree (any law of the manifest) ---------------------------------
+    def _chapters(self, law: str) -> str:
+        """「総則・基本的施策・…」: the law's chapter titles without their numbers."""
+        titles = [re.sub(r"^第\d+章\s*", "", sec.title) for sec in self.corpus.roots(law) if sec.kind == "chapter"
+                  and sec.id != f"{law}:suppl"]
+        return "・".join(titles)
 
-    def regulation(self) -> Answer:
-        """The Act licenses, registers and prohibits nothing: say so, with the duty it does set."""
-        title, art7 = self.corpus["ai_act:title"], self.corpus["ai_act:7.1"]
-        duty = art7.text[art7.text.index("第四条の規定"):]
-        text = (f"AI法には、AIの開発や利用に許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
-                f"法律の構成は総則・基本的施策・人工知能基本計画・人工知能戦略本部と附則です。[{title.label}]\n"
-                f"活用事業者については「{duty}」と定めています。[{art7.label}]")
-        cites = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in (title, art7))
-        return Answer(text, False, cites, (), 0.0, "regulation")
+    def _penal_articles(self, law: str) -> list:
+        """Articles that impose a punishment (「…に処する」「過料」), or stand in a chapter titled 罰則."""
+        found = []
+        for sec in self.corpus:
+            if sec.doc != law or sec.kind != "article":
+                continue
+            chapter = self.corpus[sec.parent].title if sec.parent else ""
+            if "罰則" in chapter or re.search(r"に処する|過料に", self.corpus.full_text(sec.id)):
+                found.append(sec)
+        return found
+
+    def _with_see_also(self, law: str, topic: str, lines: list[str], cites: list) -> Answer:
+        """The structural lines, then the places the manifest points readers to on the topic (``see_also``)."""
+        for ref in dict(self.corpus.document(law).see_also).get(topic, ()):
+            place = self.corpus[ref]
+            lines.append(f"{strip_marker(split_sentences(place.text)[0])}[{place.label}]")
+            cites.append(place)
+        citations = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in dict.fromkeys(cites))
+        return Answer("\n".join(lines), False, citations, (), 0.0, topic)
+
+    def _first_paragraph(self, article):
+        return self.corpus[article.children[0]] if article.children else article
+
+    def _quoting(self, law: str, topic: str, head: str, places: list) -> Answer:
+        """A heading line backed by the places quoted under it (their first sentence each)."""
+        lines = [f"{head}[{places[0].label}]"]
+        lines += [f"{strip_marker(split_sentences(p.text)[0])}[{p.label}]" for p in places]
+        return self._with_see_also(law, topic, lines, list(places))
+
+    def penalty(self, law: str) -> Answer:
+        """Whether the law has penalties, from its structure: its penal articles quoted, or that it has none."""
+        doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
+        penal = [self._first_paragraph(art) for art in self._penal_articles(law)[:4]]
+        if penal:
+            return self._quoting(law, "penalty", f"{doc.label}には罰則の規定があります。主なものは次のとおりです。", penal)
+        lines = [f"{doc.label}には罰則の規定はありません。法律の構成は{self._chapters(law)}と附則で、"
+                 f"罰則の章はありません。[{title.label}]"]
+        return self._with_see_also(law, "penalty", lines, [title])
+
+    def regulation(self, law: str) -> Answer:
+        """Whether the law licenses, registers or prohibits anything, from its text."""
+        doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
+        rules = [sec for sec in self.corpus if sec.doc == law and sec.kind == "paragraph" and _CONTROLS.search(sec.text)]
+        if rules:
+            return self._quoting(law, "regulation", f"{doc.label}には、許可・登録・届出や禁止を定める規定があります。",
+                                 rules[:4])
+        lines = [f"{doc.label}には、許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
+                 f"法律の構成は{self._chapters(law)}と附則です。[{title.label}]"]
+        return self._with_see_also(law, "regulation", lines, [title])
+
+    def metadata(self, law: str) -> Answer:
+        """The law's title, number and promulgation date, from its title section."""
+        doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
+        lines = title.text.splitlines()
+        number, promulgated = (lines + ["", ""])[:2]
+        text = f"{doc.label}の正式な題名は「{title.title}」({number})です。" + (f"{promulgated}。" if promulgated else "")
+        text += f"[{title.label}]"
+        if "目次" in lines:  # the structure, as its 目次 gives it
+            toc = "、".join(lines[lines.index("目次") + 1:])
+            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
+        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
+                      "metadata")
