@@ -17,7 +17,7 @@ from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, Document, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .errors import LLMError
-from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, load_index
+from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, index_packs, load_index
 from .kana import KanaReader
 from .llm import generate_grounded
 from .measures import MeasureFinder
@@ -40,8 +40,7 @@ _log = logging.getLogger("planqa")
 
 __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "status_note", "MAX_QUESTION_CHARS", "clean_question"]
 
-NOT_JAPANESE = ("日本語でご質問ください。このアシスタントは、AI基本計画(骨子)とAI法について日本語の質問にお答えします。"
-                "(Please ask your question in Japanese.)")
+NOT_JAPANESE = "日本語でご質問ください。このアシスタントは、{}について日本語の質問にお答えします。(Please ask your question in Japanese.)"
 _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
@@ -181,6 +180,8 @@ class Assistant:
         self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
         self.vocabulary = retriever.vocabulary or Vocabulary()
         self.names = corpus.names
+        names = [doc.name or doc.label for doc in corpus.documents]  # 「AI基本計画(骨子)とAI法」
+        self.collection = "、".join(names[:-1]) + "と" + names[-1] if len(names) > 1 else names[0]
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share, self.vocabulary.everyday, self.names)
         self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names)
@@ -188,8 +189,9 @@ class Assistant:
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
              embedder: str = DEFAULT_EMBEDDER, config: AnswerConfig | None = None, llm=None) -> "Assistant":
-        """Load corpus, index and embedder from disk (refusing a stale index)."""
-        corpus = load_corpus(corpus_dir)
+        """Load corpus, index and embedder from disk (refusing a stale index); the corpus packs are the ones the
+        index was built with (``planqa build --with related``)."""
+        corpus = load_corpus(corpus_dir, index_packs(index_dir))
         emb: Embedder = get_embedder(embedder)
         index = load_index(index_dir, corpus, emb.id)
         config = config or AnswerConfig()
@@ -210,7 +212,7 @@ class Assistant:
         with self._lock:  # the tagger and the word caches are shared; an extractive answer takes ~20 ms
             query = self.reader.read(text)
             if not query.japanese:
-                answer = Answer(NOT_JAPANESE, True, (), (), 0.0, "language")
+                answer = Answer(NOT_JAPANESE.format(self.collection), True, (), (), 0.0, "language")
             elif query.options:
                 answer = self._answer_quiz(query.stem, query.options, history)
             else:
@@ -226,9 +228,12 @@ class Assistant:
 
     def _with_status(self, answer: Answer) -> Answer:
         """A line for each quoted document whose manifest states a standing readers must know (the plan is the
-        outline 骨子(案), not the adopted plan), with where the official text is."""
-        docs = dict.fromkeys(self.corpus[c.id].doc for c in answer.citations if c.id in self.corpus)
+        outline 骨子(案), not the adopted plan), with where the official text is; and one for each quoted place
+        whose stored text lacks its items (民法・刑法: 「この項の各号は未収録です」)."""
+        cited = [c.id for c in answer.citations if c.id in self.corpus]
+        docs = dict.fromkeys(self.corpus[cid].doc for cid in cited)
         notes = [status_note(d) for d in (self.corpus.document(doc) for doc in docs) if d.status]
+        notes += list(dict.fromkeys(note for cid in cited if (note := self.corpus.gap_note(cid))))
         return replace(answer, answer="\n".join([answer.answer, *notes])) if notes and not answer.abstained else answer
 
     def read(self, question: str) -> Query:
@@ -393,7 +398,7 @@ class Assistant:
         hits = turn.hits
         if self._out_of_scope(turn.search_query, hits):
             return self._abstain(hits)
-        answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing)
+        answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal)
         if not value_present(ask.normalized, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
@@ -423,15 +428,24 @@ class Assistant:
         return len(extra) <= 1
 
     # ---- extractive composer ------------------------------------------------------------
-    def _score_sentences(self, query: str, hits: list[Hit]) -> list[tuple[float, Unit, str, Chunk]]:
-        """Every sentence of the top hits, scored by embedding similarity, term coverage and rank."""
+    def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False
+                         ) -> list[tuple[float, Unit, str, Chunk]]:
+        """Every sentence of the top hits, scored by embedding similarity, term coverage and rank
+        (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
         index, cfg = self.retriever.index, self.config
         qvec, qtok = self.retriever.embedder.query(query), self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
         named = self.names.named(query)
         named_doc = named[0] if len(named) == 1 else None
         scored = []
-        for rank, hit in enumerate(hits[:cfg.candidate_chunks]):
+        candidates = list(enumerate(hits[:cfg.candidate_chunks]))
+        if every_document:
+            seen = {h.chunk.doc for _, h in candidates}
+            for rank, hit in enumerate(hits):
+                if hit.chunk.doc not in seen:
+                    seen.add(hit.chunk.doc)
+                    candidates.append((rank, hit))
+        for rank, hit in candidates:
             sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
                 coverage = self.terms.coverage(qtok, sent)
@@ -445,10 +459,10 @@ class Assistant:
         return scored
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
-                 briefing: bool = False) -> Answer:
+                 briefing: bool = False, every_document: bool = False) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over."""
-        scored = [e for e in self._score_sentences(query, hits) if e[1].id not in said]
+        scored = [e for e in self._score_sentences(query, hits, every_document) if e[1].id not in said]
         if not scored:
             return self._abstain(hits)
         chosen: list[tuple[float, Unit, str, Chunk]] = []
@@ -475,9 +489,10 @@ class Assistant:
                 if not any(c[3].doc == doc for c in chosen):
                     chosen += [e for e in scored if e[3].doc == doc][:1]
         elif briefing and self.config.briefing_margin:  # the best of each other document, when close to the top
-            docs = {c[3].doc for c in chosen}
+            docs = {c[3].doc for c in chosen}  # (a legal ask: each retrieved document's best, 民法 and 刑法 too)
             for entry in scored:
-                if entry[3].doc not in docs and entry[0] >= scored[0][0] - self.config.briefing_margin:
+                if entry[3].doc not in docs and (every_document
+                                                 or entry[0] >= scored[0][0] - self.config.briefing_margin):
                     docs.add(entry[3].doc)
                     chosen.append(entry)
         lines, cites = [], {}
@@ -552,7 +567,7 @@ class Assistant:
 
     def _abstain(self, hits: list[Hit]) -> Answer:
         near = "、".join(dict.fromkeys(f"[{h.chunk.label}]" for h in hits[:2]))
-        text = ("ご質問の内容は、AI基本計画(骨子)とAI法の中には書かれていないため、お答えできません。"
+        text = (f"ご質問の内容は、{self.collection}の中には書かれていないため、お答えできません。"
                 + (f"\n近い話題は次の箇所にあります: {near}" if near else ""))
         return Answer(text, True, (), (), 0.0, "abstain")
 

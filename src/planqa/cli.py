@@ -48,10 +48,13 @@ def main() -> None:
 @_corpus_opt
 @_index_opt
 @_embedder_opt
-def build(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+@click.option("--with", "packs", multiple=True, metavar="PACK",
+              help="Also index an optional pack of sources.toml (related: 民法・刑法).")
+def build(corpus_dir: Path, index_dir: Path, embedder: str, packs: tuple[str, ...]) -> None:
     """Build the search index (FAISS + BM25) from the corpus.
 
-    Example usage: planqa build --embedder st:/models/ruri-v3-310m --index indexes/ruri
+    Example usage: planqa build --embedder st:/models/ruri-v3-310m --index indexes/ruri;
+    planqa build --with related (民法・刑法 as well)
     """
     from tqdm import tqdm
 
@@ -59,7 +62,7 @@ def build(corpus_dir: Path, index_dir: Path, embedder: str) -> None:
     from .embed import get_embedder
     from .index import build_index
 
-    corpus = load_corpus(corpus_dir)
+    corpus = load_corpus(corpus_dir, packs)
     emb = get_embedder(embedder)
     with tqdm(desc="embedding", unit="text", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:

@@ -10,14 +10,14 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from . import law, plan
 from .errors import CorpusError, UnknownSectionError
 from .names import DocumentNames
 from .sections import Document, Section, TreeBuilder, id_matches
 
-__all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "DEFAULT_CORPUS_DIR", "id_matches"]
+__all__ = ["Section", "Document", "Corpus", "TreeBuilder", "load_corpus", "available_packs", "DEFAULT_CORPUS_DIR", "id_matches"]
 
 SEE_ALSO_TOPICS = ("penalty", "regulation")  # structural answers that can point readers on (structured.py)
 DEFAULT_CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
@@ -32,6 +32,7 @@ class Corpus:
     digest: str = ""
     negatives: Path | None = None  # near-miss out-of-scope questions (bank.py)
     vocabulary: Path | None = None  # everyday words → document terms, learned from the bank (vocab.py)
+    packs: tuple[str, ...] = ()  # the optional packs loaded with the default documents
     _names: DocumentNames | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, section_id: str) -> Section:
@@ -82,6 +83,15 @@ class Corpus:
             self._names = DocumentNames.of(self.documents)
         return self._names
 
+    def gap_note(self, section_id: str) -> str:
+        """What the stored text lacks at a place or inside it (「この項の各号は未収録です」), or ''."""
+        doc = self.document(self[section_id].doc)
+        lacking = [ref for ref in doc.missing_items if id_matches(ref, section_id)]
+        if not lacking:
+            return ""
+        where = "、".join(self[ref].label.removeprefix(doc.label).strip() for ref in lacking)
+        return f"※ {doc.label} {where}: この項の各号は未収録です（出典のデータに号がありません）。原文は e-Gov 法令検索でご確認ください。"
+
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
             if doc.id == doc_id:
@@ -98,7 +108,7 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
     except tomllib.TOMLDecodeError as exc:
         raise CorpusError(f"{manifest}: {exc}") from exc
     known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank", "version", "status",
-             "status_url", "aliases", "see_also"}
+             "status_url", "aliases", "see_also", "missing_items", "pack", "name"}
     docs = []
     for entry in data.get("document", []):
         unknown = set(entry) - known
@@ -113,7 +123,8 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
             raise CorpusError(f"{manifest}: see_also of {entry.get('id')!r} maps {' / '.join(SEE_ALSO_TOPICS)} "
                               "to lists of citation IDs")
         entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases),
-                     see_also=tuple((k, tuple(v)) for k, v in see_also.items()))
+                     see_also=tuple((k, tuple(v)) for k, v in see_also.items()),
+                     missing_items=tuple(entry.get("missing_items", ())))
         if "bank" in entry:
             entry["bank"] = corpus_dir / entry["bank"]
         docs.append(Document(**entry))
@@ -123,12 +134,23 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
     return docs, corpus_dir / negatives if negatives else None, corpus_dir / vocabulary if vocabulary else None
 
 
-def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
-    """Read sources.toml and parse every document into one section tree."""
+def available_packs(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> list[str]:
+    """The optional packs sources.toml offers (documents with ``pack = "…"``)."""
+    return sorted({doc.pack for doc in _read_manifest(Path(corpus_dir))[0] if doc.pack})
+
+
+def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR, packs: Iterable[str] = ()) -> Corpus:
+    """Read sources.toml and parse every document into one section tree: the default documents, and those of
+    the named optional ``packs``."""
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
     documents, negatives, vocabulary = _read_manifest(corpus_dir)
-    corpus = Corpus(documents=documents, negatives=negatives, vocabulary=vocabulary)
+    packs = tuple(sorted(set(packs)))
+    if unknown := set(packs) - {doc.pack for doc in documents if doc.pack}:
+        raise CorpusError(f"no pack {sorted(unknown)[0]!r} in sources.toml; packs: "
+                          f"{', '.join(sorted({d.pack for d in documents if d.pack})) or 'none'}")
+    documents = [doc for doc in documents if not doc.pack or doc.pack in packs]
+    corpus = Corpus(documents=documents, negatives=negatives, vocabulary=vocabulary, packs=packs)
     digest = hashlib.sha256()
     for doc in corpus.documents:
         if doc.format not in parsers:
@@ -142,10 +164,10 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> Corpus:
                 raise CorpusError(f"{doc.id}: duplicate citation ID {section.id}")
             corpus.sections[section.id] = section
     for doc in corpus.documents:
-        for topic, refs in doc.see_also:
-            for ref in refs:
-                if ref not in corpus.sections:
-                    raise CorpusError(f"{doc.id}: see_also.{topic} names {ref}, which the document does not have")
+        named = [(f"see_also.{topic}", ref) for topic, refs in doc.see_also for ref in refs]
+        for key, ref in named + [("missing_items", ref) for ref in doc.missing_items]:
+            if ref not in corpus.sections:
+                raise CorpusError(f"{doc.id}: {key} names {ref}, which the document does not have")
     corpus.digest = digest.hexdigest()
     corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
     return corpus

@@ -41,7 +41,7 @@ from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from .text import TOKEN_FORM, TOKENIZER_VERSION, tokenizer
 
-__all__ = ["SearchIndex", "build_index", "load_index", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
+__all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
@@ -152,6 +152,7 @@ def _settings(corpus: Corpus, embedder: Embedder) -> dict:
     return {
         "planqa_version": __version__,
         "corpus_digest": corpus.digest,
+        "packs": list(corpus.packs),
         "bank_digest": bank_digest(corpus),
         "embedder": embedder.id,
         "dim": embedder.dim,
@@ -243,6 +244,15 @@ def _read_manifest(index_dir: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise IndexCorruptError(f"{path} is unreadable ({exc}): rebuild with `planqa build`") from exc
+
+
+def index_packs(index_dir: Path | str) -> tuple[str, ...]:
+    """The optional corpus packs an index was built with (none when it has no readable manifest: loading it
+    then says what is wrong)."""
+    try:
+        return tuple(_read_manifest(Path(index_dir)).get("packs", ()))
+    except (IndexNotFoundError, IndexCorruptError):
+        return ()
 
 
 def check_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> dict:

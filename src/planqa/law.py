@@ -25,6 +25,9 @@ _ARTICLE = re.compile(rf"^第([{_KANJI}]+)条(?:の([{_KANJI}]+))?[\s　]+(.+)$"
 _CAPTION = re.compile(r"^[（(](.+)[）)]$")
 _PARAGRAPH = re.compile(r"^([０-９0-9]+)[\s　]+(.+)$")
 _ITEM = re.compile(rf"^([{_KANJI}]+)[\s　]+(.+)$")
+# deleted articles grouped as e-Gov prints them: 「第三十八条から第八十四条まで　削除」「第九十条及び第九十一条　削除」
+_DELETED_RANGE = re.compile(rf"^第([{_KANJI}]+)条(?:の([{_KANJI}]+))?(から|及び)第([{_KANJI}]+)条(?:の([{_KANJI}]+))?"
+                            r"(?:まで)?[\s　]+削除$")
 
 
 class _LawTree:
@@ -80,6 +83,14 @@ class _LawTree:
         return self.tree.build()
 
 
+def _deleted_articles(m: re.Match) -> list[tuple[str, str]]:
+    """Each article a deleted-range line covers, as (ID part, label part): 第38条 … 第84条, or the two named."""
+    first, last = kanji_to_int(m.group(1)), kanji_to_int(m.group(4))
+    if m.group(3) == "から" and not m.group(2) and not m.group(5):
+        return [_article_numbers(int_to_kanji(n), None) for n in range(first, last + 1)]
+    return [_article_numbers(m.group(1), m.group(2)), _article_numbers(m.group(4), m.group(5))]
+
+
 def _article_numbers(main: str, branch: str | None) -> tuple[str, str]:
     n = kanji_to_int(main)
     if branch:
@@ -94,15 +105,16 @@ def parse_law_text(raw: str, doc: Document) -> list[Section]:
     if len(lines) < 3:
         raise CorpusError(f"{doc.id}: too short to be a law")
     law = _LawTree(doc)
-    body_start = 1
-    toc: list[str] = []
     if "目次" in lines:
         start = lines.index("目次")
         end = lines.index("附則", start)  # the 目次 ends with its own 附則 line
-        toc, body_start = lines[start:end + 1], end + 1
-        law.title(lines[0], lines[1:start] + toc)
-    else:
-        law.title(lines[0], [])
+        body_start = end + 1
+        law.title(lines[0], lines[1:body_start])
+    else:  # no 目次 (民法, 刑法 as stored): the title block runs to the first caption, article or chapter
+        body_start = next((n for n, line in enumerate(lines[1:], 1)
+                           if _CAPTION.match(line.strip()) or _ARTICLE.match(line.strip())
+                           or _CHAPTER.match(line.strip()) or _DELETED_RANGE.match(line.strip())), len(lines))
+        law.title(lines[0], lines[1:body_start])
     caption = ""
     for line in lines[body_start:]:
         line = line.strip()
@@ -114,6 +126,10 @@ def parse_law_text(raw: str, doc: Document) -> list[Section]:
             law.suppl_start()
         elif m := _CAPTION.match(line):
             caption = m.group(1)
+        elif m := _DELETED_RANGE.match(line):
+            for number, display in _deleted_articles(m):
+                law.article_start(number, "", display)
+                law.paragraph_start(1, "削除")
         elif m := _ARTICLE.match(line):
             number, display = _article_numbers(m.group(1), m.group(2))
             law.article_start(number, caption, display)

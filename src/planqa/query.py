@@ -19,6 +19,7 @@ from .names import DocumentNames
 from .normalize import ADDED, find_references, normalize_query
 from .quiz import Option, parse_options, strip_quiz_markers
 from .routes import Route, detect_route
+from .scope import LEGAL_CONSEQUENCE
 from .vocab import Vocabulary
 
 __all__ = ["Ask", "Query", "QueryReader", "clean_question", "MAX_QUESTION_CHARS"]
@@ -50,7 +51,8 @@ def clean_question(question: object) -> str:
 @dataclass(frozen=True)
 class Ask:
     """One question of a message, read: its words, the normalised form retrieval and the routes use, the places
-    it names, its route, and whether it asks for a view (「…すべきではないか」) or is long enough for a briefing."""
+    it names, its route, and whether it asks for a view (「…すべきではないか」) or is long enough for a briefing;
+    ``legal`` asks what follows in law (liability, crimes): a briefing that looks in every document (民法, 刑法)."""
 
     text: str
     normalized: str
@@ -58,6 +60,7 @@ class Ask:
     route: Route
     opinion: bool = False
     briefing: bool = False
+    legal: bool = False
 
     @property
     def added(self) -> tuple[str, ...]:
@@ -104,7 +107,9 @@ class QueryReader:
         references = tuple(find_references(normalized, self.names))
         route = detect_route(normalized, self.known_ministries, bool(references), self.names)
         opinion = bool(_OPINION.search(text))
-        return Ask(text, normalized, references, route, opinion, opinion or len(text) >= _BRIEFING_CHARS)
+        legal = bool(LEGAL_CONSEQUENCE.search(text))  # 「誰が責任を負う」: the AI documents and a general law
+        return Ask(text, normalized, references, route, opinion, opinion or legal or len(text) >= _BRIEFING_CHARS,
+                   legal)
 
     def normalize(self, text: str) -> str:
         """Normalise other text the same way (a follow-up joined with the question it follows)."""

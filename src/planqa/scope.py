@@ -16,7 +16,7 @@ from .normalize import is_everyday_term
 from .routes import PENALTY
 from .text import tokenizer
 
-__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC"]
+__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC", "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法|新法"  # 「AI法って規制法なの？」 names no other law
@@ -37,7 +37,7 @@ _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|�
 _CURRENT = re.compile(r"今の|いまの|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
-_LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|"
+LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|"
                                 r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|"
                                 r"罪になる|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
@@ -98,6 +98,8 @@ class Scope:
         self.tokenize = tokenize
         self.unknown_share = unknown_share
         self.names = names
+        # rights, liability and crimes are out of scope unless a law of the corpus provides for them (民法, 刑法)
+        self._consequences_covered = bool(re.search(r"損害を賠償|に処する", corpus_text))
         self._law_name = re.compile(names.law_pattern.pattern + _KIND_OF_LAW)
         self._tagger = tokenizer("surface", content_only=False)._tagger
 
@@ -144,7 +146,7 @@ class Scope:
     def about_a_law(self, query: str) -> bool:
         """A penalty question is about a law of the corpus, not another law or a foreign rule."""
         return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
-                and not (_LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
+                and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
 
     def off_topic(self, query: str) -> bool:
@@ -156,7 +158,7 @@ class Scope:
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
             return True
-        if _LEGAL_CONSEQUENCE.search(query) and not self.names.law(query):
+        if LEGAL_CONSEQUENCE.search(query) and not self.names.law(query) and not self._consequences_covered:
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law

@@ -53,6 +53,9 @@ class Document:
     aliases: tuple[str, ...] = ()  # what people call it besides its label and title (AI推進法, 本法): names.py
     # places a structural answer points readers to, by topic (penalty: what the law provides instead)
     see_also: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    missing_items: tuple[str, ...] = ()  # paragraphs whose items (号) the source lacks: said wherever quoted
+    name: str = ""  # how prose names it (「AI基本計画(骨子)」); the label when empty
+    pack: str = ""  # a named optional pack (「related」: 民法・刑法); built only with `planqa build --with PACK`
 
 
 def id_matches(cited: str, gold: str) -> bool:

@@ -158,6 +158,8 @@ def section_html(assistant: Assistant, page_id: str, focus_id: str | None = None
         status += f' <a href="{html.escape(doc.status_url)}" target="_blank" rel="noopener">公式ページ</a>'
     head = (f'<div class="planqa-crumbs">{crumbs}</div>' if crumbs else "") + \
         (f'<div class="planqa-version">{status}</div>' if status else "")
+    if gap := corpus.gap_note(page_id):  # 民法・刑法: paragraphs whose items the source lacks
+        head += f'<div class="planqa-version">{html.escape(gap)}</div>'
     body = highlight_html(corpus.full_text(page_id), snippets)
     return _panel(corpus[page_id].label, body, focus_id or page_id, "この箇所へのリンク（共有用）", head)
 
