@@ -667,3 +667,12 @@ def test_a_paragraph_applying_earlier_ones_brings_them_for_a_procedure_question(
 def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
     ans = assistant.ask("国の役所自身もAIを活用しなさいって法律にある？ガバメントAIの担当はどこ？")
     assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer
+
+
+def test_restricted_to_the_act_no_plan_place_or_table_is_used(assistant):
+    revision = assistant.ask("計画の見直しはどうなっている？", documents=["ai_act"])
+    assert revision.citations and all(c.id.startswith("ai_act:") for c in revision.citations)
+    ministry = assistant.ask("ガバメントAIの担当はどこ？", documents=["ai_act"])  # the ◎ table is the plan's
+    assert "主担当" not in ministry.answer and not any(c.id.startswith("plan:") for c in ministry.citations)
+    everything = assistant.ask("ガバメントAIの担当はどこ？")
+    assert everything.route == "ministry"

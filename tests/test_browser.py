@@ -167,3 +167,13 @@ def test_html_in_question_is_inert(server, page):
     assert dialogs == []
     assert page.locator('img[src="x"]').count() == 0
     page.screenshot(path=ARTIFACTS / "xss.png", full_page=True)
+
+
+def test_a_question_can_be_restricted_to_one_document(server, page):
+    url, _ = server
+    page.goto(url)
+    page.locator("#planqa-document").get_by_text("AI法", exact=True).click()
+    _ask(page, "計画の見直しはどうなっている？")
+    bot = _last_bot_message(page)
+    bot.get_by_text("AI法 第18条").first.wait_for()
+    assert "骨子 " not in bot.inner_text()  # the plan's own 第4章第2節 is not quoted

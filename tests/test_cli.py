@@ -59,3 +59,14 @@ def test_questions_stay_out_of_logs_unless_enabled(assistant, caplog):
     finally:
         assistant.config = saved
     assert "千代田区" in caplog.text
+
+
+def test_ask_can_be_restricted_to_one_document():
+    out = run("ask", "計画の見直しはどうなっている？", "--document", "plan", "--json")
+    cited = [c["id"] for c in json.loads(out.stdout)["citations"]]
+    assert cited and all(cid.startswith("plan:") for cid in cited)
+
+
+def test_an_unknown_document_is_a_clear_error():
+    result = run("ask", "AI法の目的は？", "--document", "kenpou")
+    assert result.returncode != 0 and "文書「kenpou」は収録していません" in result.stderr

@@ -12,11 +12,12 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterable
 
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, Document, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
-from .errors import LLMError
+from .errors import InvalidQuestionError, LLMError
 from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, index_packs, load_index
 from .kana import KanaReader
 from .llm import generate_grounded
@@ -150,6 +151,11 @@ class Turn:
     hits: list[Hit]
     context: Answer | None = None
     said: frozenset[str] = frozenset()
+    documents: frozenset[str] | None = None  # the documents the asker restricted the question to (None: all)
+
+    def allows(self, *doc_ids: str) -> bool:
+        """Any of these documents may be quoted."""
+        return self.documents is None or any(d in self.documents for d in doc_ids)
 
 
 class Assistant:
@@ -199,24 +205,27 @@ class Assistant:
         return cls(corpus, Retriever(index, emb, config.retrieval, vocabulary, corpus.names), config, llm)
 
     # ---- public -------------------------------------------------------------------------
-    def ask(self, question: str, history: list[Answer] | None = None) -> Answer:
+    def ask(self, question: str, history: list[Answer] | None = None,
+            documents: Iterable[str] | None = None) -> Answer:
         """Answer one message; ``history`` (earlier answers, oldest first) resolves follow-ups.
 
         A message that asks several things (a Diet question's 第一に…第二に…, 「…の略？なにするとこ？」)
         gets each ask answered on its own, joined into one answer. With an LLM configured, a message of
         one general ask is answered by it (outside the lock, so slow generations do not queue others).
-        Safe to call from several threads.
+        ``documents`` restricts the answer to those documents' places (IDs of sources.toml). Safe to call from
+        several threads.
         """
         started = time.perf_counter()
         text = clean_question(question)
+        scope = self._documents(documents)
         with self._lock:  # the tagger and the word caches are shared; an extractive answer takes ~20 ms
             query = self.reader.read(text)
             if not query.japanese:
                 answer = Answer(NOT_JAPANESE.format(self.collection), True, (), (), 0.0, "language")
             elif query.options:
-                answer = self._answer_quiz(query.stem, query.options, history)
+                answer = self._answer_quiz(query.stem, query.options, history, scope)
             else:
-                answer = self._answer_asks(query, history)
+                answer = self._answer_asks(query, history, scope)
         asks = query.asks
         if self.llm is not None and len(asks) == 1 and not answer.abstained and asks[0].route.name == "general":
             answer = self._with_llm(asks[0].text, answer, list(answer.retrieved[:5]))  # seconds: outside the lock
@@ -241,13 +250,25 @@ class Assistant:
         with self._lock:
             return self.reader.read(clean_question(question))
 
-    def _answer_quiz(self, stem: str, options: tuple[Option, ...], history: list[Answer] | None) -> Answer:
+    def _documents(self, documents: Iterable[str] | None) -> frozenset[str] | None:
+        """The documents a question is restricted to, checked against the corpus."""
+        if documents is None or not (chosen := frozenset(d for d in documents if d)):
+            return None
+        known = [d.id for d in self.corpus.documents]
+        if unknown := sorted(chosen - set(known)):
+            raise InvalidQuestionError(f"unknown document {unknown[0]!r}",
+                                       f"文書「{unknown[0][:40]}」は収録していません。選べる文書: {'、'.join(known)}")
+        return chosen
+
+    def _answer_quiz(self, stem: str, options: tuple[Option, ...], history: list[Answer] | None,
+                     documents: frozenset[str] | None = None) -> Answer:
         """A multiple-choice item: the stem answered, then the option the documents single out named first.
         True/false statements (「正しいものを2つ選べ。ア 本部長には…」) are each looked up instead."""
         if sum(len(text) >= 12 and bool(_STATEMENT.search(text)) for _, text in options) * 2 > len(options):
             return _join([f"{mark} {text}" for mark, text in options],
-                         [self._answer_one(self.reader.ask(text), history) for _, text in options], headed=True)
-        answer = self._answer_one(self.reader.ask(stem), history)
+                         [self._answer_one(self.reader.ask(text), history, documents=documents)
+                          for _, text in options], headed=True)
+        answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
@@ -260,7 +281,8 @@ class Assistant:
         return len(values) * 2 > len(options) and not any(arabic_numerals(normalize(t)) in self._plain
                                                           for _, t in options)
 
-    def _answer_asks(self, query: Query, history: list[Answer] | None) -> Answer:
+    def _answer_asks(self, query: Query, history: list[Answer] | None,
+                     documents: frozenset[str] | None = None) -> Answer:
         """Each ask of the message answered on its own and joined; an ask that details an earlier one
         is answered with what that one did not quote."""
         text, asks = query.stem, [a.text for a in query.asks]
@@ -279,16 +301,17 @@ class Assistant:
             if own and _OWN_TOPIC.match(own) and (alone := self.reader.ask(own)).route.name in ("ministry",
                                                                                               "ministry_list"):
                 read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
-            parts.append(self._answer_one(read, history, said))
+            parts.append(self._answer_one(read, history, said, documents))
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 
-    def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None) -> Answer:
+    def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
+                    documents: frozenset[str] | None = None) -> Answer:
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
-        hits = self.retriever.rank(search_query, k=10)
-        answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ())))
+        hits = self.retriever.rank(search_query, k=10, documents=documents)
+        answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
@@ -316,14 +339,15 @@ class Assistant:
     # ---- route handlers: (ask, turn) → Answer, or None to pass ------------------------------
     def _declined(self, ask: Ask, turn: Turn) -> Answer | None:
         """A ministry question no place can answer (「どこの会社のモデルに決まったの」, 「こども家庭庁が主導する施策」)."""
-        if ask.route.name in ("ministry", "ministry_list") and self.scope.declined(ask.normalized):
+        if ask.route.name in ("ministry", "ministry_list") and turn.allows(*self.names.plans) \
+                and self.scope.declined(ask.normalized):
             return self._abstain(turn.hits)
         return None
 
     def _ministry_list(self, ask: Ask, turn: Turn) -> Answer | None:
         """What a ministry leads or takes part in; or whether it takes part in one measure (○×)."""
         route, query, hits = self._route(ask), ask.normalized, turn.hits
-        if route.name != "ministry_list":
+        if route.name != "ministry_list" or not turn.allows(*self.names.plans):  # the table is the plan's
             return None
         topic = self.finder.topic(query, route)
         asked = without_added_terms(query)
@@ -341,7 +365,8 @@ class Assistant:
     def _ministry(self, ask: Ask, turn: Turn) -> Answer | None:
         """Who is responsible for a measure (◎ lead first); None when no measure is identified."""
         route, query, hits = self._route(ask), ask.normalized, turn.hits
-        if route.name != "ministry" or (measure := self.finder.target(query, turn.context)) is None:
+        if route.name != "ministry" or not turn.allows(*self.names.plans) \
+                or (measure := self.finder.target(query, turn.context)) is None:
             return None
         answer = self.structured.ministry(query, measure)
         for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
@@ -358,34 +383,39 @@ class Assistant:
         first = [h for h in hits if measure.id in h.chunk.ids]
         return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
 
-    def _law(self, ask: Ask) -> str | None:
-        """The law an ask is about: the one it names, else the manifest's first law."""
-        named = [d for d in self.names.named(without_added_terms(ask.normalized)) if d in self.names.laws]
-        return (named or list(self.names.laws) or [None])[0]
+    def _law(self, ask: Ask, turn: Turn) -> str | None:
+        """The law an ask is about: the one it names, else the manifest's first law (of those the asker allows)."""
+        laws = [d for d in self.names.laws if turn.allows(d)]
+        named = [d for d in self.names.named(without_added_terms(ask.normalized)) if d in laws]
+        return (named or laws or [None])[0]
 
     def _penalty(self, ask: Ask, turn: Turn) -> Answer | None:
         """Whether a law has penalties, read off its structure."""
-        ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized) and self._law(ask)
-        return self.structured.penalty(self._law(ask)) if ok else None
+        law = self._law(ask, turn)
+        ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized) and law
+        return self.structured.penalty(law) if ok else None
 
     def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
-        ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized) and self._law(ask)
-        return self.structured.regulation(self._law(ask)) if ok else None
+        law = self._law(ask, turn)
+        ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized) and law
+        return self.structured.regulation(law) if ok else None
 
     def _metadata(self, ask: Ask, turn: Turn) -> Answer | None:
-        law = self._law(ask)
+        law = self._law(ask, turn)
         return self.structured.metadata(law) if ask.route.name == "metadata" and law else None
 
     def _missing_place(self, ask: Ask, turn: Turn) -> Answer | None:
         """「AI法第99条には何が書いてある？」: the Act ends at 第28条; no other place stands in for it."""
-        if ask.references and not any(r in self.corpus for r in ask.references):
-            return self.structured.missing(ask.references[0])
+        refs = [r for r in ask.references if turn.allows(r.partition(":")[0])]
+        if refs and not any(r in self.corpus for r in refs):
+            return self.structured.missing(refs[0])
         return None
 
     def _reference(self, ask: Ask, turn: Turn) -> Answer | None:
         """A named place asked for as a whole (or one whose text was not obtained)."""
         query = ask.normalized
-        refs = self._titles_in(query) + [r for r in ask.references if r in self.corpus]
+        refs = [r for r in self._titles_in(query) + [r for r in ask.references if r in self.corpus]
+                if turn.allows(self.corpus[r].doc)]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if refs and _ABOUT.search(query) and self._route(ask).name in ("reference", "general") \

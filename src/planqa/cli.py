@@ -104,20 +104,22 @@ def search(query: str, k: int, mode: str, as_json: bool, corpus_dir: Path, index
 @click.option("--json", "as_json", is_flag=True, help="Print the SPEC §5 JSON object.")
 @click.option("--llm-url", envvar="PLANQA_LLM_URL", default=None, help="OpenAI-compatible base URL (…/v1).")
 @click.option("--llm-model", envvar="PLANQA_LLM_MODEL", default=None, help="Model name at that endpoint.")
+@click.option("--document", "documents", multiple=True, metavar="ID",
+              help="Answer from this document only (an id of sources.toml: plan, ai_act …); repeatable.")
 @_corpus_opt
 @_index_opt
 @_embedder_opt
-def ask(question: str, as_json: bool, llm_url: str | None, llm_model: str | None, corpus_dir: Path,
-        index_dir: Path, embedder: str) -> None:
+def ask(question: str, as_json: bool, llm_url: str | None, llm_model: str | None, documents: tuple[str, ...],
+        corpus_dir: Path, index_dir: Path, embedder: str) -> None:
     """Answer QUESTION with citations.
 
-    Example usage: planqa ask "AI法に罰則はある？" --json
+    Example usage: planqa ask "AI法に罰則はある？" --json; planqa ask "見直しの時期は？" --document plan
     """
     from .answer import Assistant
     from .llm import LLMConfig
 
     llm = LLMConfig.from_env(llm_url, llm_model)
-    answer = Assistant.load(corpus_dir, index_dir, embedder, llm=llm).ask(question)
+    answer = Assistant.load(corpus_dir, index_dir, embedder, llm=llm).ask(question, documents=documents or None)
     if as_json:
         _print_json(answer.to_json())
     else:

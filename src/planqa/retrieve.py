@@ -5,7 +5,7 @@ Retrieval only retrieves: it takes a question already read by the query stage (`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .chunk import Chunk
 from .corpus import id_matches
@@ -80,9 +80,12 @@ class Retriever:
         """Top-k hits for a raw question (normalised here), explicitly referenced places first."""
         return self.rank(normalize_query(question, self.vocabulary, self.names), k)
 
-    def rank(self, query: str, k: int = 10) -> list[Hit]:
-        """Top-k hits for a question the query stage has already normalised (its appended terms count as words)."""
+    def rank(self, query: str, k: int = 10, documents: frozenset[str] | None = None) -> list[Hit]:
+        """Top-k hits for a question the query stage has already normalised (its appended terms count as words);
+        ``documents``: only places of these documents (every chunk is then a candidate)."""
         query, cfg = query.replace(ADDED, " "), self.config
+        if documents is not None:
+            cfg = replace(cfg, candidates=len(self.index.chunks))
         dense = sparse = bank = []
         vector = self.embedder.query(query) if cfg.mode != "sparse" else None  # one embedding for dense and bank
         if cfg.mode in ("hybrid", "dense"):
@@ -99,6 +102,7 @@ class Retriever:
         for n, pos in enumerate(referenced):
             fused[pos] = fused.get(pos, 0.0) + 1.0 - n * 1e-3  # above any fused score
         dense_by, sparse_by = dict(dense), dict(sparse)
-        order = sorted(fused, key=lambda p: -fused[p])[:k]
+        order = sorted((p for p in fused if documents is None or self.index.chunks[p].doc in documents),
+                       key=lambda p: -fused[p])[:k]
         return [Hit(self.index.chunks[p], fused[p], dense_by.get(p), sparse_by.get(p), p in referenced)
                 for p in order]

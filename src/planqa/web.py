@@ -90,10 +90,11 @@ def answer_markdown(answer: Answer) -> str:
     return "\n".join("".join(piece(i, p) for i, p in enumerate(parts)) for parts in lines)
 
 
-def ask(assistant: Assistant, question: str, history: list[Answer] | tuple = ()) -> Reply:
-    """Answer one chat question; invalid input gives a Reply with the polite Japanese message."""
+def ask(assistant: Assistant, question: str, history: list[Answer] | tuple = (), document: str = "") -> Reply:
+    """Answer one chat question (``document``: only that document's places); invalid input gives a Reply with the
+    polite Japanese message."""
     try:
-        answer = assistant.ask(question, history=list(history))
+        answer = assistant.ask(question, history=list(history), documents=[document] if document else None)
     except PlanqaError as exc:
         return Reply(None, md_escape(exc.user_message), (), exc.user_message)
     return Reply(answer, answer_markdown(answer), tuple((c.label, c.id) for c in answer.citations))
@@ -257,9 +258,9 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
     store, pages = FeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
-    def on_ask(question: str, chat: list, answers: list, request: gr.Request):
+    def on_ask(question: str, chat: list, answers: list, document: str, request: gr.Request):
         if limiter.allow(_client(request)):
-            reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:])
+            reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:], document or "")
         else:
             reply = Reply(None, BUSY, (), BUSY)
         shown = reply.answer.question if reply.answer else (question or "")[:200]
@@ -348,6 +349,9 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
                             question = gr.Textbox(show_label=False, placeholder="例: AI法の目的は？", scale=5,
                                                   min_width=240, elem_id="planqa-question", autofocus=True)
                             send = gr.Button("質問する", variant="primary", scale=1, elem_id="planqa-send")
+                        document = gr.Radio([("すべての文書", "")] + [(d.name or d.label, d.id)
+                                                                   for d in assistant.corpus.documents],
+                                            value="", label="さがす文書", elem_id="planqa-document")
                         gr.Examples(EXAMPLES, inputs=question, label="質問の例（押すと入力されます）")
                     with gr.Column(scale=2):
                         chips = gr.Radio(label="出典（押すと原文が開きます）", choices=[], visible=False,
@@ -377,7 +381,7 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
                     next_btn = gr.Button("次へ →", scale=1)
                 reader = gr.HTML(section_html(assistant, page_ids[0]), elem_id="planqa-reader")
 
-        gr.on([question.submit, send.click], on_ask, [question, chat, answers],
+        gr.on([question.submit, send.click], on_ask, [question, chat, answers, document],
               [chat, question, answers, chips, cited, status], **private)
         chips.change(on_chip, [chips, answers], cited, **private)
         chat.clear(lambda: ([], gr.Radio(choices=[], visible=False), _HINT), None, [answers, chips, cited], **private)
