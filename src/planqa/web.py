@@ -26,6 +26,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio read
 import gradio as gr  # noqa: E402
 
 from .answer import Answer, AnswerConfig, Assistant
+from .api import api_router
 from .errors import PlanqaError
 from .feedback import DEFAULT_DATA_DIR, FeedbackStore, csv_safe
 from .guard import BUSY, Guard, RateLimiter, ServerSettings
@@ -254,7 +255,7 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
     """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``; questions
     beyond a client's rate (``settings.rate``) get the 「混み合っています」 reply at once."""
     data_dir, private = Path(data_dir), {"api_visibility": "private"}
-    limiter = RateLimiter((settings or ServerSettings()).rate)
+    limiter = RateLimiter((settings or ServerSettings()).rate)  # one count per client for the chat and the APIs
     store, pages = FeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
@@ -398,6 +399,7 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
         gr.api(api_ask, api_name="ask")
         gr.api(api_ministries, api_name="ministries")
         gr.api(api_section, api_name="section")
+    demo.planqa_routes = api_router(assistant, limiter).routes  # mounted by launch(): /api/v1/…, /healthz
     return demo
 
 
@@ -411,9 +413,10 @@ def launch(demo: gr.Blocks, data_dir: Path | str, host: str = "127.0.0.1", port:
     folder = Path(data_dir) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     guard = Middleware(Guard, max_body_bytes=settings.max_body_bytes)
+    routes = getattr(demo, "planqa_routes", [])  # the REST API (api.py), ahead of Gradio's own routes
     return demo.launch(server_name=host, server_port=port, allowed_paths=[str(folder.resolve())], css=CSS,
                        theme=gr.themes.Soft(), footer_links=["api"], show_error=False, max_file_size="1kb",
-                       app_kwargs={"middleware": [guard]}, **kwargs)
+                       app_kwargs={"middleware": [guard], "routes": routes}, **kwargs)
 
 
 def main(host: str | None = None, port: int | None = None, data_dir: str | Path | None = None,
