@@ -173,3 +173,15 @@ def test_usage_analytics_are_off_unless_the_operator_turns_them_on():
     on = subprocess.run([sys.executable, "-c", code], env={**env, "GRADIO_ANALYTICS_ENABLED": "True"},
                         capture_output=True, text=True, timeout=120)
     assert on.stdout.split() == ["True", "True"]
+
+
+def test_rejected_input_leaves_no_traceback_in_the_server_log(client, capfd):
+    from gradio_client.exceptions import AppError
+
+    capfd.readouterr()
+    long_id = "ai_act:" + "9" * 5000
+    for args, api in ((("",), "/ask"), ((["ai_act:1"],), "/section"), ((long_id,), "/section")):
+        with pytest.raises(AppError):
+            client.predict(*args, api_name=api)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "9" * 100 not in err  # nor the unknown ID whole

@@ -246,6 +246,12 @@ def _analytics() -> bool:
     return os.environ.get("GRADIO_ANALYTICS_ENABLED", "False").lower() in ("1", "true", "yes")
 
 
+def _refused(message: str) -> gr.Error:
+    """The error an API client gets for input it must change: the message only, no traceback in the server log
+    (rejected input is the client's, not a fault of the server)."""
+    return gr.Error(message, print_exception=False)
+
+
 def _client(request: gr.Request | None) -> str | None:
     return request.client.host if request is not None and request.client is not None else None
 
@@ -314,11 +320,11 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
     def api_ask(question: str, request: gr.Request) -> dict:
         """Answer a question; returns the SPEC §5 object (answer, abstained, citations, retrieved, latency_ms)."""
         if not limiter.allow(_client(request)):
-            raise gr.Error(BUSY)
+            raise _refused(BUSY)
         try:
             return assistant.ask(question).to_json()
         except PlanqaError as exc:
-            raise gr.Error(exc.user_message) from None
+            raise _refused(exc.user_message) from None
 
     def api_ministries(ministry: str = "", lead: str = "", keyword: str = "") -> list[dict]:
         """Measures with their ministries (SPEC §5), filtered; names may be short (経産省) or full."""
@@ -328,11 +334,11 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
     def api_section(section_id: str) -> dict:
         """Full text of a place by citation ID (e.g. ai_act:18.1): id, label, title, text."""
         if not isinstance(section_id, str):
-            raise gr.Error("箇所のID（例: ai_act:18.1）を文字で指定してください。")
+            raise _refused("箇所のID（例: ai_act:18.1）を文字で指定してください。")
         try:
             sec = assistant.corpus[section_id]
         except PlanqaError as exc:
-            raise gr.Error(exc.user_message) from None
+            raise _refused(exc.user_message) from None
         return {"id": sec.id, "label": sec.label, "title": sec.title, "text": assistant.corpus.full_text(sec.id)}
 
     with gr.Blocks(title="AI基本計画・AI法 質問応答", analytics_enabled=_analytics()) as demo:
