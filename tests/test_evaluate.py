@@ -93,6 +93,7 @@ def test_eval_command_ends_with_spec_json_and_writes_report(tmp_path):
     assert report["n"] == 6
     folder = next((tmp_path / "r").iterdir())
     assert {p.name for p in folder.iterdir()} >= {"report.md", "report.json", "per_kind.png", "latency.png"}
+    assert "rules that fired (questions: failed / all)" in (folder / "report.md").read_text(encoding="utf-8")
     failed = subprocess.run(["planqa", "eval", "--gold", str(small), "--no-report", "--fail-under", "hit@5=1.01"],
                             capture_output=True, text=True)
     assert failed.returncode == 1 and "below threshold: hit@5" in failed.stderr

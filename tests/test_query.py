@@ -66,3 +66,24 @@ def test_modules_import_in_one_direction():
         return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph.get(start, ()))
 
     assert [m for m in graph if reaches(m, m, {m})] == []
+
+
+def test_the_rules_that_fired_are_named_with_their_source(assistant):
+    query = assistant.read("がっこうで AIを つかうには？経産省の担当は？")
+    rules = query.rules()
+    assert "kana" in rules and "asks:2" in rules  # がっこう → 学校; two asks
+    assert "route:general" in rules and "route:ministry_list" in rules
+    assert "name:経済産業省" in rules  # 経産省's other name, appended for retrieval
+    assert any(r.startswith("vocab:") for r in rules)  # 学校 → 教育, learned from the bank
+    table = assistant.read("ディープフェイクは規制される？").rules()
+    assert "table:AI生成コンテンツ" in table  # the hand-kept table, named as such
+
+
+def test_planqa_read_prints_the_reading_as_json():
+    import json
+    import subprocess
+
+    out = subprocess.run(["planqa", "read", "AI法第18条第2項には何が書いてある？"], capture_output=True, text=True,
+                         timeout=120)
+    reading = json.loads(out.stdout)
+    assert reading["asks"][0]["references"] == ["ai_act:18.2"] and "ref:ai_act:18.2" in reading["fired"]

@@ -126,6 +126,21 @@ def ask(question: str, as_json: bool, llm_url: str | None, llm_model: str | None
         click.echo(answer.answer)
 
 
+@main.command()
+@click.argument("question")
+@_corpus_opt
+@_index_opt
+@_embedder_opt
+def read(question: str, corpus_dir: Path, index_dir: Path, embedder: str) -> None:
+    """Show how QUESTION is read (asks, normalised text, references, route, the rules that fired) as JSON.
+
+    Example usage: planqa read "学校でAIを使うには？経産省の担当は？"
+    """
+    from .answer import Assistant
+
+    _print_json(Assistant.load(corpus_dir, index_dir, embedder).read(question).to_json())
+
+
 @main.command("check-bank")
 @click.option("--eval", "eval_globs", multiple=True, default=("eval/*.jsonl",), show_default=True,
               help="Evaluation sets no bank entry may come near (glob, relative to the corpus's parent).")

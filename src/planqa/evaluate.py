@@ -50,6 +50,7 @@ class Record:
     route: str = ""
     error: str = ""
     facts_found: list[bool] = field(default_factory=list)
+    fired: tuple[str, ...] = ()  # the query-stage rules that shaped the reading (Query.rules)
 
 
 def load_gold(path: Path | str) -> list[GoldItem]:
@@ -91,7 +92,8 @@ def run_questions(assistant: Assistant, gold: list[GoldItem], progress=None) -> 
             continue
         records.append(Record(
             item, [list(h.chunk.ids) for h in ans.retrieved[:10]], ans.answer, [c.id for c in ans.citations],
-            ans.abstained, ans.latency_ms, ans.route, facts_found=[_fact_found(f, ans.answer) for f in item.key_facts]))
+            ans.abstained, ans.latency_ms, ans.route, facts_found=[_fact_found(f, ans.answer) for f in item.key_facts],
+            fired=assistant.read(item.question).rules()))
         if progress:
             progress()
     return records
@@ -176,7 +178,7 @@ def failures(records: list[Record]) -> list[dict]:
         if reasons:
             out.append({"id": r.gold.id, "kind": r.gold.kind, "question": r.gold.question, "reasons": reasons,
                         "gold": list(r.gold.citations), "retrieved": [ids for ids in r.retrieved[:5]],
-                        "cited": r.cited, "answer": r.answer, "route": r.route,
+                        "cited": r.cited, "answer": r.answer, "route": r.route, "fired": list(r.fired),
                         "missing_facts": [f for f, ok in zip(r.gold.key_facts, r.facts_found) if not ok]})
     return out
 
@@ -272,6 +274,19 @@ def _markdown(results: dict[str, tuple[dict, list[Record]]]) -> str:
         for f in fails:
             lines.append(f"- **{f['id']}** ({f['kind']}; {', '.join(f['reasons'])}) {f['question']}  \n"
                          f"  gold {f['gold']} · retrieved {[ids[0] for ids in f['retrieved']]} · cited {f['cited']}"
+                         f"  \n  rules: {' '.join(f['fired'])}"
                          f"  \n  answer: {f['answer'][:160].replace(chr(10), ' ')}")
+        lines += ["", f"## {name}: rules that fired (questions: failed / all)", "", "| rule | failed | all |",
+                  "|---|---|---|"]
+        failed_ids = {f["id"] for f in fails}
+        tally: dict[str, list[int]] = {}
+        for r in recs:
+            for rule in dict.fromkeys(rule.split(":")[0] if rule.startswith(("ref:", "asks:", "quiz:")) else rule
+                                      for rule in r.fired):
+                counts = tally.setdefault(rule, [0, 0])
+                counts[0] += r.gold.id in failed_ids
+                counts[1] += 1
+        for rule, (bad, total) in sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[0])):
+            lines.append(f"| {rule} | {bad} | {total} |")
     lines += ["", "![per kind](per_kind.png)", "", "![latency](latency.png)", ""]
     return "\n".join(lines)

@@ -10,16 +10,18 @@ its everyday words appended (normalize, with the learned vocabulary), its explic
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .asks import split_asks
 from .errors import InvalidQuestionError
 from .kana import KanaReader
+from .ministries import SHORT_NAMES
 from .names import DocumentNames
-from .normalize import ADDED, find_references, normalize_query
+from .normalize import ADDED, find_references, normalize_query, without_added_terms
 from .quiz import Option, parse_options, strip_quiz_markers
 from .routes import Route, detect_route
 from .scope import LEGAL_CONSEQUENCE
+from .text import TOKEN_FORM, tokenizer
 from .vocab import Vocabulary
 
 __all__ = ["Ask", "Query", "QueryReader", "clean_question", "MAX_QUESTION_CHARS"]
@@ -61,6 +63,7 @@ class Ask:
     opinion: bool = False
     briefing: bool = False
     legal: bool = False
+    fired: tuple[str, ...] = ()  # the rules that shaped this reading (route, flags, appended terms by source)
 
     @property
     def added(self) -> tuple[str, ...]:
@@ -79,6 +82,19 @@ class Query:
     options: tuple[Option, ...] = ()
     asks: tuple[Ask, ...] = ()
     japanese: bool = True
+    fired: tuple[str, ...] = ()  # message-level rules (kana rewrite, quiz options, split into asks)
+
+    def rules(self) -> tuple[str, ...]:
+        """Every rule that fired reading the message, its asks' included, each once (debugging, eval reports)."""
+        return tuple(dict.fromkeys([*self.fired, *(rule for ask in self.asks for rule in ask.fired)]))
+
+    def to_json(self) -> dict:
+        """How the message was read: asks with their normalised text, references, route and the rules that fired."""
+        return {"message": self.message, "read": self.read, "options": [list(o) for o in self.options],
+                "asks": [{"text": a.text, "normalized": a.normalized, "references": list(a.references),
+                          "route": a.route.name, "opinion": a.opinion, "briefing": a.briefing, "legal": a.legal,
+                          "fired": list(a.fired)} for a in self.asks],
+                "fired": list(self.rules())}
 
 
 class QueryReader:
@@ -91,6 +107,7 @@ class QueryReader:
         self.names = names
         self.vocabulary = vocabulary
         self.known_ministries = known_ministries
+        self._tokenize = tokenizer(TOKEN_FORM)
 
     def read(self, message: str) -> Query:
         """The Query for an already cleaned message (``clean_question``)."""
@@ -98,8 +115,14 @@ class QueryReader:
             return Query(message, message, message, japanese=False)
         read = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
         stem, options = parse_options(strip_quiz_markers(read) or read)
-        asks = () if options else tuple(self.ask(text) for text in split_asks(stem))
-        return Query(message, read, stem, tuple(options), asks)
+        parts = [] if options else split_asks(stem)
+        asks = tuple(self.ask(text) for text in parts)
+        fired = ["kana"] if read != message else []
+        fired += [f"quiz:{len(options)} options"] if options else []
+        fired += [f"asks:{len(parts)}"] if len(parts) > 1 else []
+        fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
+            if "同法" in stem and not any("同法" in p for p in parts) else []
+        return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
 
     def ask(self, text: str) -> Ask:
         """One ask read on its own (also used for a quiz stem, a true/false statement or a part of an ask)."""
@@ -108,8 +131,20 @@ class QueryReader:
         route = detect_route(normalized, self.known_ministries, bool(references), self.names)
         opinion = bool(_OPINION.search(text))
         legal = bool(LEGAL_CONSEQUENCE.search(text))  # 「誰が責任を負う」: the AI documents and a general law
-        return Ask(text, normalized, references, route, opinion, opinion or legal or len(text) >= _BRIEFING_CHARS,
-                   legal)
+        long = len(text) >= _BRIEFING_CHARS
+        ask = Ask(text, normalized, references, route, opinion, opinion or legal or long, legal)
+        return replace(ask, fired=self._fired(ask, long))
+
+    def _fired(self, ask: Ask, long: bool) -> tuple[str, ...]:
+        """Names of the rules behind a reading: the route, the flags, each appended term with its source
+        (``vocab``: learned from the bank; ``table``: the hand-kept table; ``name``: a ministry's other name)."""
+        fired = [f"route:{ask.route.name}"] + [f"ref:{r}" for r in ask.references]
+        fired += [flag for flag, on in (("opinion", ask.opinion), ("legal", ask.legal), ("long", long)) if on]
+        learned = set(self.vocabulary.expand(self._tokenize(without_added_terms(ask.normalized))))
+        names = {n for pair in SHORT_NAMES.items() for n in pair}
+        for term in ask.added:
+            fired.append(f"{'vocab' if term in learned else 'name' if term in names else 'table'}:{term}")
+        return tuple(fired)
 
     def normalize(self, text: str) -> str:
         """Normalise other text the same way (a follow-up joined with the question it follows)."""
