@@ -112,3 +112,8 @@ def test_a_full_title_is_not_copied_into_a_later_same_law():
     text = ("人工知能関連技術の研究開発及び活用の推進に関する法律は国の責務を定めている。"
             "一　同法において、国の行政機関が人工知能関連技術を活用する目的は何か。")
     assert split_asks(text)[0].endswith("同法において、国の行政機関が人工知能関連技術を活用する目的は何か。")
+
+
+def test_asking_whether_a_document_covers_the_ask_is_no_new_ask():
+    assert split_asks("AIで農業ってどう変わるの？計画に書いてある？") == ["AIで農業ってどう変わるの？計画に書いてある？"]
+    assert len(split_asks("AIで農業ってどう変わるの？担当はどこ？")) == 2  # a real second ask stays

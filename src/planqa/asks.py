@@ -42,6 +42,10 @@ _TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:
 # 法律」, would outweigh the ask's own words in retrieval, so 「同法」 stays)
 _LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
 _NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法", "違法", "合法", "適法", "本法")
+# 「…どう変わるの？計画にある？」: whether a document covers the ask before; the answer says so, it is no new ask
+_COVERED = re.compile(r"^(?:それ(?:って|は)?)?[^、。?？]{0,8}?(?:計画|法律|法|骨子|条文|文書|資料)(?:の中)?(?:に|で)(?:は|も)?"
+                      r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
+                      r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -83,6 +87,8 @@ def split_asks(text: str) -> list[str]:
     numbered_asks = any(_NUMBERED.match(p) for p in pieces)
     asks, statement, topic = [], "", ""
     for piece in pieces:
+        if asks and _COVERED.match(piece):
+            continue
         if numbered_asks and (m := _TOPIC.match(piece)):
             topic = m.group(1)
         elif not _is_ask(piece):

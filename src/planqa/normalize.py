@@ -103,6 +103,9 @@ def _strip_markup(text: str) -> str:
 
 
 _DIET_TAIL = re.compile(rf"{CLOSING_FORMULA}[。.]?$")
+# 「「…」というSNSの書き込みは正しいでしょうか」: a claim to check; what to look up is the claim, not 「正しい」
+_CHECK_TAIL = re.compile(r"(?<=」)\s*(?:という|って)?[^「」。?？]{0,20}?(?:は|って)?\s*(?:正しい|本当|事実|合って(?:い|る)?)"
+                         r"(?:のでしょうか|でしょうか|ですか|なの|の|か)?[?？。]?$")
 
 
 def _focus(text: str) -> str:
@@ -114,6 +117,7 @@ def _focus(text: str) -> str:
             text = " ".join([*quoted, tail])  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
         elif (topic := re.match(r"([^、。]{2,12}?)(?:は|では)、?", text)) and len(text) - len(tail) > 25:
             text = f"{topic.group(1)} {tail}"  # 「AI法は…と承知しているが、その施行期日は…」: its subject stays
+    text = _CHECK_TAIL.sub("", text.strip()) if "「" in text else text
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 
 
