@@ -428,6 +428,10 @@ class Assistant:
         hits = turn.hits
         if self._out_of_scope(turn.search_query, hits):
             return self._abstain(hits)
+        if ask.legal:  # what each document says, the general laws (民法, 刑法) included: its best place each
+            present = {h.chunk.doc for h in hits}
+            for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
+                hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal)
         if not value_present(ask.normalized, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
             return self._abstain(hits)
