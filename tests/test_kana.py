@@ -17,7 +17,7 @@ def reader(corpus):
     ("AIせんりゃくほんぶの いちばん うえの", "AI戦略本部の いちばん うえの"),  # two words of the documents
     ("AIの けいかくは まいとし かわるの", "AIの 計画は 毎年 かわるの"),
     ("どんな きけんが かいて ありますか", "どんな 危険が かいて ありますか"),  # the dictionary's noun
-    ("ふぃじかるAIってなに？", "フィジカルAIってなに？"),  # a katakana word of the documents
+    ("ふぃじかるAIって何のこと？", "フィジカルAIって何のこと？"),  # a katakana word of the documents
     ("えーあいほうって なに？", "AI法って なに？"),  # a compound with Latin letters, read by their names
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
 ])

@@ -95,6 +95,8 @@ def test_fraud_is_answered_from_the_act_and_the_penal_code(wide):
 def test_penalties_of_the_act_and_of_the_penal_code_differ(wide):
     assert wide.ask("AI法に罰則はある？").answer.startswith("AI法には罰則の規定はありません")
     assert wide.ask("刑法に罰則はある？").answer.startswith("刑法には罰則の規定があります")
+    civil = wide.ask("民法に罰則はある？").answer.splitlines()  # 過料: the paragraph that says so is quoted
+    assert civil[0].startswith("民法には罰則の規定があります") and "過料に処する" in civil[1]
 
 
 def test_build_with_an_unknown_pack_is_a_clear_error(tmp_path):

@@ -17,6 +17,7 @@ __all__ = ["StructuredAnswers", "strip_marker"]
 
 # provisions that license, register or prohibit (「許可を受けなければならない」「…してはならない」)
 _CONTROLS = re.compile(r"許可を受け|登録を受け|届け?出(?:なければ|をし)|してはならない")
+_PUNISHES = re.compile(r"に処する|過料に")  # 「…の罰金に処する」「…の過料に処する」
 
 
 def strip_marker(sentence: str) -> str:
@@ -190,7 +191,7 @@ class StructuredAnswers:
             if sec.doc != law or sec.kind != "article":
                 continue
             chapter = self.corpus[sec.parent].title if sec.parent else ""
-            if "罰則" in chapter or re.search(r"に処する|過料に", self.corpus.full_text(sec.id)):
+            if "罰則" in chapter or _PUNISHES.search(self.corpus.full_text(sec.id)):
                 found.append(sec)
         return found
 
@@ -203,8 +204,10 @@ class StructuredAnswers:
         citations = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in dict.fromkeys(cites))
         return Answer("\n".join(lines), False, citations, (), 0.0, topic)
 
-    def _first_paragraph(self, article):
-        return self.corpus[article.children[0]] if article.children else article
+    def _penal_paragraph(self, article):
+        """The paragraph of a penal article that states the punishment (else its first)."""
+        paragraphs = [self.corpus[c] for c in article.children]
+        return next((p for p in paragraphs if _PUNISHES.search(p.text)), paragraphs[0] if paragraphs else article)
 
     def _quoting(self, law: str, topic: str, head: str, places: list) -> Answer:
         """A heading line backed by the places quoted under it (their first sentence each)."""
@@ -215,11 +218,12 @@ class StructuredAnswers:
     def penalty(self, law: str) -> Answer:
         """Whether the law has penalties, from its structure: its penal articles quoted, or that it has none."""
         doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
-        penal = [self._first_paragraph(art) for art in self._penal_articles(law)[:4]]
+        penal = [self._penal_paragraph(art) for art in self._penal_articles(law)[:4]]
         if penal:
             return self._quoting(law, "penalty", f"{doc.label}には罰則の規定があります。主なものは次のとおりです。", penal)
-        lines = [f"{doc.label}には罰則の規定はありません。法律の構成は{self._chapters(law)}と附則で、"
-                 f"罰則の章はありません。[{title.label}]"]
+        chapters = self._chapters(law)
+        structure = f"法律の構成は{chapters}と附則で、罰則の章はありません。" if chapters else ""
+        lines = [f"{doc.label}には罰則の規定はありません。{structure}[{title.label}]"]
         return self._with_see_also(law, "penalty", lines, [title])
 
     def regulation(self, law: str) -> Answer:
@@ -229,8 +233,9 @@ class StructuredAnswers:
         if rules:
             return self._quoting(law, "regulation", f"{doc.label}には、許可・登録・届出や禁止を定める規定があります。",
                                  rules[:4])
+        chapters = self._chapters(law)
         lines = [f"{doc.label}には、許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
-                 f"法律の構成は{self._chapters(law)}と附則です。[{title.label}]"]
+                 + (f"法律の構成は{chapters}と附則です。" if chapters else "") + f"[{title.label}]"]
         return self._with_see_also(law, "regulation", lines, [title])
 
     def metadata(self, law: str) -> Answer:
