@@ -95,6 +95,7 @@ def test_fraud_is_answered_from_the_act_and_the_penal_code(wide):
 def test_penalties_of_the_act_and_of_the_penal_code_differ(wide):
     assert wide.ask("AI法に罰則はある？").answer.startswith("AI法には罰則の規定はありません")
     assert wide.ask("刑法に罰則はある？").answer.startswith("刑法には罰則の規定があります")
+    assert wide.ask("民法って規制法なの？").answer.startswith("民法には、許可・登録・届出や禁止を定める規定があります")
     civil = wide.ask("民法に罰則はある？").answer.splitlines()  # 過料: the paragraph that says so is quoted
     assert civil[0].startswith("民法には罰則の規定があります") and "過料に処する" in civil[1]
 

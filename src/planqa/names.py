@@ -61,16 +61,18 @@ class DocumentNames:
         parts = [(r"(?<![一-龥])" if len(name) <= 2 else "") + re.escape(name) for name, _ in names]
         return re.compile("|".join(parts) or r"(?!x)x")
 
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        return dict(self.names)
+
     def named(self, text: str) -> list[str]:
         """The documents the text names, in the order first named."""
-        by_name = dict(self.names)
-        return list(dict.fromkeys(by_name[m.group(0)] for m in self.pattern.finditer(text)))
+        return list(dict.fromkeys(self._by_name[m.group(0)] for m in self.pattern.finditer(text)))
 
-    def last_named(self, text: str, among: tuple[str, ...]) -> str | None:
-        """The document among ``among`` named last in the text (the law a 「第3条」 after it belongs to)."""
-        by_name = dict(self.names)
-        found = [by_name[m.group(0)] for m in self.pattern.finditer(text) if by_name[m.group(0)] in among]
-        return found[-1] if found else None
+    def law_before(self, text: str) -> str | None:
+        """The law a 「第3条」 at the end of ``text`` belongs to: the one named last, else the manifest's first law."""
+        found = [doc for m in self.pattern.finditer(text) if (doc := self._by_name[m.group(0)]) in self.laws]
+        return found[-1] if found else (self.laws[0] if self.laws else None)
 
     def law(self, text: str) -> bool:
         """The text names a law of the corpus (AI法, この法律 …)."""

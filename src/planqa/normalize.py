@@ -162,7 +162,7 @@ def find_references(query: str, names: DocumentNames) -> list[str]:
     for m in _PLAN.finditer(query):
         if _of_another_law(query, m.start(), names):
             continue
-        law = names.last_named(query[:m.start()], names.laws) or (names.laws[0] if names.laws else None)
+        law = names.law_before(query[:m.start()])
         if law and (act_context and not m.group(2) and not names.plan(query) or not names.plans):
             refs.append(f"{law}:chapter.{m.group(1)}")
             continue
@@ -173,7 +173,7 @@ def find_references(query: str, names: DocumentNames) -> list[str]:
         refs.append(sid)
     plan_spans = [m.span() for m in _PLAN.finditer(query)]
     for m in _ART.finditer(query):
-        law = names.last_named(query[:m.start()], names.laws) or (names.laws[0] if names.laws else None)
+        law = names.law_before(query[:m.start()])
         if any(a <= m.start() < b for a, b in plan_spans) or _of_another_law(query, m.start(), names) or not law:
             continue
         suppl, art, branch, para, item = m.groups()
