@@ -128,3 +128,64 @@ def test_an_unknown_id_is_never_echoed_whole(corpus):
     with pytest.raises(UnknownSectionError) as caught:
         corpus["ai_act:" + "9" * 100_000]
     assert len(str(caught.value)) < 200 and len(caught.value.user_message) < 80
+
+
+def test_x_forwarded_for_names_the_client_only_behind_a_trusted_proxy():
+    from ipaddress import ip_network
+
+    from planqa.guard import client_address
+
+    proxies = [ip_network("127.0.0.1"), ip_network("10.0.0.0/8")]
+    assert client_address("127.0.0.1", "203.0.113.9", proxies) == "203.0.113.9"
+    assert client_address("198.51.100.7", "203.0.113.9", proxies) == "198.51.100.7"  # not a proxy: header ignored
+    assert client_address("127.0.0.1", "203.0.113.9", []) == "127.0.0.1"  # none trusted (the default)
+    assert client_address("127.0.0.1", None, proxies) == "127.0.0.1"
+    # proxies append: the right-most address that is not a trusted proxy is the client; left of it, anything goes
+    assert client_address("127.0.0.1", "1.2.3.4, 203.0.113.9, 10.1.2.3", proxies) == "203.0.113.9"
+    assert client_address("127.0.0.1", "10.9.9.9, 10.1.2.3", proxies) == "10.9.9.9"  # all proxies: the first
+
+
+def test_trusted_proxies_come_from_the_environment_and_are_checked(monkeypatch):
+    monkeypatch.setenv("PLANQA_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    assert ServerSettings.from_env().trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    assert ServerSettings().trusted_proxies == ()
+    with pytest.raises(ValueError, match="PLANQA_TRUSTED_PROXIES: 'nginx' is not an address"):
+        ServerSettings.from_env(trusted_proxies="nginx")
+
+
+def _launch(assistant, data_dir, settings):
+    demo = web.build_app(assistant, data_dir, settings)
+    demo.queue(max_size=settings.queue_size)
+    _, url, _ = web.launch(demo, data_dir, port=None, settings=settings, prevent_thread_lock=True, quiet=True)
+    return demo, url.rstrip("/")
+
+
+def _ask(url: str, forwarded_for: str) -> int:
+    body = json.dumps({"question": "AI法の目的は？"}).encode()
+    return _request(url + "/api/v1/ask", body, {"Content-Type": "application/json",
+                                                "X-Forwarded-For": forwarded_for})[0]
+
+
+def test_a_client_cannot_escape_its_rate_by_writing_x_forwarded_for(assistant, tmp_path):
+    """No proxy is trusted by default, not even one on 127.0.0.1 (uvicorn's own default is to trust it)."""
+    demo, url = _launch(assistant, tmp_path, ServerSettings(rate="2/minute"))
+    try:
+        assert [_ask(url, f"203.0.113.{n}") for n in range(3)] == [200, 200, 429]
+    finally:
+        demo.close()
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_rate(assistant, tmp_path):
+    from gradio_client import Client
+
+    demo, url = _launch(assistant, tmp_path, ServerSettings(rate="2/minute", trusted_proxies=("127.0.0.1",)))
+    try:
+        assert [_ask(url, "203.0.113.1") for _ in range(3)] == [200, 200, 429]
+        assert _ask(url, "203.0.113.2") == 200
+        client = Client(url + "/", verbose=False, headers={"X-Forwarded-For": "203.0.113.3"})  # the chat's path
+        assert not client.predict("AI法の目的は？", api_name="/ask")["abstained"]
+        client.predict("AI法の目的は？", api_name="/ask")
+        with pytest.raises(Exception, match="混み合っています"):
+            client.predict("AI法の目的は？", api_name="/ask")
+    finally:
+        demo.close()

@@ -62,7 +62,7 @@ def api_router(assistant: Assistant, limiter: RateLimiter) -> APIRouter:
 
     @router.post("/api/v1/ask", summary="Answer a question with citations (SPEC §5 object)")
     def ask(body: AskRequest, request: Request):
-        if not limiter.allow(request.client.host if request.client else None):
+        if not limiter.allow(request.client.host if request.client else None, request.headers.get("x-forwarded-for")):
             return error(429, "rate_limited", BUSY)
         try:
             return assistant.ask(body.question, documents=body.documents).to_json()

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio reads it: no usage analytics by default
+os.environ.setdefault("FORWARDED_ALLOW_IPS", "")  # uvicorn trusts no X-Forwarded-For: PLANQA_TRUSTED_PROXIES decides
 
 import gradio as gr  # noqa: E402
 
@@ -252,21 +253,24 @@ def _refused(message: str) -> gr.Error:
     return gr.Error(message, print_exception=False)
 
 
-def _client(request: gr.Request | None) -> str | None:
-    return request.client.host if request is not None and request.client is not None else None
+def _client(request: gr.Request | None) -> tuple[str | None, str | None]:
+    """(direct peer, X-Forwarded-For) of a request; the rate limiter believes the header only from a trusted proxy."""
+    if request is None:
+        return None, None
+    return request.client.host if request.client is not None else None, request.headers.get("x-forwarded-for")
 
 
 def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
               settings: ServerSettings | None = None) -> gr.Blocks:
     """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``; questions
     beyond a client's rate (``settings.rate``) get the 「混み合っています」 reply at once."""
-    data_dir, private = Path(data_dir), {"api_visibility": "private"}
-    limiter = RateLimiter((settings or ServerSettings()).rate)  # one count per client for the chat and the APIs
+    data_dir, private, settings = Path(data_dir), {"api_visibility": "private"}, settings or ServerSettings()
+    limiter = RateLimiter(settings.rate, settings.trusted_proxies)  # one count per client for the chat and the APIs
     store, pages = FeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
     def on_ask(question: str, chat: list, answers: list, document: str, request: gr.Request):
-        if limiter.allow(_client(request)):
+        if limiter.allow(*_client(request)):
             reply = ask(assistant, question, [a for a in answers if a][-HISTORY_TURNS:], document or "")
         else:
             reply = Reply(None, BUSY, (), BUSY)
@@ -319,7 +323,7 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
 
     def api_ask(question: str, request: gr.Request) -> dict:
         """Answer a question; returns the SPEC §5 object (answer, abstained, citations, retrieved, latency_ms)."""
-        if not limiter.allow(_client(request)):
+        if not limiter.allow(*_client(request)):
             raise _refused(BUSY)
         try:
             return assistant.ask(question).to_json()
