@@ -369,12 +369,16 @@ def ministries(lead: str | None, ministry: str | None, keyword: str | None, as_j
 
 _data_dir_opt = click.option("--data-dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
                              envvar="PLANQA_DATA_DIR", help="Folder for feedback and CSV exports.")
+_database_url_opt = click.option("--database-url", default=None, envvar="PLANQA_DATABASE_URL",
+                                 help="PostgreSQL for feedback shared by replicas (postgresql://user@host:5432/db); "
+                                      "SQLite in --data-dir when unset.")
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GRADIO_SERVER_NAME", help="Address to bind.")
 @click.option("--port", default=7860, show_default=True, envvar="GRADIO_SERVER_PORT", help="Port to listen on.")
 @_data_dir_opt
+@_database_url_opt
 @click.option("--concurrency", type=int, default=None, help="Requests answered at the same time [PLANQA_CONCURRENCY; 4].")
 @click.option("--rate", default=None, help="Questions per client, e.g. 20/minute [PLANQA_RATE_LIMIT; 20/minute].")
 @click.option("--queue-size", type=int, default=None, help="Requests that may wait [PLANQA_QUEUE_SIZE; 64].")
@@ -383,14 +387,14 @@ _data_dir_opt = click.option("--data-dir", type=click.Path(path_type=Path), defa
               help="Seconds after which no further ask of a message starts [PLANQA_TIME_BUDGET_S; 3].")
 @click.option("--max-body", "max_body_bytes", type=int, default=None,
               help="Largest request body in bytes [PLANQA_MAX_BODY_BYTES; 65536].")
-def serve(host: str, port: int, data_dir: Path, **limits) -> None:
+def serve(host: str, port: int, data_dir: Path, database_url: str | None, **limits) -> None:
     """Serve the web app (chat, ministry table, source reader) on the committed index.
 
     Example usage: planqa serve --port 7860 --data-dir /var/lib/planqa --rate 30/minute
     """
     from .web import main as serve_app
 
-    serve_app(host=host, port=port, data_dir=data_dir, **limits)
+    serve_app(host=host, port=port, data_dir=data_dir, database_url=database_url, **limits)
 
 
 @main.group()
@@ -401,14 +405,19 @@ def feedback() -> None:
 @feedback.command("export")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV instead of JSON lines.")
 @_data_dir_opt
-def feedback_export(as_csv: bool, data_dir: Path) -> None:
+@_database_url_opt
+def feedback_export(as_csv: bool, data_dir: Path, database_url: str | None) -> None:
     """Print every stored rating (JSON lines by default).
 
     Example usage: planqa feedback export --csv --data-dir data > feedback.csv
+                   planqa feedback export --database-url postgresql://planqa@127.0.0.1:5432/planqa
     """
-    from .feedback import FeedbackStore
+    from .feedback import open_feedback_store
 
-    store = FeedbackStore(data_dir)
+    try:
+        store = open_feedback_store(data_dir, database_url)
+    except (ConnectionError, ImportError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(store.export_csv() if as_csv else store.export_jsonl(), nl=False)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,7 +29,7 @@ import gradio as gr  # noqa: E402
 from .answer import Answer, AnswerConfig, Assistant
 from .api import api_router
 from .errors import PlanqaError
-from .feedback import DEFAULT_DATA_DIR, FeedbackStore, csv_safe
+from .feedback import DEFAULT_DATA_DIR, FeedbackBackend, SQLiteFeedbackStore, csv_safe, open_feedback_store
 from .guard import BUSY, Guard, RateLimiter, ServerSettings
 from .index import DEFAULT_INDEX_DIR
 from .ministries import Measure, find_measures
@@ -234,7 +234,7 @@ def write_csv(rows: list[list[str]], data_dir: Path) -> Path:
     return path
 
 
-def record_feedback(store: FeedbackStore, answer: Answer | None, rating: int, comment: str = "") -> str:
+def record_feedback(store: FeedbackBackend, answer: Answer | None, rating: int, comment: str = "") -> str:
     """Store a 👍 (+1) / 👎 (-1) on an answer; returns the Japanese status line."""
     if answer is None:
         return "評価する回答がまだありません。先に質問してください。"
@@ -261,12 +261,13 @@ def _client(request: gr.Request | None) -> tuple[str | None, str | None]:
 
 
 def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
-              settings: ServerSettings | None = None) -> gr.Blocks:
-    """The Gradio Blocks app over a loaded assistant; feedback and CSV files go under ``data_dir``; questions
-    beyond a client's rate (``settings.rate``) get the 「混み合っています」 reply at once."""
+              settings: ServerSettings | None = None, feedback: FeedbackBackend | None = None) -> gr.Blocks:
+    """The Gradio Blocks app over a loaded assistant; CSV files go under ``data_dir``, feedback to ``feedback``
+    (default: SQLite under ``data_dir``); questions beyond a client's rate (``settings.rate``) get the
+    「混み合っています」 reply at once."""
     data_dir, private, settings = Path(data_dir), {"api_visibility": "private"}, settings or ServerSettings()
     limiter = RateLimiter(settings.rate, settings.trusted_proxies)  # one count per client for the chat and the APIs
-    store, pages = FeedbackStore(data_dir), reader_pages(assistant)
+    store, pages = feedback or SQLiteFeedbackStore(data_dir), reader_pages(assistant)
     page_ids = [v for _, v in pages]
 
     def on_ask(question: str, chat: list, answers: list, document: str, request: gr.Request):
@@ -430,10 +431,11 @@ def launch(demo: gr.Blocks, data_dir: Path | str, host: str = "127.0.0.1", port:
 
 
 def main(host: str | None = None, port: int | None = None, data_dir: str | Path | None = None,
-         concurrency: int | None = None, **limits) -> None:
+         concurrency: int | None = None, database_url: str | None = None, **limits) -> None:
     """Load the assistant once and serve.
 
-    Defaults: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else 127.0.0.1:7860; PLANQA_DATA_DIR, else ./data.
+    Defaults: GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, else 127.0.0.1:7860; PLANQA_DATA_DIR, else ./data;
+    feedback in PLANQA_DATABASE_URL (PostgreSQL), else SQLite in the data dir.
     """
     from .llm import LLMConfig
 
@@ -452,7 +454,11 @@ def main(host: str | None = None, port: int | None = None, data_dir: str | Path 
         assistant = Assistant.load(index_dir=index_dir, config=config, llm=LLMConfig.from_env())
     except PlanqaError as exc:  # for the operator: what is wrong and how to fix it, not a traceback
         raise SystemExit(f"planqa: cannot start: {exc}\n(index: {index_dir}; rebuild it with `planqa build`)") from None
-    demo = build_app(assistant, data_dir, settings)
+    try:
+        feedback = open_feedback_store(data_dir, database_url or os.environ.get("PLANQA_DATABASE_URL"))
+    except (ConnectionError, ImportError, ValueError) as exc:
+        raise SystemExit(f"planqa: cannot start: {exc}") from None
+    demo = build_app(assistant, data_dir, settings, feedback)
     print(f"planqa: ready in {time.perf_counter() - started:.1f} s → http://{host}:{port}", flush=True)
     demo.queue(max_size=settings.queue_size, default_concurrency_limit=settings.concurrency)
     launch(demo, data_dir, host=host, port=port, settings=settings)
