@@ -162,6 +162,9 @@ def test_cli_exports_the_store_the_url_names(location, store):
 def test_a_wrong_url_or_an_unreachable_database_says_what_to_check(tmp_path):
     with pytest.raises(ValueError, match="must start with postgresql://"):
         open_feedback_store(tmp_path, "mysql://planqa:secret@db/planqa")
+    for malformed in ("postgresql://db:port/planqa", "postgresql://127.0.0.1/planqa?colour=blue"):
+        with pytest.raises(ValueError, match="the database URL is not valid"):
+            open_feedback_store(tmp_path, malformed)
     with socket.socket() as unused:  # bound, never listening: connections are refused
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]

@@ -218,8 +218,11 @@ class PostgresFeedbackStore(FeedbackBackend):
         except ImportError:
             raise ImportError("PostgreSQL support is not installed: pip install 'planqa[pg]'") from None
         self.url = url
-        parts = urlsplit(url)
-        self.where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"  # never the password
+        try:
+            parts = urlsplit(url)
+            self.where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"  # never the password
+        except ValueError as exc:
+            raise ValueError(f"the database URL is not valid: {exc}") from None
         with self._connect() as conn:  # commits on leaving the block
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             conn.execute(_POSTGRES_SCHEMA)
@@ -230,6 +233,8 @@ class PostgresFeedbackStore(FeedbackBackend):
         for attempt in range(RETRIES):
             try:
                 return psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT_S)
+            except psycopg.ProgrammingError as exc:  # a malformed URL: retrying will not help
+                raise ValueError(f"the database URL is not valid: {exc}") from None
             except psycopg.OperationalError as exc:
                 if attempt == RETRIES - 1:
                     raise ConnectionError(f"cannot connect to the feedback database at {self.where}: "
