@@ -676,3 +676,21 @@ def test_restricted_to_the_act_no_plan_place_or_table_is_used(assistant):
     assert "主担当" not in ministry.answer and not any(c.id.startswith("plan:") for c in ministry.citations)
     everything = assistant.ask("ガバメントAIの担当はどこ？")
     assert everything.route == "ministry"
+
+
+# ---- scope by bank similarity ------------------------------------------------------------------
+def test_unknown_words_do_not_decline_what_the_bank_places_among_answerable_questions(assistant):
+    """Words the documents never use (スマホ, お年寄り, deepfake) decline only a question the bank does not
+    clearly place among answerable ones (AnswerConfig.familiar_margin)."""
+    for question, place in (("スマホが使えないお年寄りはAI社会で取り残されないの？国はどうするつもり？", "plan:3.4"),
+                            ("deepfakeを見抜く技術の開発を国は支援してる？", "plan:3.3.1.5")):
+        assert assistant.scope.unfamiliar(question)
+        answer = assistant.ask(question)
+        assert not answer.abstained and answer.citations[0].id == place, question
+
+
+def test_a_near_miss_no_word_check_catches_is_declined_by_the_bank_negatives(assistant):
+    question = "基本計画の骨子案を書いたのは誰？"  # the documents name no drafter
+    assert not assistant.scope.off_topic(question) and not assistant.scope.unfamiliar(question)
+    assert assistant._bank_closeness(question)[1] < -assistant.config.negative_margin
+    assert assistant.ask(question).abstained

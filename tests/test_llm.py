@@ -119,7 +119,8 @@ def test_label_and_list_citations_are_checked_like_ids(llm_assistant, chat):
                 "詳しくはai_act:15.1やplan:9.9を参照。【◎経産省】")
     ans = llm_assistant.ask(QUESTION)
     assert ans.answer == (f"{PURPOSE}[{LABEL}]\n基本理念もあります。[AI法 第3条第4項]\n"
-                          "詳しくは[AI法 第15条第1項]やを参照。【◎経産省】\n(根拠が確認できない引用 3 件を除きました)")
+                          "詳しくはやを参照。【◎経産省】[AI法 第15条第1項]\n(根拠が確認できない引用 3 件を除きました)")
+    assert ans.lines[2].places == (("ai_act:15.1", "AI法 第15条第1項"),)  # a line's places follow its words
     assert [c.id for c in ans.citations] == ["ai_act:1.1", "ai_act:3.4", "ai_act:15.1"]
 
 

@@ -41,6 +41,27 @@ def test_lone_surrogate_is_refused_alone_and_ignored_inside_a_question(assistant
     assert reply.error is None and reply.chips[0][1] == "ai_act:1.1"
 
 
+def test_links_come_from_each_lines_places_not_from_brackets_in_its_words(assistant):
+    from planqa.results import Answer, Line
+    answer = Answer((Line("「[AI法 第1条第1項]」と書いた利用者の文"),
+                     Line("この法律は、…目的とする。", (("ai_act:1.1", "AI法 第1条第1項"),))), False, (), (), 0.0)
+    markdown = web.answer_markdown(answer).splitlines()
+    assert "?id=" not in markdown[0]  # a label-like text in the words is text, not a citation
+    assert markdown[1].endswith("[\\[AI法 第1条第1項\\]](?id=ai_act:1.1)")
+    assert answer.answer.splitlines()[1] == "この法律は、…目的とする。[AI法 第1条第1項]"
+
+
+def test_every_quoted_line_names_a_real_place_with_its_label(assistant):
+    for question in ("AI法に罰則はある？", "経産省が主担当の施策は？", "AI戦略本部の本部長は誰？", "骨子の第4章には何が書いてある？"):
+        answer = assistant.ask(question)
+        placed = [line for line in answer.lines if line.places]
+        assert placed, question
+        for line in placed:
+            for place, label in line.places:
+                assert assistant.corpus[place].label == label
+        assert {place for line in placed for place, _ in line.places} <= {c.id for c in answer.citations}, question
+
+
 def test_user_html_is_escaped_in_markdown():
     assert web.md_escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
     assert web.md_escape("[a](javascript:x) *b*") == "\\[a\\](javascript:x) \\*b\\*"

@@ -27,7 +27,7 @@ from .names import DocumentNames
 from .normalize import without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, pick_option
-from .results import Answer, Citation
+from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup
 from .scope import GENERIC as _GENERIC
@@ -56,7 +56,6 @@ _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい") 
 _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|準用|同様の")
-_LABEL = re.compile(r"\[[^\]]*\]")
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書|どのような|なにが書|何て書|なんて書|ってなに|なんだっけ|"
                     r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|あてはま|該当|何個|いくつ|幾つ|並ぶ|構成|"
@@ -92,8 +91,10 @@ class AnswerConfig:
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
     briefing_margin: float = 0.03  # long or opinion asks: the other document's best sentence joins within this
     # much of the top score (a briefing by document, not one document's quote)
-    negative_margin: float = 0.005  # out of scope when a near-miss negative is this much closer than any bank
-    # question; calibrated on the tuned sets (declines 0.7% of their in-scope questions, README)
+    negative_margin: float = 0.015  # out of scope when a near-miss negative is this much closer than any bank
+    # question (920 negatives); the smallest margin that declines no in-scope question of dev (README)
+    familiar_margin: float = 0.01  # words the documents never use decline a question unless the bank places it
+    familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
 
 
@@ -109,10 +110,10 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
     if not answered:
         return parts[0]
     if headed:
-        lines = [line for ask, p in answered for line in (f"【{ask[:40]}】", *p.answer.splitlines())]
+        lines = [line for ask, p in answered for line in (Line(f"【{ask[:40]}】"), *p.lines)]
     else:
-        lines = list(dict.fromkeys(line for _, p in answered for line in p.answer.splitlines()))
-    lines += [f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。"
+        lines = list(dict.fromkeys(line for _, p in answered for line in p.lines))
+    lines += [Line(f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。")
               for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
               and not any(a in ask or ask in a for a, _ in answered)]  # an ask that leans on one answered
     citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
@@ -122,7 +123,7 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
             if rank < len(p.retrieved) and p.retrieved[rank].chunk.key not in seen:
                 seen.add(p.retrieved[rank].chunk.key)
                 retrieved.append(p.retrieved[rank])
-    return Answer("\n".join(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
+    return Answer(tuple(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
 
 
 def _enumerated(text: str, ask: str) -> bool:
@@ -221,7 +222,7 @@ class Assistant:
         with self._lock:  # the tagger and the word caches are shared; an extractive answer takes ~20 ms
             query = self.reader.read(text)
             if not query.japanese:
-                answer = Answer(NOT_JAPANESE.format(self.collection), True, (), (), 0.0, "language")
+                answer = Answer(plain(NOT_JAPANESE.format(self.collection)), True, (), (), 0.0, "language")
             elif query.options:
                 answer = self._answer_quiz(query.stem, query.options, history, scope)
             else:
@@ -243,7 +244,7 @@ class Assistant:
         docs = dict.fromkeys(self.corpus[cid].doc for cid in cited)
         notes = [status_note(d) for d in (self.corpus.document(doc) for doc in docs) if d.status]
         notes += list(dict.fromkeys(note for cid in cited if (note := self.corpus.gap_note(cid))))
-        return replace(answer, answer="\n".join([answer.answer, *notes])) if notes and not answer.abstained else answer
+        return replace(answer, lines=answer.lines + plain("\n".join(notes))) if notes and not answer.abstained else answer
 
     def read(self, question: str) -> Query:
         """How the assistant reads a message (its asks, their normalised form, references, routes): for debugging."""
@@ -273,7 +274,7 @@ class Assistant:
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
-        return replace(answer, answer=f"{verdict}\n{answer.answer}") if verdict and not answer.abstained else answer
+        return replace(answer, lines=plain(verdict) + answer.lines) if verdict and not answer.abstained else answer
 
     def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
         """Mostly figures (years, counts), and none of the options is anywhere in the documents."""
@@ -293,7 +294,7 @@ class Assistant:
                           or time.perf_counter() - started > self.config.time_budget_s):
                 answer = parts[0] if len(parts) == 1 else _join(asks[:len(parts)], parts)
                 note = f"ご質問が多いため、最初の{len(parts)}件にお答えしました。残りは分けてお尋ねください。"
-                return replace(answer, answer=f"{answer.answer}\n{note}")
+                return replace(answer, lines=(*answer.lines, Line(note)))
             said = {c.id for p, a in zip(parts, asks) if a in ask and (len(ask) - len(a) > _SHORT_FOLLOW_UP
                                                                   or _enumerated(text, ask[len(a):]))
                     for c in p.citations}
@@ -313,7 +314,7 @@ class Assistant:
         hits = self.retriever.rank(search_query, k=10, documents=documents)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
-            answer = replace(answer, answer=f"{OPINION_FRAME}\n{answer.answer}")
+            answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
 
     def section_text(self, section_id: str) -> tuple[str, str]:
@@ -371,14 +372,13 @@ class Assistant:
         answer = self.structured.ministry(query, measure)
         for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
             more = self.structured.ministry(query, other)
-            answer = replace(answer, answer=f"{answer.answer}\n{more.answer}",
+            answer = replace(answer, lines=answer.lines + more.lines,
                              citations=answer.citations + more.citations)
         if _mentions_both_documents(query, self.names):
             act_hits = [h for h in hits if h.chunk.doc in self.names.laws]
             extra = self._extract(turn.search_query, act_hits, route) if act_hits else None
             if extra is not None and extra.citations:
-                first_line = extra.answer.splitlines()[0]
-                answer = replace(answer, answer=f"{answer.answer}\n{first_line}",
+                answer = replace(answer, lines=answer.lines + extra.lines[:1],
                                  citations=answer.citations + extra.citations[:1])
         first = [h for h in hits if measure.id in h.chunk.ids]
         return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
@@ -433,7 +433,8 @@ class Assistant:
             for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
                 hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal)
-        if not value_present(ask.normalized, _LABEL.sub("", answer.answer), any(h.referenced for h in hits)):
+        if not value_present(ask.normalized, "\n".join(line.text for line in answer.lines),
+                             any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
 
@@ -535,25 +536,25 @@ class Assistant:
                 before = split_sentences(unit.text)
                 at = before.index(sent) if sent in before else 0
                 if at and not any(before[at - 1] == c[2] for c in chosen):
-                    lines.append(f"{strip_marker(before[at - 1])}[{unit.label}]")
+                    lines.append(Line.at(strip_marker(before[at - 1]), unit))
             first_of_doc = next(c for c in chosen if c[3].doc == chunk.doc)[2] == sent
             referred = self._paragraphs_referred(unit, sent) if first_of_doc and _PROCEDURE.search(query) else []
             for prior in referred:  # 「変更の手続は？」→「前二項の規定は、…変更について準用する。」 and the two
                 if not any(c[1].id == prior.id for c in chosen) and prior.id not in cites:
-                    lines.append(f"{strip_marker(prior.text)}[{prior.label}]")
+                    lines.append(Line.at(strip_marker(prior.text), prior))
                     cites[prior.id] = Citation(prior.id, prior.label, self._place_text(prior))
-            lines.append(f"{strip_marker(sent)}[{unit.label}]")
+            lines.append(Line.at(strip_marker(sent), unit))
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
             after = split_sentences(unit.text)
             at = after.index(sent) if sent in after else -1
             if 0 <= at < len(after) - 1 and after[at + 1].startswith("ただし") \
                     and not any(after[at + 1] == c[2] for c in chosen):  # a proviso belongs to its rule
-                lines.append(f"{strip_marker(after[at + 1])}[{unit.label}]")
+                lines.append(Line.at(strip_marker(after[at + 1]), unit))
             if sent.endswith(_LISTS_ITEMS):
                 for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):
-                    lines.append(f"{item.text}[{item.label}]")
+                    lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
-        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, route.name)
+        return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
 
     def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:
         """The paragraphs a sentence opening with 前項 / 前二項 applies: 第18条第5項 → 第3項, 第4項."""
@@ -587,23 +588,28 @@ class Assistant:
             return True
         if any(h.referenced for h in hits):
             return False
-        return (self.scope.off_topic(query) or self._closer_to_negatives(query)
+        nearest, margin = self._bank_closeness(query)
+        familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
+        return (margin < -self.config.negative_margin or self.scope.off_topic(query)
+                or (not familiar and self.scope.unfamiliar(query))
                 or self._best_similarity(query, hits) < self.config.min_confidence)
 
-    def _closer_to_negatives(self, query: str) -> bool:
-        """The question is nearer a near-miss out-of-scope bank question than any question a place answers."""
+    def _bank_closeness(self, query: str) -> tuple[float, float]:
+        """(cosine to the nearest bank question a place answers, how much nearer that is than the nearest near-miss
+        out-of-scope question: negative when a near miss is closer)."""
         index = self.retriever.index
         sims = index.bank_similarities(self.retriever.embedder.query(query))
         negative = index.bank_negative
-        if not negative.any() or negative.all():
-            return False
-        return float(sims[negative].max()) - float(sims[~negative].max()) > self.config.negative_margin
+        if negative.all():
+            return 0.0, -1.0
+        nearest = float(sims[~negative].max())
+        return nearest, nearest - float(sims[negative].max()) if negative.any() else 1.0
 
     def _abstain(self, hits: list[Hit]) -> Answer:
-        near = "、".join(dict.fromkeys(f"[{h.chunk.label}]" for h in hits[:2]))
-        text = (f"ご質問の内容は、{self.collection}の中には書かれていないため、お答えできません。"
-                + (f"\n近い話題は次の箇所にあります: {near}" if near else ""))
-        return Answer(text, True, (), (), 0.0, "abstain")
+        near = tuple(dict.fromkeys((h.chunk.ids[0], h.chunk.label) for h in hits[:2] if h.chunk.ids))
+        lines = [Line(f"ご質問の内容は、{self.collection}の中には書かれていないため、お答えできません。")]
+        lines += [Line("近い話題は次の箇所にあります: ", near)] if near else []
+        return Answer(tuple(lines), True, (), (), 0.0, "abstain")
 
     # ---- optional LLM -------------------------------------------------------------------
     def _with_llm(self, question: str, extractive: Answer, hits: list[Hit]) -> Answer:

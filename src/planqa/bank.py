@@ -33,6 +33,7 @@ REGISTERS = {
     "a": "plain polite", "b": "casual chat", "c": "everyday words instead of the documents' terms",
     "d": "search-box keywords", "e": "hiragana-heavy / やさしい日本語", "f": "staff question (ministries, article)",
     "g": "long Diet-style", "h": "should / opinion / government view", "i": "English",
+    "j": "quiz: true/false claim, fill-in-the-blank, multiple choice",
 }
 DUPLICATE_JACCARD = 0.5  # character 5-gram Jaccard from which a bank entry leaks an eval question
 

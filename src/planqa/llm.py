@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from .corpus import Corpus
 from .errors import LLMError
-from .results import Answer, Citation
+from .results import Answer, Citation, Line
 
 if TYPE_CHECKING:
     from .retrieve import Hit
@@ -142,11 +142,12 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def check_citations(text: str, hits: list["Hit"], corpus: Corpus) -> tuple[str, list[str], list[str]]:
-    """Replace each cited place with its ``[label]`` if it was among the passages; drop the rest.
+def check_citations(text: str, hits: list["Hit"], corpus: Corpus) -> tuple[tuple[Line, ...], list[str], list[str]]:
+    """Each line of ``text`` with the places it cites, if they were among the passages; the rest dropped.
 
     Citations are ``[ID]``, ``[ID, ID]``, a bare ID, or a label (``[AI法 第1条第1項]``), in
-    ASCII, full-width or 【】 brackets. Returns (text, valid IDs in order, dropped citations).
+    ASCII, full-width or 【】 brackets. Returns (lines, valid IDs in order, dropped citations); a line's
+    places follow it as ``[label]`` in the text form.
     """
     sent = {u.id for h in hits for u in h.chunk.units if u.id in corpus}
     by_label = {_norm(corpus[cid].label): cid for cid in sent}
@@ -156,7 +157,7 @@ def check_citations(text: str, hits: list["Hit"], corpus: Corpus) -> tuple[str, 
     def cite(cid: str | None, shown: str) -> str:
         if cid in sent:
             valid.append(cid)
-            return f"[{corpus[cid].label}]"
+            return f"\x00{len(valid) - 1}\x00"  # a mark the bare-ID pass below cannot mistake for an ID
         dropped.append(shown)
         return ""
 
@@ -170,8 +171,13 @@ def check_citations(text: str, hits: list["Hit"], corpus: Corpus) -> tuple[str, 
 
     labelled = _BRACKET.sub(bracket, text)
     checked = _BARE_ID.sub(lambda m: cite(m.group(0), m.group(0)), labelled)
-    lines = (re.sub(r"[ \t\u3000]{2,}", " ", line).strip() for line in checked.splitlines())
-    return "\n".join(line for line in lines if line), list(dict.fromkeys(valid)), dropped
+    lines = []
+    for raw in checked.splitlines():
+        places = tuple(dict.fromkeys((cid, corpus[cid].label) for cid in (valid[int(n)] for n in re.findall(r"\x00(\d+)\x00", raw))))
+        words = re.sub(r"[ \t\u3000]{2,}", " ", re.sub(r"\x00\d+\x00", "", raw)).strip()
+        if words or places:
+            lines.append(Line(words, places))
+    return tuple(lines), list(dict.fromkeys(valid)), dropped
 
 
 def _leaks_prompt(text: str) -> bool:
@@ -183,7 +189,7 @@ def _finish(config: LLMConfig, raw: str, hits: list["Hit"], corpus: Corpus, fall
     if _leaks_prompt(raw):
         log.warning("LLM answer repeats its instructions; using the extractive answer")
         return fallback
-    text, valid, dropped = check_citations(config.redact(raw), hits, corpus)
+    lines, valid, dropped = check_citations(config.redact(raw), hits, corpus)
     if dropped:
         log.warning("dropped %d LLM citation(s) not among the retrieved passages: %s",
                     len(dropped), ", ".join(dropped))
@@ -191,9 +197,9 @@ def _finish(config: LLMConfig, raw: str, hits: list["Hit"], corpus: Corpus, fall
         log.warning("LLM answer has no valid citation; using the extractive answer")
         return fallback
     if dropped:
-        text += "\n" + DROPPED_NOTE.format(n=len(dropped))
+        lines += (Line(DROPPED_NOTE.format(n=len(dropped))),)
     cites = tuple(Citation(c, corpus[c].label, corpus.full_text(c)) for c in valid)
-    return replace(fallback, answer=text, citations=cites, route="llm")
+    return replace(fallback, lines=lines, citations=cites, route="llm")
 
 
 def generate_grounded(config: LLMConfig, question: str, hits: list["Hit"], corpus: Corpus,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .retrieve import Hit
 
-__all__ = ["Citation", "Answer", "json_safe"]
+__all__ = ["Citation", "Line", "Answer", "plain", "json_safe"]
 
 
 @dataclass(frozen=True)
@@ -22,16 +22,44 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What `planqa ask --json` prints (SPEC §5), plus the route taken."""
+class Line:
+    """One line of an answer: its words and the places that back them, as (citation ID, label) pairs.
 
-    answer: str
+    Surfaces link each place by its ID; the text form shows it as ``[label]`` after the words."""
+
+    text: str
+    places: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def at(cls, text: str, place) -> "Line":
+        """``text`` backed by ``place`` (anything with ``id`` and ``label``: a section, a measure, a citation)."""
+        return cls(text, ((place.id, place.label),))
+
+    def render(self) -> str:
+        return self.text + "、".join(f"[{label}]" for _, label in self.places)
+
+
+def plain(text: str) -> tuple[Line, ...]:
+    """Lines no place backs (a decline, a notice), one per line of ``text``."""
+    return tuple(Line(t) for t in text.splitlines())
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `planqa ask --json` prints (SPEC §5), plus the route taken. Its sentences are ``lines``;
+    ``answer`` is their text form, each line followed by the labels of its places."""
+
+    lines: tuple[Line, ...]
     abstained: bool
     citations: tuple[Citation, ...]
     retrieved: tuple[Hit, ...]
     latency_ms: float
     route: str = "general"
     question: str = ""
+
+    @property
+    def answer(self) -> str:
+        return "\n".join(line.render() for line in self.lines)
 
     def to_json(self) -> dict:
         return {"answer": self.answer, "abstained": self.abstained,

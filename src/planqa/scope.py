@@ -39,7 +39,7 @@ _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まっ�
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|"
                                 r"誰のもの|のものになる|帰属|誰の責任|責任は誰|責任を負う|賠償|補償|訴訟|裁判|訴え|"
-                                r"罪になる|何罪|懲役|逮捕|前科")
+                                r"罪に(?:なる|なり|問われ)|何罪|懲役|逮捕|前科")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
 _OFFICIAL = re.compile(r"(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の(?:名前|氏名)|"
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
@@ -149,11 +149,15 @@ class Scope:
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
 
+    def unfamiliar(self, query: str) -> bool:
+        """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
+        from the documents. Weak alone: the assistant trusts it only when the bank does not place the question
+        clearly among the answerable ones (``AnswerConfig.familiar_margin``)."""
+        unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", query))
+        return bool(latin) or bool(total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share)
+
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
-        unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", query))
-        if latin or (total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share):
-            return True
         if self.declined(query):
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):

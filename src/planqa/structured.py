@@ -9,7 +9,7 @@ from dataclasses import replace
 from .chunk import split_sentences
 from .corpus import Corpus
 from .ministries import Measure, display_name
-from .results import Answer, Citation
+from .results import Answer, Citation, Line, plain
 from .routes import Route
 
 __all__ = ["StructuredAnswers", "strip_marker"]
@@ -37,29 +37,27 @@ class StructuredAnswers:
         if not place.indexed:
             text = (f"{place.label}の条文は入手できていないため、内容をお答えできません。"
                     "原文は e-Gov 法令検索でご確認ください。")
-            return Answer(text, True, (), (), 0.0, "abstain")
+            return Answer(plain(text), True, (), (), 0.0, "abstain")
         lines, cites = [], {}
 
-        def cite(sec) -> str:
+        def cite(text: str, sec) -> Line:
             cites.setdefault(sec.id, Citation(sec.id, sec.label, self.corpus.full_text(sec.id)))
-            return f"[{sec.label}]"
+            return Line.at(text, sec)
 
         if place.kind in ("chapter", "section", "subheading", "group") and place.title:
-            lines.append(f"{place.title}{cite(place)}")
+            lines.append(cite(place.title, place))
         for sent in split_sentences(place.text)[:6]:
-            lines.append(f"{strip_marker(sent)}{cite(place)}")
+            lines.append(cite(strip_marker(sent), place))
         children = [self.corpus[c] for c in place.children if self.corpus[c].indexed]
         for child in children[:12]:
             if child.kind in ("paragraph", "item", "measure"):
-                text = child.text if child.kind != "paragraph" else child.text
-                lines.append(f"{strip_marker(text)}{cite(child)}")
-                for item in child.children:
-                    lines.append(f"{self.corpus[item].text}{cite(self.corpus[item])}")
+                lines.append(cite(strip_marker(child.text), child))
+                lines += [cite(self.corpus[item].text, self.corpus[item]) for item in child.children]
             else:
-                lines.append(f"{child.title}{cite(child)}")
+                lines.append(cite(child.title, child))
         if len(children) > 12:
-            lines.append(f"ほか{len(children) - 12}件は原文をご覧ください。{cite(place)}")
-        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "reference")
+            lines.append(cite(f"ほか{len(children) - 12}件は原文をご覧ください。", place))
+        return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, "reference")
 
     def missing(self, ref: str) -> Answer | None:
         """A direct answer for a place the documents do not have (「AI法第99条」): the range that exists, read off
@@ -78,7 +76,7 @@ class StructuredAnswers:
         first, last = (sec.label.removeprefix(where).strip() for sec in (siblings[0], siblings[-1]))
         text = f"ご指定の箇所は{where}にはありません。{where}は{first}から{last}までです。"
         cites = (Citation(parent, where, self.corpus.full_text(parent)),) if parent else ()
-        return Answer(text + (f"[{where}]" if parent else ""), False, cites, (), 0.0, "reference")
+        return Answer((Line.at(text, cites[0]) if cites else Line(text),), False, cites, (), 0.0, "reference")
 
     def _siblings(self, ref: str) -> list:
         """The places of the same kind and level as ``ref`` (ai_act:99 → ai_act:1 … ai_act:28), in order."""
@@ -88,48 +86,45 @@ class StructuredAnswers:
 
     def ministry(self, query: str, measure: Measure) -> Answer:
         cite = Citation(measure.id, measure.label, self.corpus.full_text(measure.id))
-        tag = f"[{measure.label}]"
         sectors = [s for s in measure.sectors if s.named_in(query)]
+        lead = "、".join(display_name(n) for n in measure.lead)
         if sectors:
             lines = [f"「{measure.text}」のうち"
                      + "、".join(f"{s.sector}の担当は{'、'.join(display_name(n) for n in s.ministries)}" for s in sectors)
-                     + f"です。{tag}"]
-            if measure.lead:
-                lines.append(f"この施策全体の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}")
-            return Answer("\n".join(lines), False, (cite,), (), 0.0, "ministry")
-        others = [display_name(n) for n in measure.ministries if n not in measure.lead]
-        if measure.lead:
-            text = f"「{measure.text}」の主担当(◎)は{'、'.join(display_name(n) for n in measure.lead)}です。{tag}"
-            if others:
-                text += f"\nほかに{'、'.join(others)}が担当します。{tag}"
+                     + "です。"] + ([f"この施策全体の主担当(◎)は{lead}です。"] if measure.lead else [])
+        elif measure.lead:
+            others = [display_name(n) for n in measure.ministries if n not in measure.lead]
+            lines = [f"「{measure.text}」の主担当(◎)は{lead}です。"] + ([f"ほかに{'、'.join(others)}が担当します。"]
+                                                                   if others else [])
         else:
-            text = f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。{tag}"
-        return Answer(text, False, (cite,), (), 0.0, "ministry")
+            others = [display_name(n) for n in measure.ministries]
+            lines = [f"「{measure.text}」の担当は{'、'.join(others)}です(◎による主担当の指定はありません)。"]
+        return Answer(tuple(Line.at(text, measure) for text in lines), False, (cite,), (), 0.0, "ministry")
 
     def ministry_check(self, query: str, measure: Measure, names: tuple[str, ...]) -> Answer:
         """Who is responsible for a measure, and whether the ministries the question names take part."""
         answer = self.ministry(query, measure)
-        tag, lines = f"[{measure.label}]", []
+        lines = []
         named = [s for s in measure.sectors if s.sector and s.named_in(query)]
         for name in names:
             if named:  # 「富岳NEXTの開発は経産省が担当？」: the sub-entry asked about decides
                 inside = [s.sector for s in named if name in s.ministries]
                 if inside:
-                    lines.append(f"{display_name(name)}は{'、'.join(inside)}の担当に含まれています。{tag}")
+                    lines.append(f"{display_name(name)}は{'、'.join(inside)}の担当に含まれています。")
                 else:
                     also = "(この施策のほかの取組の担当には含まれています)" if name in measure.ministries else ""
                     lines.append(f"{display_name(name)}は{'、'.join(s.sector for s in named)}の担当に"
-                                 f"含まれていません{also}。{tag}")
+                                 f"含まれていません{also}。")
                 continue
             sectors = [s.sector for s in measure.sectors if name in s.ministries and s.sector]
             if name in measure.lead:
-                lines.append(f"{display_name(name)}はこの施策の主担当(◎)です。{tag}")
+                lines.append(f"{display_name(name)}はこの施策の主担当(◎)です。")
             elif name in measure.ministries or sectors:
                 where = f"({'、'.join(sectors)}の分野)" if sectors and name not in measure.ministries else ""
-                lines.append(f"{display_name(name)}もこの施策の担当に含まれています{where}。{tag}")
+                lines.append(f"{display_name(name)}もこの施策の担当に含まれています{where}。")
             else:
-                lines.append(f"{display_name(name)}はこの施策の担当に含まれていません。{tag}")
-        return replace(answer, answer="\n".join([answer.answer, *lines]))
+                lines.append(f"{display_name(name)}はこの施策の担当に含まれていません。")
+        return replace(answer, lines=(*answer.lines, *(Line.at(text, measure) for text in lines)))
 
     def ministry_list(self, route: Route, topic: set[str] | None = None) -> Answer:
         """Measures a ministry leads (◎), takes part in, or carries alone, from the table.
@@ -141,12 +136,12 @@ class StructuredAnswers:
         if route.joint:
             both = [m for m in table if all(n in m.ministries for n in route.ministries)]
             names = "と".join(display_name(n) for n in route.ministries)
-            lines.append(f"{names}がともに担当する施策は{len(both)}件です。" if both
-                         else f"{names}がともに担当する施策は骨子にありません。")
+            lines.append(Line(f"{names}がともに担当する施策は{len(both)}件です。" if both
+                              else f"{names}がともに担当する施策は骨子にありません。"))
             for m in both:
-                lines.append(f"・{m.text}[{m.label}]")
+                lines.append(Line.at(f"・{m.text}", m))
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
-            return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
+            return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
         for name in route.ministries:
             leads = [m for m in table if name in m.lead]
             sole = [m for m in table if m.ministries == (name,)
@@ -159,23 +154,23 @@ class StructuredAnswers:
                 chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
             elif route.lead_only:  # no lead, or the other measures asked for too: list both, lead marked
                 if not leads:
-                    lines.append(f"{display_name(name)}が主担当(◎)の施策は骨子にありません。")
+                    lines.append(Line(f"{display_name(name)}が主担当(◎)の施策は骨子にありません。"))
                 chosen = leads + [m for m in involved if m not in leads]
                 head = f"{display_name(name)}が担当する施策(◎は主担当)"
             else:
                 chosen = leads + [m for m in involved if m not in leads]
                 head = f"{display_name(name)}が担当する施策(◎は主担当)"
-            lines.append(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。")
+            lines.append(Line(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。"))
             for m in chosen:
                 subs = [s.sector for s in m.sectors if name in s.ministries]
                 where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
                 if not route.lead_only and not subs and m.ministries != (name,):  # who else: 「(◎外務省、防衛省)」
                     where = "(" + "、".join(("◎" if n in m.lead else "") + n
                                             for n in m.ministries) + ")"
-                lines.append(f"・{'◎' if m in leads else ''}{m.text}{'【再掲】' if m.repeated else ''}{where}[{m.label}]")
+                lines.append(Line.at(f"・{'◎' if m in leads else ''}{m.text}{'【再掲】' if m.repeated else ''}{where}", m))
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
         # each listed measure carries its label; the count sentence is backed by the list under it
-        return Answer("\n".join(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
+        return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
 
     # ---- facts about a law, read off its tree (any law of the manifest) ---------------------------------
     def _chapters(self, law: str) -> str:
@@ -195,14 +190,14 @@ class StructuredAnswers:
                 found.append(sec)
         return found
 
-    def _with_see_also(self, law: str, topic: str, lines: list[str], cites: list) -> Answer:
+    def _with_see_also(self, law: str, topic: str, lines: list[Line], cites: list) -> Answer:
         """The structural lines, then the places the manifest points readers to on the topic (``see_also``)."""
         for ref in dict(self.corpus.document(law).see_also).get(topic, ()):
             place = self.corpus[ref]
-            lines.append(f"{strip_marker(split_sentences(place.text)[0])}[{place.label}]")
+            lines.append(Line.at(strip_marker(split_sentences(place.text)[0]), place))
             cites.append(place)
         citations = tuple(Citation(s.id, s.label, self.corpus.full_text(s.id)) for s in dict.fromkeys(cites))
-        return Answer("\n".join(lines), False, citations, (), 0.0, topic)
+        return Answer(tuple(lines), False, citations, (), 0.0, topic)
 
     def _penal_paragraph(self, article):
         """The paragraph of a penal article that states the punishment (else its first)."""
@@ -211,8 +206,8 @@ class StructuredAnswers:
 
     def _quoting(self, law: str, topic: str, head: str, places: list) -> Answer:
         """A heading line backed by the places quoted under it (their first sentence each)."""
-        lines = [f"{head}[{places[0].label}]"]
-        lines += [f"{strip_marker(split_sentences(p.text)[0])}[{p.label}]" for p in places]
+        lines = [Line.at(head, places[0])]
+        lines += [Line.at(strip_marker(split_sentences(p.text)[0]), p) for p in places]
         return self._with_see_also(law, topic, lines, list(places))
 
     def penalty(self, law: str) -> Answer:
@@ -223,7 +218,7 @@ class StructuredAnswers:
             return self._quoting(law, "penalty", f"{doc.label}には罰則の規定があります。主なものは次のとおりです。", penal)
         chapters = self._chapters(law)
         structure = f"法律の構成は{chapters}と附則で、罰則の章はありません。" if chapters else ""
-        lines = [f"{doc.label}には罰則の規定はありません。{structure}[{title.label}]"]
+        lines = [Line.at(f"{doc.label}には罰則の規定はありません。{structure}", title)]
         return self._with_see_also(law, "penalty", lines, [title])
 
     def regulation(self, law: str) -> Answer:
@@ -234,8 +229,8 @@ class StructuredAnswers:
             return self._quoting(law, "regulation", f"{doc.label}には、許可・登録・届出や禁止を定める規定があります。",
                                  rules[:4])
         chapters = self._chapters(law)
-        lines = [f"{doc.label}には、許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
-                 + (f"法律の構成は{chapters}と附則です。" if chapters else "") + f"[{title.label}]"]
+        lines = [Line.at(f"{doc.label}には、許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
+                         + (f"法律の構成は{chapters}と附則です。" if chapters else ""), title)]
         return self._with_see_also(law, "regulation", lines, [title])
 
     def metadata(self, law: str) -> Answer:
@@ -244,9 +239,8 @@ class StructuredAnswers:
         lines = title.text.splitlines()
         number, promulgated = (lines + ["", ""])[:2]
         text = f"{doc.label}の正式な題名は「{title.title}」({number})です。" + (f"{promulgated}。" if promulgated else "")
-        text += f"[{title.label}]"
+        said = [Line.at(text, title)]
         if "目次" in lines:  # the structure, as its 目次 gives it
-            toc = "、".join(lines[lines.index("目次") + 1:])
-            text += f"\n構成は目次のとおり{toc}です。[{title.label}]"
-        return Answer(text, False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
+            said.append(Line.at(f"構成は目次のとおり{'、'.join(lines[lines.index('目次') + 1:])}です。", title))
+        return Answer(tuple(said), False, (Citation(title.id, title.label, self.corpus.full_text(title.id)),), (), 0.0,
                       "metadata")

@@ -78,18 +78,9 @@ def deep_link(section_id: str) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The answer as Markdown; each [label] becomes a link to the cited place."""
-    ids = {h.chunk.label: h.chunk.ids[0] for h in answer.retrieved if h.chunk.ids}
-    ids.update({c.label: c.id for c in answer.citations})
-
-    def piece(i: int, part: str) -> str:
-        if i % 2 == 0:  # text between [labels]
-            return md_escape(part)
-        text = md_escape(f"[{part}]")
-        return f" [{text}]({deep_link(ids[part])})" if part in ids else text
-
-    lines = (re.split(r"\[([^\[\]]+)\]", line) for line in answer.answer.splitlines())
-    return "\n".join("".join(piece(i, p) for i, p in enumerate(parts)) for parts in lines)
+    """The answer as Markdown: each line's words, then a link to each place that backs it."""
+    return "\n".join(md_escape(line.text) + "、".join(f" [{md_escape(f'[{label}]')}]({deep_link(place)})"
+                                                     for place, label in line.places) for line in answer.lines)
 
 
 def ask(assistant: Assistant, question: str, history: list[Answer] | tuple = (), document: str = "") -> Reply:
@@ -102,12 +93,12 @@ def ask(assistant: Assistant, question: str, history: list[Answer] | tuple = (),
     return Reply(answer, answer_markdown(answer), tuple((c.label, c.id) for c in answer.citations))
 
 
-def _snippets(answer: Answer, label: str) -> list[str]:
-    """Sentences of the answer that cite ``label``, in the forms they may take in the cited text."""
-    found, tag = [], f"[{label}]"
-    for line in answer.answer.splitlines():
-        if line.endswith(tag):
-            body = line[: -len(tag)].lstrip("・◎").strip()
+def _snippets(answer: Answer, section_id: str) -> list[str]:
+    """Sentences of the answer backed by the place ``section_id``, in the forms they may take in its text."""
+    found = []
+    for line in answer.lines:
+        if any(place == section_id for place, _ in line.places):
+            body = line.text.lstrip("・◎").strip()
             found += [body, *body.split("。"), *_QUOTE.findall(body)]
     return [s.strip() for s in found if len(s.strip()) >= 6]
 
@@ -145,7 +136,7 @@ def citation_html(assistant: Assistant, answer: Answer | None, section_id: str |
         label, text = assistant.section_text(section_id)
     except PlanqaError as exc:
         return f'<div class="planqa-cite">{html.escape(exc.user_message)}</div>'
-    snippets = _snippets(answer, label) if answer else []
+    snippets = _snippets(answer, section_id) if answer else []
     body = highlight_html(text, snippets, fallback=assistant.corpus[section_id].text)
     return _panel(label, body, section_id, "前後の条文・本文を「原文を読む」で開く ↗")
 
