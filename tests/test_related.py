@@ -86,10 +86,11 @@ def test_liability_is_answered_from_the_plan_and_the_civil_code(wide):
     assert not ans.abstained and "minpou:709.1" in cited and "plan:3.4.2.2" in cited
 
 
-def test_fraud_is_answered_from_the_act_and_the_penal_code(wide):
-    ans = wide.ask("生成AIで詐欺をしたら罪になる？")
+@pytest.mark.parametrize("question", ["生成AIで詐欺をしたら罪になる？", "生成AIを使った詐欺は罪になりますか。"])
+def test_fraud_is_answered_from_the_act_and_the_penal_code(wide, question):
+    ans = wide.ask(question)
     cited = [c.id for c in ans.citations]
-    assert "ai_act:3.4" in cited and "keihou:246.1" in cited
+    assert "ai_act:3.4" in cited and "keihou:246.1" in cited, question
 
 
 def test_penalties_of_the_act_and_of_the_penal_code_differ(wide):
