@@ -388,6 +388,9 @@ _database_url_opt = click.option("--database-url", default=None, envvar="PLANQA_
               help="Seconds after which no further ask of a message starts [PLANQA_TIME_BUDGET_S; 3].")
 @click.option("--max-body", "max_body_bytes", type=int, default=None,
               help="Largest request body in bytes [PLANQA_MAX_BODY_BYTES; 65536].")
+@click.option("--trusted-proxies", default=None,
+              help="Proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8 "
+                   "[PLANQA_TRUSTED_PROXIES; none].")
 def serve(host: str, port: int, data_dir: Path, database_url: str | None, **limits) -> None:
     """Serve the web app (chat, ministry table, source reader) on the committed index.
 
