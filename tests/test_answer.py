@@ -694,3 +694,13 @@ def test_a_near_miss_no_word_check_catches_is_declined_by_the_bank_negatives(ass
     assert not assistant.scope.off_topic(question) and not assistant.scope.unfamiliar(question)
     assert assistant._bank_closeness(question)[1] < -assistant.config.negative_margin
     assert assistant.ask(question).abstained
+
+
+def test_liability_is_answered_from_the_plans_review_while_ownership_of_rights_stays_declined(assistant):
+    """責任/賠償 words alone no longer decline (the plan reviews civil liability); the bank decides, as for unknown
+    words, so a question about who owns a copyright — which no document answers — is still declined."""
+    question = "AIを使ったサービスで事故が起きたとき、開発した会社が責任を負うのか、国は何か検討してる？"
+    assert assistant.scope.consequence(question)
+    answer = assistant.ask(question)
+    assert not answer.abstained and "plan:3.4.2.2" in [c.id for c in answer.citations]
+    assert assistant.ask("AIで作った絵の著作権は誰のものになるの？").abstained

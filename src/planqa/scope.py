@@ -156,13 +156,16 @@ class Scope:
         unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", query))
         return bool(latin) or bool(total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share)
 
+    def consequence(self, query: str) -> bool:
+        """Asks who owns, who pays or which crime, with no law of the corpus that provides for it (民法, 刑法) and
+        none named. Weak alone, like ``unfamiliar``: the plan reviews civil liability, so the bank decides."""
+        return bool(LEGAL_CONSEQUENCE.search(query)) and not self.names.law(query) and not self._consequences_covered
+
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
         if self.declined(query):
             return True
         if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
-            return True
-        if LEGAL_CONSEQUENCE.search(query) and not self.names.law(query) and not self._consequences_covered:
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
