@@ -16,7 +16,7 @@ from .normalize import is_everyday_term
 from .routes import PENALTY
 from .text import tokenizer
 
-__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "GENERIC", "LEGAL_CONSEQUENCE"]
+__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "GENERIC", "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法|新法"  # 「AI法って規制法なの？」 names no other law
@@ -55,12 +55,22 @@ _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _FOREIGN = re.compile(r"中国|アメリカ|米国|EU|欧州|英国|イギリス|韓国|フランス|ドイツ|カナダ|インド|シンガポール")
+_SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
+_CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに)、")  # a background clause ends here
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
                       "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
                       "奴", "やつ", "略", "話", "全部", "条文",
                       "意味", "文脈", "言葉", "用語", "部局", "部署"})  # 「…という言葉はどのような意味で」: no content
+
+
+def asked(query: str) -> str:
+    """What a message asks, without its background: the question sentences (or the last sentence), each from its
+    last clause boundary on (「…には勝てないと思うんですが、それでも政府は…考えているのか」 → 「それでも政府は…」)."""
+    sentences = [s for s in _SENTENCE.findall(query) if s.strip()]
+    asking = [s for s in sentences if s.rstrip()[-1:] in "?？"] or sentences[-1:]
+    return " ".join(_CLAUSE.split(s)[-1] for s in asking)
 
 
 def asks_for_amount_or_date(query: str) -> bool:
@@ -161,11 +171,17 @@ class Scope:
         none named. Weak alone, like ``unfamiliar``: the plan reviews civil liability, so the bank decides."""
         return bool(LEGAL_CONSEQUENCE.search(query)) and not self.names.law(query) and not self._consequences_covered
 
+    def foreign(self, query: str) -> bool:
+        """Names another country or region in the background of the question. Weak alone, like ``unfamiliar``: the
+        plan compares Japan with the US and China, so the bank decides (one named in what is asked declines)."""
+        return bool(_FOREIGN.search(query) or _CURRENT.search(query))
+
     def off_topic(self, query: str) -> bool:
         """True when the question's own words show the documents cannot answer it."""
         if self.declined(query):
             return True
-        if _CURRENT.search(query) or _FOREIGN.search(query) or self.other_law(query):
+        focus = asked(query)
+        if _CURRENT.search(focus) or self.other_law(query) or _FOREIGN.search(focus):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
