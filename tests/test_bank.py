@@ -119,13 +119,35 @@ def test_bank_questions_lift_a_paraphrase_into_the_top_five(assistant):
     question = "AIのせいでケガしたら誰のせい？"  # civil liability, plan:3.4.2.2, in none of its words
 
     def top5(weight: float) -> list[str]:
-        retriever.config = replace(config, bank_weight=weight)
+        retriever.config = replace(config, bank_weight=weight, bank_sparse_weight=0.0)
         return [cid for h in retriever.search(question, k=5) for cid in h.chunk.ids]
 
     config = retriever.config
     try:
         assert "plan:3.4.2.2" in top5(config.bank_weight)
         assert "plan:3.4.2.2" not in top5(0.0)
+    finally:
+        retriever.config = config
+
+
+def test_words_only_bank_questions_use_reach_their_place_through_bank_bm25(assistant):
+    """「司令塔」 is nowhere in the documents; bank questions about the headquarters use it, so BM25 over the bank
+    questions ranks the Act's headquarters articles for a question that says it."""
+    retriever, index = assistant.retriever, assistant.retriever.index
+    words = retriever.tokenize("司令塔")
+    assert words and not any(w in index.bm25.vocab_dict for w in words)
+    assert index.chunks[index.bank_sparse_search(words, 1)[0][0]].ids[0] in ("ai_act:19.1", "ai_act:21.1",
+                                                                                  "ai_act:22.1")
+    question = "役所の縦割りでAI政策がバラバラにならない？司令塔はどこ？"
+
+    def top3(weight: float) -> list[str]:
+        retriever.config = replace(config, bank_sparse_weight=weight)
+        return [cid for h in retriever.search(question, k=3) for cid in h.chunk.ids]
+
+    config = retriever.config
+    try:
+        assert "ai_act:19.1" in top3(config.bank_sparse_weight)
+        assert "ai_act:19.1" not in top3(0.0)
     finally:
         retriever.config = config
 

@@ -9,6 +9,7 @@ Layout of ``indexes/<name>/``::
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
     bm25/           bm25s index over fugashi tokens
+    bank_bm25/      bm25s index over the bank questions' tokens (question→question word match)
 
 Embeddings are looked up in ``indexes/cache/`` (keyed by text hash) before anything is embedded, so
 a rebuild of an unchanged corpus embeds nothing.
@@ -45,7 +46,7 @@ __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_I
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy")
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "bank_bm25/params.index.json")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class SearchIndex:
     sentence_vectors: np.ndarray  # one row per sentence, in chunk.sentences() order
     bank: list[BankEntry]
     bank_vectors: np.ndarray  # one row per bank entry
+    bank_bm25: object  # bm25s.BM25 over the bank questions, one document per bank entry
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -75,6 +77,7 @@ class SearchIndex:
         # the chunk holding each bank entry's place, or its first part (-1: a negative)
         self.bank_chunk = np.array([-1 if e.id is None else where.get(e.id, next(
             (pos for cid, pos in where.items() if id_matches(cid, e.id)), -1)) for e in self.bank], dtype=np.int64)
+        self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
 
     def sentence_rows(self, chunk: Chunk) -> np.ndarray:
         """The sentence vectors of one chunk, in chunk.sentences() order."""
@@ -98,9 +101,22 @@ class SearchIndex:
 
     def bank_search(self, similarities: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by their best-matching bank question (question→question similarity)."""
+        return self._best_per_chunk(similarities, k)
+
+    def bank_sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by the BM25 score of their best-matching bank question: the bank's everyday
+        words (規制を優先, 巻き返し) match a question the documents' own words do not."""
+        known = [t for t in query_tokens if t in self.bank_bm25.vocab_dict]
+        if not known:
+            return []
+        scores = self.bank_bm25.get_scores(known)
+        return [(p, s) for p, s in self._best_per_chunk(scores, k) if s > 0]
+
+    def _best_per_chunk(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by the best score of a bank question placed in them (negatives ignored)."""
         held = self.bank_chunk >= 0
         best = np.full(len(self.chunks), -np.inf)
-        np.maximum.at(best, self.bank_chunk[held], similarities[held])
+        np.maximum.at(best, self.bank_chunk[held], scores[held])
         order = np.argsort(-best, kind="stable")[:k]
         return [(int(p), float(best[p])) for p in order if np.isfinite(best[p])]
 
@@ -168,7 +184,6 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
     """Chunk, embed and index the corpus and its question bank into ``out_dir``; return the manifest.
 
     ``progress(done, total)`` is called as texts are embedded (cached ones count as done at once)."""
-    import bm25s
     import faiss
     from llama_index.core.schema import TextNode
     from llama_index.vector_stores.faiss import FaissVectorStore
@@ -197,10 +212,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
-        docs = [tok(t) for t in texts]
-        vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}  # stable across builds
-        bm25 = bm25s.BM25()
-        bm25.index(([[vocab[t] for t in d] for d in docs], vocab), show_progress=False)
+        bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank])
 
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
         try:
@@ -212,6 +224,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
             (work / "bank.json").write_bytes(
                 json.dumps([e.to_json() for e in bank], ensure_ascii=False, indent=0).encode())
             bm25.save(str(work / "bm25"), show_progress=False)
+            bank_bm25.save(str(work / "bank_bm25"), show_progress=False)
             out_dir.mkdir(exist_ok=True)
             (out_dir / "manifest.json").unlink(missing_ok=True)  # invalid until the new one lands
             files = {}
@@ -234,6 +247,16 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         _atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     manifest["build_seconds"] = round(time.perf_counter() - started, 2)
     return manifest
+
+
+def _bm25(docs: list[list[str]]):
+    """A bm25s index over tokenised documents, its vocabulary numbered in sorted order (stable across builds)."""
+    import bm25s
+
+    vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+    bm25 = bm25s.BM25()
+    bm25.index(([[vocab[t] for t in d] for d in docs], vocab), show_progress=False)
+    return bm25
 
 
 def _read_manifest(index_dir: Path) -> dict:
@@ -288,6 +311,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
                         doc=c["doc"]) for c in raw]
         store = FaissVectorStore.from_persist_path(str(index_dir / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
+        bank_bm25 = bm25s.BM25.load(str(index_dir / "bank_bm25"), show_progress=False)
         sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
         bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
@@ -297,7 +321,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     n_sentences = sum(len(c.sentences()) for c in chunks)
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
-            or bank_vectors.shape != (len(bank), manifest["dim"])):
+            or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_bm25.scores["num_docs"] != len(bank)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
-                       sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors)
+                       sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25)
