@@ -20,6 +20,8 @@ def reader(corpus):
     ("ふぃじかるAIって何のこと？", "フィジカルAIって何のこと？"),  # a katakana word of the documents
     ("えーあいほうって なに？", "AI法って なに？"),  # a compound with Latin letters, read by their names
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
+    ("ほんぶちょうは だれ", "本部長は だれ"),  # part of 人工知能戦略本部長, its suffix 長 included
+    ("じちたいも なにか するの", "自治体も なにか するの"),  # part of 地方自治体
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected

@@ -6,7 +6,8 @@ them: BM25 sees different tokens and the small embedder reads kana poorly. The d
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
 the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
-compounds of the documents are read whole, Latin letters by their names (えーあいほう → AI法).
+compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), Latin letters
+by their names (えーあいほう → AI法).
 """
 
 from __future__ import annotations
@@ -53,8 +54,12 @@ class KanaReader:
         counts: dict[str, Counter] = defaultdict(Counter)
         texts = list(texts)
         for text in texts:
-            for compound in self._compounds(text):  # AI法, AI戦略本部: read whole, letters by their names
-                counts["".join(r for _, r in compound)]["".join(s for s, _ in compound)] += 1
+            for compound in self._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
+                for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
+                    for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
+                        surface = "".join(s for s, _ in part)
+                        if any(s.isascii() for s, _ in part) or len(_KANJI.findall(surface)) >= 3:
+                            counts["".join(r for _, r in part)][surface] += 1
             for word in self._tagger(text):
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
@@ -70,11 +75,12 @@ class KanaReader:
         """Runs of two or more nouns with Latin letters in them (AI法), as (surface, reading) pairs."""
         runs, run = [], []
         for word in [*self._tagger(text), None]:
-            reading = _reading(word) if word is not None and word.feature.pos1 == "名詞" else None
+            reading = _reading(word) if word is not None and (word.feature.pos1 == "名詞" or (
+                run and word.feature.pos1 == "接尾辞")) else None  # 本部 + 長
             if reading and word.feature.pos2 != "数詞":
                 run.append((word.surface, reading))
                 continue
-            if len(run) >= 2 and any(s.isascii() for s, _ in run):
+            if len(run) >= 2 and (any(s.isascii() for s, _ in run) or len(_KANJI.findall("".join(s for s, _ in run))) >= 3):
                 runs.append(run)
             run = []
         return runs
