@@ -30,6 +30,15 @@ def test_committed_bank_passes_its_checker_against_every_eval_set():
     assert result.output.rstrip().endswith(" 0 problems")
 
 
+def test_check_bank_reads_an_evaluation_set_given_by_absolute_path(corpus, tmp_path):
+    """An absolute --eval glob is read (it once raised a traceback); a bank question copied into it is caught."""
+    copied = next(e.q for e in load_bank(corpus) if e.id is not None)
+    (tmp_path / "mine.jsonl").write_text(json.dumps({"id": "m-1", "question": copied}, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+    result = CliRunner().invoke(main, ["check-bank", "--eval", str(tmp_path / "*.jsonl")])
+    assert result.exit_code == 1 and "near-duplicate of eval question" in result.output, result.output
+
+
 def test_bank_covers_every_citable_place_at_least_fifteen_times_on_average(corpus):
     entries = [e for e in load_bank(corpus) if e.id is not None]
     places = {u.id for c in make_chunks(corpus) for u in c.units}

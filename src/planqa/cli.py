@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob as globmod
 import json
 import sys
 from pathlib import Path
@@ -198,8 +199,9 @@ def vocab(corpus_dir: Path, embedder: str) -> None:
 
 
 def _eval_questions(root: Path, globs: tuple[str, ...]) -> list[str]:
+    """The questions of the evaluation sets the globs match (relative to ``root``, or absolute)."""
     questions = []
-    for path in sorted({p for g in globs for p in root.glob(g)}):
+    for path in sorted({Path(p) for g in globs for p in globmod.glob(str(root / g))}):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 questions.append(json.loads(line)["question"])
