@@ -93,6 +93,14 @@ def test_fraud_is_answered_from_the_act_and_the_penal_code(wide, question):
     assert "ai_act:3.4" in cited and "keihou:246.1" in cited, question
 
 
+@pytest.mark.parametrize("question, place", [
+    ("従業員が仕事中に客にけがをさせたら会社も責任を取るの？", "minpou:715.1"),  # 使用者責任, in none of its words
+    ("人をだましてお金を振り込ませたら何罪？", "keihou:246.1"),  # 詐欺: the text says 欺いて, not だまして
+])
+def test_the_packs_bank_questions_carry_plain_words_to_their_article(wide, question, place):
+    assert place in [c.id for c in wide.ask(question).citations][:2], question
+
+
 def test_penalties_of_the_act_and_of_the_penal_code_differ(wide):
     assert wide.ask("AI法に罰則はある？").answer.startswith("AI法には罰則の規定はありません")
     assert wide.ask("刑法に罰則はある？").answer.startswith("刑法には罰則の規定があります")
