@@ -76,18 +76,23 @@ def questions() -> list[str]:
     return found
 
 
-def ask(port: int, question: str, address: str, forwarded_for: str = "") -> tuple[int, float]:
-    """POST /api/v1/ask through nginx from ``address``: (status, seconds); status 0 when the connection failed."""
+def ask(port: int, question: str, address: str, forwarded_for: str = "") -> tuple[int, dict | None, float]:
+    """POST /api/v1/ask through nginx from ``address``: (status, JSON body, seconds); status 0 and no body when the
+    connection failed. tests/test_deploy.py asks through this too."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(address, 0))
     headers = {"Content-Type": "application/json", **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
     started = time.perf_counter()
     try:
         conn.request("POST", "/api/v1/ask", json.dumps({"question": question}).encode(), headers)
         response = conn.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
+        body = response.read()
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None  # nginx's own 429 / 502 pages
+        return response.status, parsed, time.perf_counter() - started
     except (OSError, http.client.HTTPException):
-        return 0, time.perf_counter() - started
+        return 0, None, time.perf_counter() - started
     finally:
         conn.close()
 
@@ -135,7 +140,7 @@ def load(replicas: int, asked: list[str], users: int, threads: int = 1) -> LoadR
         wall = time.perf_counter() - started
         cpu = sum(cpu_seconds(r["pid"]) for r in state["replicas"]) - cpu_before
         memory = tuple(rss_mib(r["pid"]) for r in state["replicas"])
-    latencies = sorted(seconds * 1000 for status, seconds in results if status == 200)
+    latencies = sorted(seconds * 1000 for status, _, seconds in results if status == 200)
     return LoadResult(replicas, threads, len(latencies), len(results) - len(latencies), wall, statistics.median(latencies),
                       latencies[int(0.95 * (len(latencies) - 1))], cpu, memory)
 
@@ -163,7 +168,7 @@ def flood(asked: list[str]) -> FloodResult:
         for t in threads:
             t.join()
     return FloodResult(len(statuses), statuses.count(200), statuses.count(429),
-                       tuple(seconds * 1000 for _, seconds in normal), sum(status == 200 for status, _ in normal))
+                       tuple(seconds * 1000 for _, _, seconds in normal), sum(status == 200 for status, _, _ in normal))
 
 
 def table(runs: list[LoadResult], flooded: FloodResult) -> str:

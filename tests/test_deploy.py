@@ -25,10 +25,19 @@ import pytest
 
 from planqa.feedback import PostgresFeedbackStore
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deploy"))
+from bench import ask  # noqa: E402  (the benchmark's client: one way to ask through nginx)
+
 ROOT = Path(__file__).resolve().parents[1]
 RUN = [sys.executable, str(ROOT / "deploy" / "run")]
-QUESTIONS = [json.loads(line)["question"] for name in ("gold.jsonl", "dev.jsonl")
-             for line in (ROOT / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+QUESTIONS = [  # the tests' own wordings (eval-set questions stay out of tests)
+    "AI法の目的は何ですか", "人工知能戦略本部の本部長は誰？", "AI法に罰則はありますか", "基本計画は誰が作るの？",
+    "国民の責務って何？", "地方公共団体は何をするの", "AIセーフティ・インスティテュートの担当は？", "3原則を教えて",
+    "ガバメントAIはどこが進める？", "AI法はいつ施行された？", "研究開発機関の責務は", "活用事業者は何に協力するの",
+    "偽情報への対策は計画にある？", "基本計画の見直しはどうなっている", "AI人材の育成について知りたい",
+    "データセンターの整備は？", "人工知能関連技術の定義は", "本部の事務はどこが処理する？", "国際協力について教えて",
+    "学校でのAI教育は計画にある？",
+]
 HIGH_LIMITS = ("--rate", "100000/minute", "--nginx-rate", "1000r/s", "--nginx-burst", "1000")  # load, not limits
 THANKS = "ご意見ありがとうございました"
 FLOODER, NORMAL_USER = "127.0.0.2", "127.0.0.3"
@@ -57,19 +66,6 @@ def cluster(tmp_path_factory):
     """Two replicas behind nginx, limits set high: these tests measure load, not limits."""
     with deployment(tmp_path_factory.mktemp("cluster"), "--replicas", "2", *HIGH_LIMITS) as state:
         yield state
-
-
-def ask(port: int, question: str, address: str, forwarded_for: str | None = None) -> tuple[int, dict, float]:
-    """POST /api/v1/ask through nginx from ``address``: (status, JSON body, seconds)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(address, 0))
-    headers = {"Content-Type": "application/json", **({"X-Forwarded-For": forwarded_for} if forwarded_for else {})}
-    started = time.perf_counter()
-    try:
-        conn.request("POST", "/api/v1/ask", json.dumps({"question": question}).encode(), headers)
-        response = conn.getresponse()
-        return response.status, json.loads(response.read()), time.perf_counter() - started
-    finally:
-        conn.close()
 
 
 def upstreams(state: dict, path: str) -> dict[str, set[str]]:
