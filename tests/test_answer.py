@@ -724,3 +724,15 @@ def test_current_affairs_words_decline_only_in_what_is_asked(assistant):
     answer = assistant.ask("現在の日本ではAIを使っている人がまだ少ないと聞きますが、政府は利用を広げるために何をするのですか？")
     assert not answer.abstained and answer.citations[0].id.startswith("plan:3.1")
     assert assistant.ask("今のAI担当大臣は誰？").abstained
+
+
+@pytest.mark.parametrize("question, places", [
+    ("防衛力の抜本的な強化に向けたAI利活用と、地方自治体におけるAIの適正な利活用の促進について、担当府省を教えてください",
+     {"plan:3.1.2.3", "plan:3.1.1.3"}),
+    ("デジタルスキル標準を改めることと、初等中等教育や一般市民のAIリテラシーを高める支援について、それぞれの担当はどこですか",
+     {"plan:3.4.3.5", "plan:3.4.3.6"}),
+])
+def test_a_staff_question_naming_two_measures_gets_both(assistant, question, places):
+    """「AとBについて担当を」: the second measure holds three or more of the question's words the first lacks."""
+    ans = assistant.ask(question)
+    assert ans.route == "ministry" and {c.id for c in ans.citations} == places

@@ -370,7 +370,7 @@ class Assistant:
                 or (measure := self.finder.target(query, turn.context)) is None:
             return None
         answer = self.structured.ministry(query, measure)
-        for other in self.finder.sharing_rare_words(query, measure):  # 「マルチモーダル」 is in two measures
+        for other in self.finder.sharing_rare_words(query, measure) or self.finder.also_asked(query, measure):
             more = self.structured.ministry(query, other)
             answer = replace(answer, lines=answer.lines + more.lines,
                              citations=answer.citations + more.citations)
