@@ -724,6 +724,8 @@ def test_current_affairs_words_decline_only_in_what_is_asked(assistant):
     answer = assistant.ask("現在の日本ではAIを使っている人がまだ少ないと聞きますが、政府は利用を広げるために何をするのですか？")
     assert not answer.abstained and answer.citations[0].id.startswith("plan:3.1")
     assert assistant.ask("今のAI担当大臣は誰？").abstained
+    assert assistant.ask("AI戦略担当大臣って、いまはだれ？").abstained  # the same in kana: no names
+    assert not assistant.ask("AI戦略本部の本部長ってだれ？").abstained  # an office the Act fills: answered
 
 
 @pytest.mark.parametrize("question, places", [

@@ -34,7 +34,7 @@ _HAS_DAY = re.compile(r"\d+月\d+日|[一二三四五六七八九十]+月[一二
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
 _HAS_QUANTITY = re.compile(r"\d+(?:人|件|回|円|%|割|倍|か国|カ国|万|億|兆|つ|原則|版)|"
                            r"[一二三四五六七八九十百千万億兆]+(?:人|件|回|円|割|倍|か国|つ)|毎年|全て|全閣僚")
-_CURRENT = re.compile(r"今の|いまの|今(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
+_CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現時点|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|判決|"
