@@ -123,20 +123,21 @@ def test_expand_of_an_unknown_document_says_so(chat):
     assert result.exit_code == 1 and "no document 'minpou'" in result.output
 
 
+def _top(retriever, question: str, k: int, **weights: float) -> list[str]:
+    """The IDs of the top-k hits with some fusion weights changed (the retriever's own config restored after)."""
+    config = retriever.config
+    retriever.config = replace(config, **weights)
+    try:
+        return [cid for h in retriever.search(question, k=k) for cid in h.chunk.ids]
+    finally:
+        retriever.config = config
+
+
 def test_bank_questions_lift_a_paraphrase_into_the_top_five(assistant):
     retriever = assistant.retriever
     question = "AIのせいでケガしたら誰のせい？"  # civil liability, plan:3.4.2.2, in none of its words
-
-    def top5(weight: float) -> list[str]:
-        retriever.config = replace(config, bank_weight=weight, bank_sparse_weight=0.0)
-        return [cid for h in retriever.search(question, k=5) for cid in h.chunk.ids]
-
-    config = retriever.config
-    try:
-        assert "plan:3.4.2.2" in top5(config.bank_weight)
-        assert "plan:3.4.2.2" not in top5(0.0)
-    finally:
-        retriever.config = config
+    assert "plan:3.4.2.2" in _top(retriever, question, 5, bank_sparse_weight=0.0)
+    assert "plan:3.4.2.2" not in _top(retriever, question, 5, bank_weight=0.0, bank_sparse_weight=0.0)
 
 
 def test_words_only_bank_questions_use_reach_their_place_through_bank_bm25(assistant):
@@ -148,17 +149,8 @@ def test_words_only_bank_questions_use_reach_their_place_through_bank_bm25(assis
     assert index.chunks[index.bank_sparse_search(words, 1)[0][0]].ids[0] in ("ai_act:19.1", "ai_act:21.1",
                                                                                   "ai_act:22.1")
     question = "役所の縦割りでAI政策がバラバラにならない？司令塔はどこ？"
-
-    def top3(weight: float) -> list[str]:
-        retriever.config = replace(config, bank_sparse_weight=weight)
-        return [cid for h in retriever.search(question, k=3) for cid in h.chunk.ids]
-
-    config = retriever.config
-    try:
-        assert "ai_act:19.1" in top3(config.bank_sparse_weight)
-        assert "ai_act:19.1" not in top3(0.0)
-    finally:
-        retriever.config = config
+    assert "ai_act:19.1" in _top(retriever, question, 3)
+    assert "ai_act:19.1" not in _top(retriever, question, 3, bank_sparse_weight=0.0)
 
 
 @pytest.mark.parametrize("question", ["富岳NEXTの計算速度は何エクサフロップスですか",
