@@ -713,7 +713,7 @@ def test_a_country_named_in_the_background_is_left_to_the_bank_one_named_in_the_
     """Another country in the preamble (「アメリカには勝てないと思うけど、…」) does not decline what the documents
     answer; one in what is asked does, as the documents describe no other country's rules."""
     question = "正直アメリカには勝てないと思うけど、政府はAI開発をどう強化するつもりなの？"
-    assert asked(question) == "政府はAI開発をどう強化するつもりなの？" and assistant.scope.foreign(question)
+    assert asked(question) == "政府はAI開発をどう強化するつもりなの？" and assistant.scope.background(question)
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].id.startswith("plan:3.2")
     assert assistant.ask("ドイツではAIの規制はどうなってるの？").abstained

@@ -592,7 +592,7 @@ class Assistant:
         familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
         return (margin < -self.config.negative_margin or self.scope.off_topic(query)
                 or (not familiar and (self.scope.unfamiliar(query) or self.scope.consequence(query)
-                                     or self.scope.foreign(query)))
+                                     or self.scope.background(query)))
                 or self._best_similarity(query, hits) < self.config.min_confidence)
 
     def _bank_closeness(self, query: str) -> tuple[float, float]:

@@ -42,6 +42,11 @@ def _reading(word) -> str | None:
     return word.feature.kana or None
 
 
+def _worth_reading(words: list[tuple[str, str]]) -> bool:
+    """A run of (surface, reading) words specific enough to spell back: Latin letters in it, or three kanji."""
+    return any(s.isascii() for s, _ in words) or len(_KANJI.findall("".join(s for s, _ in words))) >= 3
+
+
 def _katakana(text: str) -> str:
     return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
@@ -57,9 +62,8 @@ class KanaReader:
             for compound in self._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
                 for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
                     for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
-                        surface = "".join(s for s, _ in part)
-                        if any(s.isascii() for s, _ in part) or len(_KANJI.findall(surface)) >= 3:
-                            counts["".join(r for _, r in part)][surface] += 1
+                        if _worth_reading(part):
+                            counts["".join(r for _, r in part)]["".join(s for s, _ in part)] += 1
             for word in self._tagger(text):
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
@@ -80,7 +84,7 @@ class KanaReader:
             if reading and word.feature.pos2 != "数詞":
                 run.append((word.surface, reading))
                 continue
-            if len(run) >= 2 and (any(s.isascii() for s, _ in run) or len(_KANJI.findall("".join(s for s, _ in run))) >= 3):
+            if len(run) >= 2 and _worth_reading(run):
                 runs.append(run)
             run = []
         return runs

@@ -88,7 +88,7 @@ class MeasureFinder:
             return []
         return [m for m in self.table if m.id != measure.id and shared <= words(self.chunks[m.id].text)][:limit]
 
-    def also_asked(self, query: str, measure: Measure, limit: int = 2) -> list[Measure]:
+    def also_asked(self, query: str, measure: Measure) -> list[Measure]:
         """Other measures the question names besides the chosen one (「AとBについて、それぞれ担当を」): each holds
         at least three of the question's words the chosen one lacks, and at least half of them."""
         words = self.terms.words
@@ -97,9 +97,9 @@ class MeasureFinder:
         left = asked - words(self.chunks[measure.id].text)
         if len(left) < 3:
             return []
-        found = sorted(((len(left & words(self.chunks[m.id].text)), m) for m in self.table if m.id != measure.id),
-                       key=lambda pair: -pair[0])
-        return [m for n, m in found[:limit] if n >= 3 and 2 * n >= len(left)][:1]
+        n, best = max(((len(left & words(self.chunks[m.id].text)), m) for m in self.table if m.id != measure.id),
+                      key=lambda pair: pair[0], default=(0, None))
+        return [best] if n >= 3 and 2 * n >= len(left) else []
 
     def topic(self, query: str, route: Route) -> set[str] | None:
         """Measures matching the subject a ministry-list question names besides the ministry, if any:

@@ -171,9 +171,10 @@ class Scope:
         none named. Weak alone, like ``unfamiliar``: the plan reviews civil liability, so the bank decides."""
         return bool(LEGAL_CONSEQUENCE.search(query)) and not self.names.law(query) and not self._consequences_covered
 
-    def foreign(self, query: str) -> bool:
-        """Names another country or region in the background of the question. Weak alone, like ``unfamiliar``: the
-        plan compares Japan with the US and China, so the bank decides (one named in what is asked declines)."""
+    def background(self, query: str) -> bool:
+        """Names another country or today's affairs, in the background of the question. Weak alone, like
+        ``unfamiliar``: the plan compares Japan with the US and China, so the bank decides (in what is asked, either
+        declines: ``off_topic``)."""
         return bool(_FOREIGN.search(query) or _CURRENT.search(query))
 
     def off_topic(self, query: str) -> bool:
