@@ -728,6 +728,13 @@ def test_current_affairs_words_decline_only_in_what_is_asked(assistant):
     assert not assistant.ask("AI戦略本部の本部長ってだれ？").abstained  # an office the Act fills: answered
 
 
+def test_a_minister_is_no_measure_to_look_up(assistant):
+    """「担当の大臣」 asks about an office, not which ministries a measure lists: no measure's ministries."""
+    answer = assistant.ask("AI担当の大臣はどういう人がなるの？")
+    assert answer.route != "ministry" and answer.citations and answer.citations[0].id == "ai_act:23.1"
+    assert assistant.ask("AI担当の大臣って、いまはだれがやってるの？").abstained
+
+
 @pytest.mark.parametrize("question, places", [
     ("防衛力の抜本的な強化に向けたAI利活用と、地方自治体におけるAIの適正な利活用の促進について、担当府省を教えてください",
      {"plan:3.1.2.3", "plan:3.1.1.3"}),
