@@ -60,7 +60,8 @@ def bank_files(corpus: Corpus) -> list[Path]:
     files = [d.bank for d in corpus.documents if d.bank] + ([corpus.negatives] if corpus.negatives else [])
     for f in files:
         if not f.is_file():
-            raise CorpusError(f"{f} not found: sources.toml names it as a question bank")
+            raise CorpusError(f"{f} not found: sources.toml names it as a question bank",
+                              user_message=f"sources.toml が質問バンクに指定しているファイル {f} がありません。")
     return files
 
 
@@ -82,9 +83,10 @@ def _read(path: Path, negatives: bool) -> list[BankEntry]:
             entry = BankEntry(None if negatives else obj["id"], obj["q"], obj.get("register", ""),
                               tuple(obj.get("answer", ())), obj.get("source", ""))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise CorpusError(f"{path}:{n}: not a bank line ({exc})") from exc
+            raise CorpusError(f"{path}:{n}: not a bank line ({exc})",
+                              user_message=f"{path.name} {n}行目: 質問バンクの行として読めません（JSON で id と q が必要です）。") from exc
         if not entry.q.strip():
-            raise CorpusError(f"{path}:{n}: empty question")
+            raise CorpusError(f"{path}:{n}: empty question", user_message=f"{path.name} {n}行目: 質問が空です。")
         entries.append(entry)
     return entries
 

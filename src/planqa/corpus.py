@@ -99,29 +99,74 @@ class Corpus:
         raise CorpusError(f"no document {doc_id!r} in sources.toml")
 
 
-def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None]:
-    manifest = corpus_dir / "sources.toml"
-    if not manifest.is_file():
-        raise CorpusError(f"{manifest} not found: the corpus folder needs a sources.toml")
+class _Manifest:
+    """sources.toml's text, so an error can name the line of the entry and key it is about."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lines = path.read_text(encoding="utf-8").splitlines()
+        self.starts = [n for n, line in enumerate(self.lines, 1) if line.strip().startswith("[[document]]")]
+
+    def line(self, entry: int, key: str = "") -> int:
+        """The line of ``key`` in the entry-th [[document]] (its header line without a key, or when not found)."""
+        start = self.starts[entry] if entry < len(self.starts) else 1
+        for n in range(start, len(self.lines)):
+            text = self.lines[n].strip()
+            if text.startswith("["):
+                break
+            if key and text.split("=", 1)[0].strip() == key:
+                return n + 1
+        return start
+
+    def error(self, entry: int, doc_id: object, key: str, english: str, japanese: str) -> CorpusError:
+        """One error naming the file, line and document, in English for logs and Japanese for people."""
+        where = f"{self.path.name}:{self.line(entry, key)}"
+        doc = f"document {doc_id!r}" if doc_id else f"[[document]] #{entry + 1}"
+        shown = f"文書「{doc_id}」" if doc_id else f"{entry + 1}番目の[[document]]"
+        return CorpusError(f"{where} ({doc}): {english}",
+                           user_message=f"{self.path.name} {self.line(entry, key)}行目（{shown}）: {japanese}")
+
+
+_REQUIRED = ("id", "title", "label", "format", "path")
+
+
+def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None, _Manifest]:
+    path = corpus_dir / "sources.toml"
+    if not path.is_file():
+        raise CorpusError(f"{path} not found: the corpus folder needs a sources.toml",
+                          user_message=f"{path} がありません。コーパスのフォルダーには sources.toml が必要です。")
+    manifest = _Manifest(path)
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        data = tomllib.loads("\n".join(manifest.lines))
     except tomllib.TOMLDecodeError as exc:
-        raise CorpusError(f"{manifest}: {exc}") from exc
+        raise CorpusError(f"{path}: {exc}", user_message=f"{path.name} を TOML として読めません: {exc}") from exc
     known = {"id", "title", "label", "format", "path", "url", "date", "terms", "gaps", "bank", "version", "status",
              "status_url", "aliases", "see_also", "missing_items", "pack", "name"}
-    docs = []
-    for entry in data.get("document", []):
-        unknown = set(entry) - known
-        if unknown:
-            raise CorpusError(f"{manifest}: unknown keys {sorted(unknown)} in {entry.get('id')!r}")
+    docs, seen = [], {}
+    for k, entry in enumerate(data.get("document", [])):
+        doc_id = entry.get("id")
+        if unknown := set(entry) - known:
+            raise manifest.error(k, doc_id, "", f"unknown keys {sorted(unknown)}",
+                                 f"知らない項目 {', '.join(sorted(unknown))} があります。")
+        if missing := [key for key in _REQUIRED if not isinstance(entry.get(key), str) or not entry[key].strip()]:
+            raise manifest.error(k, doc_id, missing[0], f"{', '.join(missing)} must be given as text",
+                                 f"{'、'.join(missing)} がないか、文字列ではありません。")
+        if doc_id in seen:
+            raise manifest.error(k, doc_id, "id", f"the ID {doc_id!r} is already the document on line "
+                                 f"{manifest.line(seen[doc_id], 'id')}",
+                                 f"ID「{doc_id}」は {manifest.line(seen[doc_id], 'id')}行目の文書がすでに使っています。"
+                                 "引用IDの接頭辞になるため、文書ごとに別のIDにしてください。")
+        seen[doc_id] = k
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-            raise CorpusError(f"{manifest}: aliases of {entry.get('id')!r} must be a list of names")
+            raise manifest.error(k, doc_id, "aliases", "aliases must be a list of names",
+                                 "aliases は名前のリスト（[\"…\", \"…\"]）で書いてください。")
         see_also = entry.get("see_also", {})
         if not isinstance(see_also, dict) or set(see_also) - set(SEE_ALSO_TOPICS) \
                 or not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in see_also.values()):
-            raise CorpusError(f"{manifest}: see_also of {entry.get('id')!r} maps {' / '.join(SEE_ALSO_TOPICS)} "
-                              "to lists of citation IDs")
+            raise manifest.error(k, doc_id, "see_also",
+                                 f"see_also maps {' / '.join(SEE_ALSO_TOPICS)} to lists of citation IDs",
+                                 f"see_also は {' / '.join(SEE_ALSO_TOPICS)} から引用IDのリストへの対応で書いてください。")
         entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases),
                      see_also=tuple((k, tuple(v)) for k, v in see_also.items()),
                      missing_items=tuple(entry.get("missing_items", ())))
@@ -129,9 +174,10 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
             entry["bank"] = corpus_dir / entry["bank"]
         docs.append(Document(**entry))
     if not docs:
-        raise CorpusError(f"{manifest} lists no [[document]]")
+        raise CorpusError(f"{path} lists no [[document]]",
+                          user_message=f"{path.name} に文書（[[document]]）が一つもありません。")
     negatives, vocabulary = data.get("out_of_scope"), data.get("vocabulary")
-    return docs, corpus_dir / negatives if negatives else None, corpus_dir / vocabulary if vocabulary else None
+    return docs, corpus_dir / negatives if negatives else None, corpus_dir / vocabulary if vocabulary else None, manifest
 
 
 def available_packs(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> list[str]:
@@ -144,7 +190,8 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR, packs: Iterable[str
     the named optional ``packs``."""
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
-    documents, negatives, vocabulary = _read_manifest(corpus_dir)
+    documents, negatives, vocabulary, manifest = _read_manifest(corpus_dir)
+    entry = {doc.id: k for k, doc in enumerate(documents)}  # each document's place in sources.toml, for errors
     packs = tuple(sorted(set(packs)))
     if unknown := set(packs) - {doc.pack for doc in documents if doc.pack}:
         raise CorpusError(f"no pack {sorted(unknown)[0]!r} in sources.toml; packs: "
@@ -153,21 +200,39 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR, packs: Iterable[str
     corpus = Corpus(documents=documents, negatives=negatives, vocabulary=vocabulary, packs=packs)
     digest = hashlib.sha256()
     for doc in corpus.documents:
+        k = entry[doc.id]
         if doc.format not in parsers:
-            raise CorpusError(f"{doc.id}: unknown format {doc.format!r}; use one of {sorted(parsers)}")
+            raise manifest.error(k, doc.id, "format", f"unknown format {doc.format!r}; use one of {sorted(parsers)}",
+                                 f"format「{doc.format}」は読めません。{' / '.join(sorted(parsers))} のどれかにしてください。")
         if not doc.path.is_file():
-            raise CorpusError(f"{doc.id}: {doc.path} not found")
+            raise manifest.error(k, doc.id, "path", f"{doc.path} not found", f"ファイル {doc.path} が見つかりません。")
+        if doc.bank and not doc.bank.is_file():
+            raise manifest.error(k, doc.id, "bank", f"{doc.bank} not found",
+                                 f"質問バンクのファイル {doc.bank} が見つかりません。")
         raw = doc.path.read_bytes()
         digest.update(doc.id.encode() + b"\0" + raw)
-        for section in parsers[doc.format](raw.decode("utf-8"), doc):
+        try:
+            sections = parsers[doc.format](raw.decode("utf-8"), doc)
+        except UnicodeDecodeError as exc:
+            raise manifest.error(k, doc.id, "path", f"{doc.path.name} is not UTF-8 ({exc.reason})",
+                                 f"{doc.path.name} は UTF-8 のテキストではありません。") from exc
+        except CorpusError as exc:
+            raise manifest.error(k, doc.id, "path", str(exc), exc.user_message) from exc
+        for section in sections:
             if section.id in corpus.sections:
-                raise CorpusError(f"{doc.id}: duplicate citation ID {section.id}")
+                raise manifest.error(k, doc.id, "id", f"duplicate citation ID {section.id}",
+                                     f"引用ID {section.id} がほかの文書と重なっています。")
             corpus.sections[section.id] = section
     for doc in corpus.documents:
-        named = [(f"see_also.{topic}", ref) for topic, refs in doc.see_also for ref in refs]
+        named = [("see_also", ref) for _, refs in doc.see_also for ref in refs]
         for key, ref in named + [("missing_items", ref) for ref in doc.missing_items]:
             if ref not in corpus.sections:
-                raise CorpusError(f"{doc.id}: {key} names {ref}, which the document does not have")
+                raise manifest.error(entry[doc.id], doc.id, key, f"{key} names {ref}, which the document does not have",
+                                     f"{key} の {ref} はこの文書にない箇所です。")
     corpus.digest = digest.hexdigest()
-    corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
+    try:
+        corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
+    except CorpusError as exc:
+        doc_id = str(exc).split(":", 1)[0]
+        raise manifest.error(entry.get(doc_id, 0), doc_id, "aliases", str(exc), exc.user_message) from exc
     return corpus

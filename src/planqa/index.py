@@ -46,7 +46,7 @@ __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_I
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "bank_bm25/params.index.json")
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy")  # + bank_bm25/ with a bank
 
 
 @dataclass
@@ -60,7 +60,7 @@ class SearchIndex:
     sentence_vectors: np.ndarray  # one row per sentence, in chunk.sentences() order
     bank: list[BankEntry]
     bank_vectors: np.ndarray  # one row per bank entry
-    bank_bm25: object  # bm25s.BM25 over the bank questions, one document per bank entry
+    bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -106,7 +106,7 @@ class SearchIndex:
     def bank_sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by the BM25 score of their best-matching bank question: the bank's everyday
         words (規制を優先, 巻き返し) match a question the documents' own words do not."""
-        known = [t for t in query_tokens if t in self.bank_bm25.vocab_dict]
+        known = [t for t in query_tokens if self.bank_bm25 and t in self.bank_bm25.vocab_dict]
         if not known:
             return []
         scores = self.bank_bm25.get_scores(known)
@@ -212,7 +212,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
-        bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank])
+        bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank]) if bank else None
 
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
         try:
@@ -224,7 +224,8 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
             (work / "bank.json").write_bytes(
                 json.dumps([e.to_json() for e in bank], ensure_ascii=False, indent=0).encode())
             bm25.save(str(work / "bm25"), show_progress=False)
-            bank_bm25.save(str(work / "bank_bm25"), show_progress=False)
+            if bank_bm25:
+                bank_bm25.save(str(work / "bank_bm25"), show_progress=False)
             out_dir.mkdir(exist_ok=True)
             (out_dir / "manifest.json").unlink(missing_ok=True)  # invalid until the new one lands
             files = {}
@@ -311,7 +312,8 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
                         doc=c["doc"]) for c in raw]
         store = FaissVectorStore.from_persist_path(str(index_dir / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
-        bank_bm25 = bm25s.BM25.load(str(index_dir / "bank_bm25"), show_progress=False)
+        bank_bm25 = bm25s.BM25.load(str(index_dir / "bank_bm25"), show_progress=False) \
+            if (index_dir / "bank_bm25").is_dir() else None
         sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
         bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
@@ -321,7 +323,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     n_sentences = sum(len(c.sentences()) for c in chunks)
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
-            or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_bm25.scores["num_docs"] != len(bank)):
+            or bank_vectors.shape != (len(bank), manifest["dim"]) or (bank_bm25.scores["num_docs"] if bank_bm25 else 0) != len(bank)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25)

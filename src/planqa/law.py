@@ -64,7 +64,8 @@ class _LawTree:
 
     def paragraph_start(self, number: int, text: str) -> None:
         if self.article is None:
-            raise CorpusError(f"paragraph {number} outside an article")
+            raise CorpusError(f"paragraph {number} outside an article",
+                              user_message=f"第{number}項が条の外にあります（前に「第…条」の行が必要です）。")
         missing = text.strip() == MISSING_MARK
         if missing:
             self.tree.exclude(self.article)
@@ -74,7 +75,8 @@ class _LawTree:
 
     def item(self, number: int, text: str) -> None:
         if self.paragraph is None:
-            raise CorpusError(f"item {number} outside a paragraph")
+            raise CorpusError(f"item {number} outside a paragraph",
+                              user_message=f"号（{int_to_kanji(number)}）が条・項の外にあります。")
         para_label = self.tree.label(self.paragraph)
         self.tree.add(f"{self.paragraph}.{number}", f"{para_label}第{number}号", "", "item",
                       self.paragraph, text=normalize(f"{int_to_kanji(number)} {text}"))
@@ -103,10 +105,14 @@ def parse_law_text(raw: str, doc: Document) -> list[Section]:
     """Parse the e-Gov plain-text layout: title, law number, 目次, chapters, articles, 附則."""
     lines = [line.rstrip() for line in raw.splitlines()]
     if len(lines) < 3:
-        raise CorpusError(f"{doc.id}: too short to be a law")
+        raise CorpusError(f"{doc.id}: too short to be a law",
+                          user_message="法令として短すぎます（題名・法律番号・本文が必要です）。")
     law = _LawTree(doc)
     if "目次" in lines:
         start = lines.index("目次")
+        if "附則" not in lines[start:]:
+            raise CorpusError(f"{doc.id}: the 目次 has no closing 附則 line",
+                              user_message=f"{doc.path.name} {start + 1}行目: 目次の終わり（「附則」の行）がありません。")
         end = lines.index("附則", start)  # the 目次 ends with its own 附則 line
         body_start = end + 1
         law.title(lines[0], lines[1:body_start])
@@ -116,32 +122,42 @@ def parse_law_text(raw: str, doc: Document) -> list[Section]:
                            or _CHAPTER.match(line.strip()) or _DELETED_RANGE.match(line.strip())), len(lines))
         law.title(lines[0], lines[1:body_start])
     caption = ""
-    for line in lines[body_start:]:
-        line = line.strip()
-        if not line:
-            continue
-        if m := _CHAPTER.match(line):
-            law.chapter_start(kanji_to_int(m.group(1)), m.group(2))
-        elif line == "附則":
-            law.suppl_start()
-        elif m := _CAPTION.match(line):
-            caption = m.group(1)
-        elif m := _DELETED_RANGE.match(line):
-            for number, display in _deleted_articles(m):
-                law.article_start(number, "", display)
-                law.paragraph_start(1, "削除")
-        elif m := _ARTICLE.match(line):
-            number, display = _article_numbers(m.group(1), m.group(2))
-            law.article_start(number, caption, display)
-            law.paragraph_start(1, m.group(3))
-            caption = ""
-        elif m := _PARAGRAPH.match(line):
-            law.paragraph_start(int(normalize(m.group(1))), m.group(2))
-        elif m := _ITEM.match(line):
-            law.item(kanji_to_int(m.group(1)), m.group(2))
-        else:
-            raise CorpusError(f"{doc.id}: cannot place line {line[:40]!r}")
+    for number, line in enumerate(lines[body_start:], body_start + 1):
+        try:
+            caption = _law_line(law, line.strip(), caption)
+        except CorpusError as exc:  # say where in the file
+            raise CorpusError(f"{doc.path.name}:{number}: {exc}",
+                              user_message=f"{doc.path.name} {number}行目: {exc.user_message}") from exc
     return law.build()
+
+
+def _law_line(law: _LawTree, line: str, caption: str) -> str:
+    """Feed one line of the text layout to ``law``; returns the caption waiting for the next article."""
+    if not line:
+        return caption
+    if m := _CHAPTER.match(line):
+        law.chapter_start(kanji_to_int(m.group(1)), m.group(2))
+    elif line == "附則":
+        law.suppl_start()
+    elif m := _CAPTION.match(line):
+        return m.group(1)
+    elif m := _DELETED_RANGE.match(line):
+        for number, display in _deleted_articles(m):
+            law.article_start(number, "", display)
+            law.paragraph_start(1, "削除")
+    elif m := _ARTICLE.match(line):
+        number, display = _article_numbers(m.group(1), m.group(2))
+        law.article_start(number, caption, display)
+        law.paragraph_start(1, m.group(3))
+        return ""
+    elif m := _PARAGRAPH.match(line):
+        law.paragraph_start(int(normalize(m.group(1))), m.group(2))
+    elif m := _ITEM.match(line):
+        law.item(kanji_to_int(m.group(1)), m.group(2))
+    else:
+        raise CorpusError(f"cannot place line {line[:40]!r}",
+                          user_message=f"章・条・項・号のどれとしても読めません:「{line[:40]}」")
+    return caption
 
 
 def _text(elem: ET.Element | None) -> str:
@@ -162,7 +178,8 @@ def _xml_articles(law: _LawTree, parent: ET.Element) -> None:
 def _xml_number(num: str) -> tuple[str, str]:
     parts = num.split("_")
     if not parts[0].isdigit():
-        raise CorpusError(f"article Num {num!r} is not numeric")
+        raise CorpusError(f"article Num {num!r} is not numeric",
+                          user_message=f"条の番号 Num=\"{num}\" が数字ではありません。")
     if len(parts) > 1:
         return f"{parts[0]}-{parts[1]}", f"{parts[0]}条の{parts[1]}"
     return parts[0], parts[0]
@@ -173,15 +190,17 @@ def parse_law_xml(raw: str, doc: Document) -> list[Section]:
     try:
         root = ET.fromstring(raw)
     except ET.ParseError as exc:
-        raise CorpusError(f"{doc.id}: not well-formed XML ({exc})") from exc
+        raise CorpusError(f"{doc.id}: not well-formed XML ({exc})",
+                          user_message=f"XML として読めません（{exc}）。") from exc
     body = root.find("LawBody")
     if root.tag != "Law" or body is None:
-        raise CorpusError(f"{doc.id}: not e-Gov law XML (expected <Law><LawBody>)")
+        raise CorpusError(f"{doc.id}: not e-Gov law XML (expected <Law><LawBody>)",
+                          user_message="e-Gov の法令XMLではありません（<Law><LawBody> が必要です）。")
     law = _LawTree(doc)
     law.title(_text(body.find("LawTitle")), [_text(root.find("LawNum"))])
     main = body.find("MainProvision")
     if main is None:
-        raise CorpusError(f"{doc.id}: no <MainProvision>")
+        raise CorpusError(f"{doc.id}: no <MainProvision>", user_message="本則（<MainProvision>）がありません。")
     chapters = main.findall("Chapter")
     for chapter in chapters:
         title = re.sub(rf"^第[{_KANJI}]+章[\s　]*", "", _text(chapter.find("ChapterTitle")))  # e-Gov: 「第一章　総則」

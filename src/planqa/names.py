@@ -38,7 +38,8 @@ class DocumentNames:
             title = re.sub(r"[(][^)]*[)]$", "", unicodedata.normalize("NFKC", doc.title))  # without （令和7年法律第53号）
             for name in {unicodedata.normalize("NFKC", n) for n in (*doc.aliases, doc.label, doc.title)} | {title}:
                 if name and pairs.setdefault(name, doc.id) != doc.id:
-                    raise CorpusError(f"{doc.id}: the name {name!r} is already {pairs[name]!r}'s")
+                    raise CorpusError(f"{doc.id}: the name {name!r} is already {pairs[name]!r}'s",
+                                      user_message=f"名前「{name}」は文書「{pairs[name]}」がすでに使っています。")
             (laws if doc.format in LAW_FORMATS else plans).append(doc.id)
         ordered = tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
         return cls(ordered, tuple(laws), tuple(plans), tuple(labels))

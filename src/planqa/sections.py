@@ -73,7 +73,8 @@ class TreeBuilder:
     def add(self, sid: str, label: str, title: str, kind: str, parent: str | None,
             text: str = "", indexed: bool = True) -> str:
         if sid in self._nodes:
-            raise CorpusError(f"{self.doc.id}: duplicate citation ID {sid}")
+            raise CorpusError(f"{self.doc.id}: duplicate citation ID {sid}",
+                              user_message=f"同じ箇所（{label}、引用ID {sid}）が二度出てきます。")
         self._nodes[sid] = dict(id=sid, label=label, title=title, text=text, kind=kind,
                                 doc=self.doc.id, parent=parent, indexed=indexed)
         return sid
