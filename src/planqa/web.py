@@ -444,8 +444,8 @@ def main(host: str | None = None, port: int | None = None, data_dir: str | Path 
     try:
         assistant = Assistant.load(index_dir=index_dir, config=config, llm=LLMConfig.from_env())
     except PlanqaError as exc:  # for the operator: what is wrong and how to fix it, not a traceback
-        raise SystemExit(f"planqa: 起動できません: {exc.user_message}\n({exc}; index: {index_dir}; "
-                         "rebuild it with `planqa build`)") from None
+        said = "" if exc.user_message == PlanqaError.user_message else f"{exc.user_message}\n"  # a corpus error's line
+        raise SystemExit(f"planqa: cannot start: {said}{exc}\n(index: {index_dir}; rebuild it with `planqa build`)") from None
     try:
         feedback = open_feedback_store(data_dir, database_url or os.environ.get("PLANQA_DATABASE_URL"))
     except (ConnectionError, ImportError, ValueError) as exc:
