@@ -620,6 +620,20 @@ def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
     assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
 
 
+def test_a_yes_no_question_whether_a_ministry_is_responsible_checks_that_measure(assistant):
+    """「XはYが担当ですか？」 asks about measure X, not for everything ministry Y does."""
+    ans = assistant.ask("AIセーフティ・インスティテュートの強化は外務省が担当ですか？")
+    assert [c.id for c in ans.citations] == ["plan:3.3.1.4"] and "外務省はこの施策の担当に含まれていません" in ans.answer
+
+
+def test_a_choice_whose_stem_says_nothing_checks_each_option(assistant):
+    """「正しいのは？」 alone cannot be looked up; options that state something each can."""
+    ans = assistant.ask("次のうち骨子の内容として正しいのは？ A 地方自治体におけるAI利活用の促進は文科省が担当 "
+                        "B 新薬の開発を高度化する創薬AIは厚労省が担当")
+    assert not ans.abstained and {"plan:3.1.1.3", "plan:3.2.2.3"} <= {c.id for c in ans.citations}
+    assert "文部科学省(文科省)はこの施策の担当に含まれていません" in ans.answer
+
+
 def test_no_penalty_stated_in_a_preamble_is_not_a_penalty_question(assistant):
     ans = assistant.ask("AI法第七条は活用事業者の責務を定めているが、事業者団体からは、罰則がないとはいえ事業者に過度の負担を課すもの"
                         "ではないかとの懸念が示されている。一　同法にいう「活用事業者」とはいかなる者をいうのか。")

@@ -11,6 +11,8 @@ from planqa.answer import OPINION_FRAME
     ("AIを使う会社の責務について政府の見解を伺いたい", "ai_act:7.1"),
     ("国はAI人材の育成にもっと力を入れるべきではないですか", "plan:3.4"),
     ("AI人材が足りないと言われている。人材の育成・確保について政府の認識を伺う。", "plan:3.4"),
+    ("生成AIと著作権の問題について、政府はどうお考えですか。", "ai_act:3.4"),
+    ("AIの安全性の評価について政府はどう考えているのか。", "plan:3.3"),
 ])
 def test_a_should_or_view_question_gets_the_documents_text_under_a_framing_line(assistant, question, place):
     answer = assistant.ask(question)

@@ -42,6 +42,7 @@ _log = logging.getLogger("planqa")
 __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "status_note", "MAX_QUESTION_CHARS", "clean_question"]
 
 NOT_JAPANESE = "日本語でご質問ください。このアシスタントは、{}について日本語の質問にお答えします。(Please ask your question in Japanese.)"
+_CLAIM = re.compile(r"^.{2,}[はが].{2,}")  # an option that says something of something (「富岳NEXTの開発は経産省が担当」)
 _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
@@ -63,7 +64,7 @@ _ABOUT = re.compile(r"答えよ|答えなさい|述べよ|説明せよ|何が書
                     r"[何は][?。]?$")
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|加わ|どこ|誰|どの(?:府省|省|役所)|主担当|◎|中心(?:に|と)な|"
                           r"ですよね|だよね|でしょ[?？]?$|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
-                          r"が担当する(?:とされ|こととされ)|が担当(?:する|している)[。.]?$")  # ○× statements
+                          r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト|まとめ|(?:施策|取組|取り組み)は[?？]?$")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
@@ -270,6 +271,10 @@ class Assistant:
                          [self._answer_one(self.reader.ask(text), history, documents=documents)
                           for _, text in options], headed=True)
         answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
+        if answer.abstained and sum(bool(_CLAIM.search(text)) for _, text in options) * 2 > len(options):
+            return _join([f"{mark} {text}" for mark, text in options],  # the stem says nothing, the options do:
+                         [self._answer_one(self.reader.ask(text), history, documents=documents)  # each is checked
+                          for _, text in options], headed=True)
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
