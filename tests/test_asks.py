@@ -19,6 +19,12 @@ def test_also_starts_a_new_ask():
     assert len(asks) == 2 and asks[1].startswith("骨子において")
 
 
+@pytest.mark.parametrize("joint", ["さらに、", "併せて、"])
+def test_further_and_together_start_a_new_ask_inside_one_sentence(joint):
+    asks = split_asks(f"AI法は国の責務をどのように定めているのか、{joint}骨子で自治体のAI利活用を主に担う府省庁はどこか。")
+    assert len(asks) == 2 and asks[1].startswith("骨子で自治体"), joint
+
+
 def test_a_short_second_ask_keeps_the_subject_of_the_first():
     assert split_asks("AISIってなんの略？なにするとこ？") == ["AISIってなんの略？", "AISIってなんの略？ なにするとこ？"]
 

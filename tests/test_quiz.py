@@ -23,9 +23,18 @@ def test_words_that_merely_contain_letters_are_not_options():
     assert parse_options(text) == (text, [])
 
 
-def test_negative_stem_names_the_one_option_not_in_the_documents():
-    verdict = pick_option("誤っているものはどれか。", [("A", "国"), ("B", "外国政府")], ["国は…責務を有する。"], [])
-    assert verdict == "選択肢のうち、文書の該当箇所に見当たらないのはB「外国政府」です。"
+@pytest.mark.parametrize("stem", ["誤っているものはどれか。", "誤りはどれ？", "間違っているのは？", "不適切なものを選べ。",
+                                  "あてはまらないものは？", "当てはまらないものは？", "書かれていないものはどれ？",
+                                  "定められていないものはどれ？", "含まれないものは？"])
+def test_negative_stem_names_the_one_option_not_in_the_documents(stem):
+    verdict = pick_option(stem, [("A", "国"), ("B", "外国政府")], ["国は…責務を有する。"], [])
+    assert verdict == "選択肢のうち、文書の該当箇所に見当たらないのはB「外国政府」です。", stem
+
+
+@pytest.mark.parametrize("stem", ["含まれるものは？", "定められているのは？", "あてはまるのは？", "当てはまるものは？"])
+def test_positive_stem_names_the_one_option_the_documents_hold(stem):
+    verdict = pick_option(stem, [("A", "国"), ("B", "外国政府")], ["国は…責務を有する。"], [])
+    assert verdict is not None and verdict.endswith("A「国」です。"), stem
 
 
 def test_positive_stem_needs_exactly_one_option_in_the_quoted_answer():

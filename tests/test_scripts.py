@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,16 @@ def test_node_ids_lengthens_a_head_that_recurs_in_another_unit():
     # 19.1's first 25 characters lie inside 18.2.1, so only 18.2.1 is placed here.
     node = "一 人工知能関連技術の研究開発及び活用の推進に関する施策についての基本的な方針"
     assert bench.node_ids(node, UNITS) == ("ai_act:18.2.1",)
+
+
+def test_rule_coverage_lists_the_alternatives_no_question_reaches(tmp_path):
+    """Asked only about penalties, the penalty cue's 「罰則」 is reached and its 「過料」 is not."""
+    gold = tmp_path / "one.jsonl"
+    gold.write_text('{"id": "t-1", "question": "AI法に罰則はありますか", "answer": "", "citations": [], '
+                    '"key_facts": [], "kind": "yes_no"}\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(EVAL / "rule_coverage.py"), str(gold), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    dead = json.loads(proc.stdout.splitlines()[-1])
+    penalty = next(alts for pattern, alts in dead.items() if pattern.startswith("罰則|罰金"))
+    assert "過料" in penalty and "罰則" not in penalty

@@ -25,13 +25,13 @@ _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CL
 _ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|こうした|当該|同様|そうした|これら")
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
-_LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|上記|前記|以外")
-_SHORT_BACK_REFERENCE = re.compile(r"それぞれ|その点")  # in a short ask: 「…ではそれぞれどうなっていますか」
-_NUMBERED = re.compile(r"^[一二三四五六七八九十]\s|^[(（]?[1-9１-９][)）.．]\s*")
-_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|(?<![どそあ])この(?!法律)|とすれば|であれば|その場合")
+_LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
+_SHORT_BACK_REFERENCE = re.compile(r"それぞれ")  # in a short ask: 「…ではそれぞれどうなっていますか」
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]\s")
+_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|(?<![どそあ])この(?!法律)|とすれば|であれば")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
-_HEARSAY = re.compile(r"と聞き|と聞い|って聞い|と見ました|ニュースで|報道|話題")
+_HEARSAY = re.compile(r"と聞き|と聞い|ニュースで|報道")
 # 「AI for Scienceってなに、どこの省庁がやるの」: a comma after the first ask's question word
 _COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、"
                            r"(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")

@@ -1,0 +1,79 @@
+"""Everyday wordings of one ask take the same answer: a case for each hand-written word alternative that no
+evaluation question happens to use (README: rules). Without the word, each case is answered from the wrong
+place or not at all (measured: 2026-11-30, fifth session)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("question", [
+    "AI法を守らない会社にペナルティはあるの？", "悪質な会社はAI法で罰せられるの？", "AI法の刑事罰は？",
+    "AI法違反で処罰されることはある？", "AI法の過料は？", "AI法の罰はどうなってる？",
+])
+def test_words_for_a_penalty_get_the_acts_structure(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.citations[0].id == "ai_act:title" and "罰則の規定はありません" in answer.answer, question
+
+
+@pytest.mark.parametrize("question", [
+    "AIサービスを始めるのにAI法で認可は必要？", "AI法でAI事業者の登録制はある？", "AI法に取締の規定はある？",
+])
+def test_words_for_a_licence_get_the_acts_structure(assistant, question):
+    assert "許可・登録・届出" in assistant.ask(question).answer, question
+
+
+@pytest.mark.parametrize("question", ["AI法の全体の構成を教えて", "AI法はどんな構成になってる？", "AI法の成立日はいつ？",
+                                      "AI法の目次を見せて"])
+def test_words_for_the_acts_make_up_get_its_title_and_table_of_contents(assistant, question):
+    assert [c.id for c in assistant.ask(question).citations] == ["ai_act:title"], question
+
+
+@pytest.mark.parametrize("question", [
+    "文科省と経産省がどちらも担当する施策は？", "総務省と経産省がいずれも担当する施策は？", "総務省と外務省が共同で担当する施策は？",
+])
+def test_words_for_together_list_the_measures_both_ministries_share(assistant, question):
+    assert "ともに担当する施策" in assistant.ask(question).answer, question
+
+
+@pytest.mark.parametrize("question, head", [
+    ("厚労省が携わる施策は？", "厚生労働省(厚労省)が担当する施策"),
+    ("防衛省の名前がある施策は？", "防衛省が担当する施策"),
+    ("内閣府(AI室)が担当する施策を◎以外も含めて全部", "内閣府(AI室)が担当する施策(◎は主担当)"),
+    ("デジタル庁が担当する施策を◎の有無を問わず教えて", "デジタル庁(デジ庁)が担当する施策(◎は主担当)"),
+])
+def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, question, head):
+    assert assistant.ask(question).answer.startswith(head), question
+
+
+@pytest.mark.parametrize("question", [
+    "カナダのAI規制はどうなってる？", "フランスのAI法について教えて", "イギリスのAI政策は？", "英国のAI安全研究所との協力は？",
+    "インドとのAI協力は？",  # another country's law or policy
+    "AI法に賛成ですか？", "AI法に反対なの？", "AI法は悪い法律ですか？", "AI法についてどう思いますか？",  # the assistant's opinion
+    "AI戦略本部長の任期は？", "基本計画の閣議決定の日付は？", "AI人材は何割増える？", "AI投資は何倍になる？",
+    "AIを導入した会社は何社？", "AI担当大臣は何歳？",  # figures and dates the documents do not give
+    "AIで訴訟を起こされたら？", "現職のAI担当大臣は？", "どの企業のAIが使われる？", "AI法の問い合わせ先は？",
+])
+def test_near_misses_in_everyday_words_are_declined(assistant, question):
+    assert assistant.ask(question).abstained, question
+
+
+@pytest.mark.parametrize("question, place", [
+    ("偽画像を作ったら？", "plan:3.3.1.5"), ("フェイク画像対策は？", "plan:3.3.1.5"),
+    ("AIの助成金はある？", "ai_act:10.1"), ("AIに予算をつけるの？", "ai_act:10.1"),
+    ("AIのために規制緩和する？", "plan:3.1.4.1"), ("市町村でAIを使うには？", "ai_act:5.1"),
+    ("高校生のAI教育は？", "plan:3.4.3.6"), ("児童へのAI教育は？", "plan:3.4.3.6"),
+    ("AIで悪いことをする人への対策は？", "ai_act:16.1"), ("AIを上手に使うための教育は？", "plan:3.4.3.6"),
+    ("AIの使い方を学ぶ支援はある？", "plan:3.4.3.6"), ("AI法のねらいは？", "ai_act:1.1"),
+])
+def test_everyday_words_reach_the_documents_terms(assistant, question, place):
+    assert assistant.ask(question).citations[0].id == place, question
+
+
+def test_words_for_the_lead_list_the_measures_it_leads(assistant):
+    assert assistant.ask("経産省が中心的に担当する施策は？").answer.startswith("経済産業省(経産省)が主担当(◎)の施策は4件です")
+
+
+def test_a_kana_what_is_written_gets_the_whole_article(assistant):
+    cited = [c.id for c in assistant.ask("AI法第3条にはなにが書いてある？").citations]
+    assert cited[:4] == ["ai_act:3.1", "ai_act:3.2", "ai_act:3.3", "ai_act:3.4"]
