@@ -86,6 +86,13 @@ def test_liability_is_answered_from_the_plan_and_the_civil_code(wide):
     assert not ans.abstained and "minpou:709.1" in cited and "plan:3.4.2.2" in cited
 
 
+def test_a_legal_ask_quotes_only_the_documents_near_the_top(wide):
+    """A wall that falls on a passer-by is the civil code's (第717条); the plan, the Act and the penal code are
+    further from it than the legal margin and are not quoted beside it."""
+    ans = wide.ask("家の塀が崩れて通行人がけがをしたら、塀の占有者はどんな責任を負うの？")
+    assert {c.id.split(":")[0] for c in ans.citations} == {"minpou"} and ans.citations[0].id == "minpou:717.1"
+
+
 @pytest.mark.parametrize("question", ["生成AIで詐欺をしたら罪になる？", "生成AIを使った詐欺は罪になりますか。"])
 def test_fraud_is_answered_from_the_act_and_the_penal_code(wide, question):
     ans = wide.ask(question)
