@@ -25,6 +25,13 @@ def test_further_and_together_start_a_new_ask_inside_one_sentence(joint):
     assert len(asks) == 2 and asks[1].startswith("骨子で自治体"), joint
 
 
+def test_each_of_coordinated_subjects_is_asked_on_its_own():
+    assert split_asks("人工知能戦略本部の本部長と副本部長はそれぞれ誰が務めるのか。") == [
+        "人工知能戦略本部の本部長は誰が務めるのか。", "人工知能戦略本部の副本部長は誰が務めるのか。"]
+    assert split_asks("地方公共団体、研究開発機関及び活用事業者には、それぞれどんな責務があるの？") == [
+        "地方公共団体にはどんな責務があるの？", "研究開発機関にはどんな責務があるの？", "活用事業者にはどんな責務があるの？"]
+
+
 def test_a_short_second_ask_keeps_the_subject_of_the_first():
     assert split_asks("AISIってなんの略？なにするとこ？") == ["AISIってなんの略？", "AISIってなんの略？ なにするとこ？"]
 

@@ -46,6 +46,9 @@ _NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法"
 _COVERED = re.compile(r"^(?:それ(?:って|は)?)?[^、。?？]{0,8}?(?:計画|法律|法|骨子|条文|文書|資料)(?:の中)?(?:に|で)(?:は|も)?"
                       r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
                       r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
+# 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
+_EACH = re.compile(r"^(?P<pre>.*?)(?P<items>[^、。「」\s]{2,12}(?:、[^、。「」\s]{2,12})*(?:及び|および|並びに|と)"
+                   r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -67,8 +70,26 @@ def _same_law_named(pieces: list[str]) -> list[str]:
     return out
 
 
+def _each(ask: str) -> list[str]:
+    """「AとBはそれぞれ誰？」 → 「Aは誰？」「Bは誰？」 (a modifier of the first subject, 「本部の」, goes with each)."""
+    m = _EACH.match(ask)
+    if not m:
+        return [ask]
+    items, pre = re.split(r"、|及び|および|並びに|と", m.group("items")), m.group("pre")
+    if "の" in items[0][:-1]:
+        head, items[0] = items[0].rsplit("の", 1)
+        pre += head + "の"
+    if not 2 <= len(items) <= 4 or not all(items):
+        return [ask]
+    return [f"{pre}{item}{m.group('part')}{m.group('rest')}" for item in items]
+
+
 def split_asks(text: str) -> list[str]:
     """The questions a message asks, in order; the whole text when it asks one thing (or is a quiz)."""
+    return [each for ask in _split(text) for each in _each(ask)]
+
+
+def _split(text: str) -> list[str]:
     if _BLANK.search(text) or parse_options(text)[1]:
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
