@@ -15,6 +15,8 @@ import json
 import re
 import sys
 
+from rules import bars  # eval/rules.py: where a regex's alternatives are cut
+
 _compile = re._compile
 LOG: dict[tuple[str, int], set[str]] = {}
 
@@ -57,24 +59,8 @@ def _logging_compile(pattern, flags):
 def alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a pattern (outside groups and character classes); a pattern that is one
     ``(?:a|b)`` group gives that group's."""
-    parts, depth, in_class, escaped, current = [], 0, False, False, ""
-    for ch in pattern:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-            continue
-        current += ch
-    parts.append(current)
+    cuts = [at for at, depth in bars(pattern) if depth == 0]
+    parts = [pattern[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(pattern)])]
     whole = re.fullmatch(r"\(\?:(.*)\)", pattern, re.S)
     if len(parts) == 1 and whole and len(alternatives(whole.group(1))) > 1:
         return alternatives(whole.group(1))

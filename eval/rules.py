@@ -27,10 +27,10 @@ def _japanese(text: str) -> bool:
     return any(ch >= "\u3000" for ch in text)
 
 
-def alternatives(pattern: str) -> int:
-    """One plus the top-level and nested ``|`` of a regex, outside [...] and not escaped."""
-    count, in_class, escaped = 1, False, False
-    for ch in pattern:
+def bars(pattern: str) -> list[tuple[int, int]]:
+    """(position, group depth) of every ``|`` of a regex outside [...] and not escaped."""
+    found, depth, in_class, escaped = [], 0, False, False
+    for at, ch in enumerate(pattern):
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -39,9 +39,16 @@ def alternatives(pattern: str) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
         elif ch == "|":
-            count += 1
-    return count
+            found.append((at, depth))
+    return found
+
+
+def alternatives(pattern: str) -> int:
+    """One plus the top-level and nested ``|`` of a regex, outside [...] and not escaped."""
+    return 1 + len(bars(pattern))
 
 
 def _strings(node: ast.AST) -> list[str] | None:

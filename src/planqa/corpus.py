@@ -233,6 +233,5 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR, packs: Iterable[str
     try:
         corpus.names  # noqa: B018 — a name given to two documents is a manifest error, reported at load
     except CorpusError as exc:
-        doc_id = str(exc).split(":", 1)[0]
-        raise manifest.error(entry.get(doc_id, 0), doc_id, "aliases", str(exc), exc.user_message) from exc
+        raise manifest.error(entry.get(exc.document, 0), exc.document, "aliases", str(exc), exc.user_message) from exc
     return corpus

@@ -27,7 +27,11 @@ class PlanqaError(Exception):
 
 
 class CorpusError(PlanqaError):
-    """A source document is missing or malformed."""
+    """A source document is missing or malformed; ``document`` names it when one is to blame."""
+
+    def __init__(self, message: str, user_message: str | None = None, document: str = "") -> None:
+        super().__init__(message, user_message)
+        self.document = document
 
 
 class UnknownSectionError(PlanqaError, KeyError):

@@ -39,7 +39,8 @@ class DocumentNames:
             for name in {unicodedata.normalize("NFKC", n) for n in (*doc.aliases, doc.label, doc.title)} | {title}:
                 if name and pairs.setdefault(name, doc.id) != doc.id:
                     raise CorpusError(f"{doc.id}: the name {name!r} is already {pairs[name]!r}'s",
-                                      user_message=f"名前「{name}」は文書「{pairs[name]}」がすでに使っています。")
+                                      user_message=f"名前「{name}」は文書「{pairs[name]}」がすでに使っています。",
+                                      document=doc.id)
             (laws if doc.format in LAW_FORMATS else plans).append(doc.id)
         ordered = tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
         return cls(ordered, tuple(laws), tuple(plans), tuple(labels))
