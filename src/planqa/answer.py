@@ -268,15 +268,19 @@ class Assistant:
                      documents: frozenset[str] | None = None) -> Answer:
         """A multiple-choice item: the stem answered, then the option the documents single out named first.
         True/false statements (「正しいものを2つ選べ。ア 本部長には…」) are each looked up instead."""
-        if sum(len(text) >= 12 and bool(_STATEMENT.search(text)) for _, text in options) * 2 > len(options):
+        def mostly(pattern: re.Pattern, shortest: int = 0) -> bool:
+            return sum(len(text) >= shortest and bool(pattern.search(text)) for _, text in options) * 2 > len(options)
+
+        def each_option() -> Answer:  # each option looked up on its own, under its mark
             return _join([f"{mark} {text}" for mark, text in options],
-                         [self._answer_one(self.reader.ask(text), history, documents=documents)
-                          for _, text in options], headed=True)
+                         [self._answer_one(self.reader.ask(text), history, documents=documents) for _, text in options],
+                         headed=True)
+
+        if mostly(_STATEMENT, 12):
+            return each_option()
         answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
-        if answer.abstained and sum(bool(_CLAIM.search(text)) for _, text in options) * 2 > len(options):
-            return _join([f"{mark} {text}" for mark, text in options],  # the stem says nothing, the options do:
-                         [self._answer_one(self.reader.ask(text), history, documents=documents)  # each is checked
-                          for _, text in options], headed=True)
+        if answer.abstained and mostly(_CLAIM):  # the stem says nothing, the options do
+            return each_option()
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]

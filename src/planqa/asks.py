@@ -47,7 +47,8 @@ _COVERED = re.compile(r"^(?:それ(?:って|は)?)?[^、。?？]{0,8}?(?:計画|
                       r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
                       r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
 # 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
-_EACH = re.compile(r"^(?P<pre>.*?)(?P<items>[^、。「」\s]{2,12}(?:、[^、。「」\s]{2,12})*(?:及び|および|並びに|と)"
+_AND = r"及び|および|並びに|と"
+_EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
                    r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
@@ -75,7 +76,7 @@ def _each(ask: str) -> list[str]:
     m = _EACH.match(ask)
     if not m:
         return [ask]
-    items, pre = re.split(r"、|及び|および|並びに|と", m.group("items")), m.group("pre")
+    items, pre = re.split(rf"、|{_AND}", m.group("items")), m.group("pre")
     if "の" in items[0][:-1]:
         head, items[0] = items[0].rsplit("の", 1)
         pre += head + "の"

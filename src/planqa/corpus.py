@@ -120,11 +120,11 @@ class _Manifest:
 
     def error(self, entry: int, doc_id: object, key: str, english: str, japanese: str) -> CorpusError:
         """One error naming the file, line and document, in English for logs and Japanese for people."""
-        where = f"{self.path.name}:{self.line(entry, key)}"
+        line = self.line(entry, key)
         doc = f"document {doc_id!r}" if doc_id else f"[[document]] #{entry + 1}"
         shown = f"文書「{doc_id}」" if doc_id else f"{entry + 1}番目の[[document]]"
-        return CorpusError(f"{where} ({doc}): {english}",
-                           user_message=f"{self.path.name} {self.line(entry, key)}行目（{shown}）: {japanese}")
+        return CorpusError(f"{self.path.name}:{line} ({doc}): {english}",
+                           user_message=f"{self.path.name} {line}行目（{shown}）: {japanese}")
 
 
 _REQUIRED = ("id", "title", "label", "format", "path")
@@ -168,7 +168,7 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
                                  f"see_also maps {' / '.join(SEE_ALSO_TOPICS)} to lists of citation IDs",
                                  f"see_also は {' / '.join(SEE_ALSO_TOPICS)} から引用IDのリストへの対応で書いてください。")
         entry = dict(entry, path=corpus_dir / entry["path"], gaps=tuple(entry.get("gaps", ())), aliases=tuple(aliases),
-                     see_also=tuple((k, tuple(v)) for k, v in see_also.items()),
+                     see_also=tuple((topic, tuple(refs)) for topic, refs in see_also.items()),
                      missing_items=tuple(entry.get("missing_items", ())))
         if "bank" in entry:
             entry["bank"] = corpus_dir / entry["bank"]

@@ -321,9 +321,10 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
         raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
     n_sentences = sum(len(c.sentences()) for c in chunks)
+    bank_sparse_docs = bank_bm25.scores["num_docs"] if bank_bm25 else 0
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
-            or bank_vectors.shape != (len(bank), manifest["dim"]) or (bank_bm25.scores["num_docs"] if bank_bm25 else 0) != len(bank)):
+            or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25)
