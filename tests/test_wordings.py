@@ -77,3 +77,20 @@ def test_words_for_the_lead_list_the_measures_it_leads(assistant):
 def test_a_kana_what_is_written_gets_the_whole_article(assistant):
     cited = [c.id for c in assistant.ask("AI法第3条にはなにが書いてある？").citations]
     assert cited[:4] == ["ai_act:3.1", "ai_act:3.2", "ai_act:3.3", "ai_act:3.4"]
+
+
+@pytest.mark.parametrize("question, head", [
+    ("文科省の職員です。当省が主担当の施策を教えてください。", "文部科学省(文科省)が主担当(◎)の施策"),
+    ("経産省で働いています。弊省が関わっている取組を全部知りたい。", "経済産業省(経産省)が担当する施策"),
+])
+def test_our_ministry_is_the_one_the_message_names(assistant, question, head):
+    """「当省」「弊省」 stand for the ministry the asker introduced themself from (query stage, ``_OWN_OFFICE``)."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and head in answer.answer, (question, answer.answer)
+
+
+@pytest.mark.parametrize("question", ["主担当じゃないけど総務省の名前が載ってる施策を教えて", "総務省が◎ではない施策を教えて"])
+def test_not_the_lead_lists_the_measures_it_takes_part_in(assistant, question):
+    """「主担当ではないが…」 asks beyond the ◎ measures (routes ``_ANY_MARK``)."""
+    answer = assistant.ask(question)
+    assert answer.answer.startswith("総務省が担当する施策(◎は主担当)"), answer.answer

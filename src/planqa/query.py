@@ -19,7 +19,7 @@ from .ministries import SHORT_NAMES
 from .names import DocumentNames
 from .normalize import ADDED, find_references, normalize_query, without_added_terms
 from .quiz import Option, parse_options, strip_quiz_markers
-from .routes import Route, detect_route
+from .routes import Route, detect_route, ministry_mentions
 from .scope import LEGAL_CONSEQUENCE
 from .text import TOKEN_FORM, tokenizer
 from .vocab import Vocabulary
@@ -31,6 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # an ask for a view, a judgement or a prediction: answered with what the documents say, framed as such
 _OPINION = re.compile(r"べき(?:では|じゃ|で)?(?:ない|な)?[かの]?|見解|認識|お考え|どう考え")  # each has a test
+_OWN_OFFICE = re.compile(r"(?:当|弊|我が|わが|うちの)(?:省|庁)")  # 「当省」: the ministry the message names
 _BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
 
 
@@ -116,10 +117,14 @@ class QueryReader:
         read = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
         stem, options = parse_options(strip_quiz_markers(read) or read)
         parts = [] if options else split_asks(stem)
+        office = ministry_mentions(stem, self.known_ministries)
+        if len(office) == 1 and _OWN_OFFICE.search(stem):  # 「厚労省の担当者です。…当省が主担当の取組は」
+            parts = [_OWN_OFFICE.sub(office[0], p) for p in parts]
         asks = tuple(self.ask(text) for text in parts)
         fired = ["kana"] if read != message else []
         fired += [f"quiz:{len(options)} options"] if options else []
         fired += [f"asks:{len(parts)}"] if len(parts) > 1 else []
+        fired += [f"当省→{office[0]}"] if len(office) == 1 and _OWN_OFFICE.search(stem) else []
         fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
             if "同法" in stem and not any("同法" in p for p in parts) else []
         return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
