@@ -47,3 +47,24 @@ def test_questions_in_easy_japanese_find_their_place(assistant, question, place)
     ans = assistant.ask(question)
     assert place in [c.id for c in ans.citations]
     assert ans.question == question  # the asker's own spelling is what history keeps
+
+
+@pytest.mark.parametrize("text, written", [
+    ("えーあいで つくった にせものの しゃしんを みわける ぎじゅつは あるの", ["偽物", "見分ける", "技術"]),
+    ("えーあいほうってばっそくとかあるんだっけ", ["AI法", "罰則"]),  # 罰則: a word of the bank, not the documents
+])
+def test_a_message_mostly_in_hiragana_is_read_word_by_word(assistant, text, written):
+    """Inside a run the documents' words do not spell whole, the words the documents or the bank write in kanji
+    are found one by one (``KanaReader._partial``), verbs with their endings."""
+    read = assistant.kana.rewrite(text)
+    assert all(w in read for w in written), read
+
+
+def test_ordinary_text_keeps_its_kana_when_words_are_found_one_by_one(assistant):
+    text = "法律に書いてないこまかいことはどこで決めるのですか"  # こまかいこと is not 細解雇 (bank words need 4 kana)
+    assert assistant.kana.rewrite(text) == text
+
+
+def test_a_kana_question_about_forged_images_finds_the_detection_measure(assistant):
+    answer = assistant.ask("AIがつくったにせものの写真をみわけるぎじゅつ、国はなにかしてるの？")
+    assert [c.id for c in answer.citations][:1] == ["plan:3.3.1.5"], answer.answer

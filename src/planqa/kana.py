@@ -7,7 +7,9 @@ indexed by their reading, turn a hiragana run back into kanji (こくみん → 
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
 the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), Latin letters
-by their names (えーあいほう → AI法).
+by their names (えーあいほう → AI法). In a message written mostly in hiragana, a run the documents' words do not
+spell whole is read word by word: the documents' words inside it, and the nouns and verbs the documents or the
+question bank write in kanji (にせもの → 偽物, みわける → 見分ける, ばっそく → 罰則).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ __all__ = ["KanaReader"]
 
 _HIRAGANA_RUN = re.compile(r"(?<![\u4e00-\u9fff々〆ヶ])[ぁ-ゖー]{3,}")  # not the okurigana of a kanji word
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
+_JAPANESE = re.compile(r"[ぁ-ゖァ-ヶー\u4e00-\u9fff]")
+_MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
 # particles a run may end in (「こくみんは」「ほんぶの」), longest first
@@ -47,6 +51,10 @@ def _worth_reading(words: list[tuple[str, str]]) -> bool:
     return any(s.isascii() for s, _ in words) or len(_KANJI.findall("".join(s for s, _ in words))) >= 3
 
 
+def _hiragana(text: str) -> str:
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+
+
 def _katakana(text: str) -> str:
     return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
@@ -54,10 +62,18 @@ def _katakana(text: str) -> str:
 class KanaReader:
     """Reading → written form of every content word of the documents, and the rewrite it allows."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], everyday: Iterable[str] = ()) -> None:
+        """``texts``: the documents; ``everyday``: other text whose words a rewrite may produce (the question bank)."""
         self._tagger = tokenizer("surface", content_only=False)._tagger
         counts: dict[str, Counter] = defaultdict(Counter)
-        texts = list(texts)
+        texts, everyday = list(texts), list(everyday)
+        self._known = "\n".join(texts + everyday)
+        for text in everyday:  # the bank's everyday words (罰則, 偽物), the documents' spelling preferred below
+            for word in self._tagger(text):
+                if word.feature.pos1 == "名詞" and len(word.feature.kana or "") >= 4 \
+                        and len(word.surface) == len(_KANJI.findall(word.surface)) >= 2:  # not かいこ (こまかいこと)
+                    counts[word.feature.kana][word.surface] += 1
+        everyday_counts = {r: sum(c.values()) for r, c in counts.items()}
         for text in texts:
             for compound in self._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
                 for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
@@ -68,7 +84,7 @@ class KanaReader:
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
                         and len(_KANJI.findall(word.surface)) >= 2:  # one kanji is too easily a homophone (こうした ≠ 項下)
-                    counts[reading][word.surface] += 1
+                    counts[reading][word.surface] += 1 + everyday_counts.get(reading, 0)
                 elif _KATAKANA_WORD.fullmatch(word.surface):  # ふぃじかる → フィジカル
                     counts[word.surface][word.surface] += 1
                 elif len(word.surface) >= 2 and word.surface.isascii() and (reading := _reading(word)):
@@ -90,21 +106,64 @@ class KanaReader:
         return runs
 
     def rewrite(self, text: str) -> str:
-        """The text with hiragana runs that spell the documents' words (or one noun) written in kanji."""
-        return _HIRAGANA_RUN.sub(self._run, text)
+        """The text with hiragana runs that spell the documents' words (or one noun) written in kanji; in a message
+        written mostly in hiragana, also the words found inside a run (``_partial``)."""
+        japanese = _JAPANESE.findall(text)
+        mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese)
+        return _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text)
 
-    def _run(self, match: re.Match) -> str:
+    def _run(self, match: re.Match, mostly_kana: bool = False) -> str:
         run = match.group(0)
         for tail in _TAILS:
             if run.endswith(tail) and len(run) - len(tail) >= 3:
                 pieces = self._segment(_katakana(run[:len(run) - len(tail)]))
                 if pieces:
                     return "".join(pieces) + tail
+        if mostly_kana:
+            return self._partial(run)
         words = list(self._tagger(run))
         if words and words[0].feature.pos1 == "名詞" and len(words[0].surface) >= 3 \
                 and (lemma := words[0].feature.lemma) and len(_KANJI.findall(lemma)) >= 2 and "-" not in lemma:
             return lemma + run[len(words[0].surface):]  # きけんが → 危険が
         return run
+
+    def _partial(self, run: str) -> str:
+        """A run the documents' words do not spell whole: the documents' words inside it (three kana or more:
+        「えーあいほうってばっそくあるの」 → AI法, 罰則), the stretches between them word by word (``_word``)."""
+        reading = _katakana(run)
+        # best[i]: (kana covered by words, parts) for the first i characters; a part is (is a word, text)
+        best: list[tuple[int, list[tuple[bool, str]]]] = [(0, [])]
+        for end in range(1, len(reading) + 1):
+            options = [(best[end - 1][0], best[end - 1][1] + [(False, run[end - 1])])]  # a character as written
+            for start in range(max(0, end - 12), end - 2):
+                if word := self.words.get(reading[start:end]):
+                    options.append((best[start][0] + end - start, best[start][1] + [(True, word)]))
+            best.append(max(options, key=lambda o: (o[0], -len(o[1]))))
+        out, stretch = [], ""
+        for is_word, text in best[-1][1] + [(True, "")]:
+            if is_word:
+                out += [self._word(w) for w in self._tagger(stretch)] + [text]
+                stretch = ""
+            else:
+                stretch += text
+        return "".join(out)
+
+    def _word(self, word) -> str:
+        """A hiragana noun or verb in the dictionary's kanji, when the documents or the bank write it so; a verb
+        keeps its ending (つくった → 作った); anything else as written."""
+        surface, lemma = word.surface, word.feature.lemma or ""
+        noun = word.feature.pos1 == "名詞"
+        if not (noun or word.feature.pos1 == "動詞") or len(surface) < (3 if noun else 4) \
+                or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
+            return surface
+        ending = re.search(r"[ぁ-ゖ]*$", lemma).group(0)  # 見分ける → ける
+        reading = _hiragana(word.feature.lForm or "")  # みわける
+        stem_reading = reading[:len(reading) - len(ending)]  # みわ
+        if not stem_reading or not surface.startswith(stem_reading):
+            return surface
+        written = lemma[:len(lemma) - len(ending)] + surface[len(stem_reading):]  # 見分 + ける
+        known = written in self._known or noun and len(_KANJI.findall(written)) >= 2  # こども → 子供
+        return written if known else surface
 
     def _segment(self, reading: str) -> list[str] | None:
         """The fewest document words whose readings spell ``reading`` exactly, or None."""
