@@ -111,6 +111,15 @@ def test_definition_quotes_the_definition(assistant):
     assert ans.answer.startswith("この法律において、「人工知能関連技術」とは")
 
 
+def test_a_quoted_place_brings_its_next_sentence(assistant):
+    """Both bullets of 基本的な方針2 close to the top: the second joins the first, under the same citation
+    (``AnswerConfig.place_window``)."""
+    answer = assistant.ask("AIエコシステムについて骨子はどう書いている？")
+    lines = [line for line in answer.lines if [p for p, _ in line.places] == ["plan:2.2.2"]]
+    assert len(lines) == 2 and "イノベーションの好循環" in answer.answer, answer.answer
+    assert_grounded(answer)
+
+
 def test_items_follow_their_lead_sentence(assistant):
     ans = assistant.ask("人工知能基本計画には何を定めることになっている？")
     assert "ai_act:18.2.1" in [c.id for c in ans.citations]

@@ -92,6 +92,9 @@ class AnswerConfig:
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
     briefing_margin: float = 0.03  # long or opinion asks: the other document's best sentence joins within this
     # much of the top score (a briefing by document, not one document's quote)
+    place_window: float = 0.1  # a quoted place's other sentences within this much of the top join it (at most
+    place_extra: int = 2  # this many): the key fact is often the next bullet of the same place, and no citation
+    # is added (23 used sets: key facts +0.33 in sum, 37 questions gained, none lost; citations unchanged; README)
     legal_margin: float = 0.08  # a legal-consequence ask: each document's best joins within this much of the top
     # (民法・刑法 pack: related.jsonl citation precision 0.26 → 0.38, key facts unchanged; README)
     negative_margin: float = 0.015  # out of scope when a near-miss negative is this much closer than any bank
@@ -541,6 +544,13 @@ class Assistant:
                 if entry[3].doc not in docs and entry[0] >= scored[0][0] - margin:
                     docs.add(entry[3].doc)
                     chosen.append(entry)
+        if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
+            extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
+                     and any(e[1].id == c[1].id for c in chosen)
+                     and not any(self._overlap(e[2], c[2]) > 0.6 for c in chosen)][:self.config.place_extra]
+            for entry in extra:
+                at = max(i for i, c in enumerate(chosen) if c[1].id == entry[1].id)
+                chosen.insert(at + 1, entry)
         lines, cites = [], {}
         for _, unit, sent, chunk in chosen:
             if sent.startswith(_CONTINUATION):  # 「ただし、…」 needs the sentence it qualifies
