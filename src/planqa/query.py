@@ -118,13 +118,14 @@ class QueryReader:
         stem, options = parse_options(strip_quiz_markers(read) or read)
         parts = [] if options else split_asks(stem)
         office = ministry_mentions(stem, self.known_ministries)
-        if len(office) == 1 and _OWN_OFFICE.search(stem):  # 「厚労省の担当者です。…当省が主担当の取組は」
-            parts = [_OWN_OFFICE.sub(office[0], p) for p in parts]
+        own = office[0] if len(office) == 1 and _OWN_OFFICE.search(stem) else None
+        if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
+            parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text) for text in parts)
         fired = ["kana"] if read != message else []
         fired += [f"quiz:{len(options)} options"] if options else []
         fired += [f"asks:{len(parts)}"] if len(parts) > 1 else []
-        fired += [f"当省→{office[0]}"] if len(office) == 1 and _OWN_OFFICE.search(stem) else []
+        fired += [f"当省→{own}"] if own else []
         fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
             if "同法" in stem and not any("同法" in p for p in parts) else []
         return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
