@@ -18,6 +18,8 @@ import re
 from collections import Counter, defaultdict
 from typing import Iterable
 
+from jaconv import hira2kata, kata2hira
+
 from .text import tokenizer
 
 __all__ = ["KanaReader"]
@@ -49,14 +51,6 @@ def _reading(word) -> str | None:
 def _worth_reading(words: list[tuple[str, str]]) -> bool:
     """A run of (surface, reading) words specific enough to spell back: Latin letters in it, or three kanji."""
     return any(s.isascii() for s, _ in words) or len(_KANJI.findall("".join(s for s, _ in words))) >= 3
-
-
-def _hiragana(text: str) -> str:
-    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
-
-
-def _katakana(text: str) -> str:
-    return "".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in text)
 
 
 class KanaReader:
@@ -116,7 +110,7 @@ class KanaReader:
         run = match.group(0)
         for tail in _TAILS:
             if run.endswith(tail) and len(run) - len(tail) >= 3:
-                pieces = self._segment(_katakana(run[:len(run) - len(tail)]))
+                pieces = self._segment(hira2kata(run[:len(run) - len(tail)]))
                 if pieces:
                     return "".join(pieces) + tail
         if mostly_kana:
@@ -130,7 +124,7 @@ class KanaReader:
     def _partial(self, run: str) -> str:
         """A run the documents' words do not spell whole: the documents' words inside it (three kana or more:
         「えーあいほうってばっそくあるの」 → AI法, 罰則), the stretches between them word by word (``_word``)."""
-        reading = _katakana(run)
+        reading = hira2kata(run)
         # best[i]: (kana covered by words, parts) for the first i characters; a part is (is a word, text)
         best: list[tuple[int, list[tuple[bool, str]]]] = [(0, [])]
         for end in range(1, len(reading) + 1):
@@ -157,7 +151,7 @@ class KanaReader:
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
         ending = re.search(r"[ぁ-ゖ]*$", lemma).group(0)  # 見分ける → ける
-        reading = _hiragana(word.feature.lForm or "")  # みわける
+        reading = kata2hira(word.feature.lForm or "")  # みわける
         stem_reading = reading[:len(reading) - len(ending)]  # みわ
         if not stem_reading or not surface.startswith(stem_reading):
             return surface
