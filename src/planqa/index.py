@@ -8,6 +8,7 @@ Layout of ``indexes/<name>/``::
     sentences.npy   one vector per sentence of every chunk (the extractive composer's)
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
+    adapter.npy     the query adapter fitted on the bank (adapter.py): the composer's question→sentence map
     bm25/           bm25s index over fugashi tokens
     bank_bm25/      bm25s index over the bank questions' tokens (question→question word match)
 
@@ -22,6 +23,7 @@ A lock file keeps a second concurrent build out.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -35,6 +37,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import __version__
+from .adapter import EPOCHS, PULL, TAU, adapt, fit_adapter
 from .bank import BankEntry, bank_digest, load_bank
 from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus, id_matches
@@ -46,7 +49,7 @@ __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_I
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy")  # + bank_bm25/ with a bank
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy")  # + bank_bm25/ with a bank
 
 
 @dataclass
@@ -61,6 +64,7 @@ class SearchIndex:
     bank: list[BankEntry]
     bank_vectors: np.ndarray  # one row per bank entry
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
+    adapter: np.ndarray | None = None  # the query adapter (adapter.py); None: raw query vectors
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -83,6 +87,10 @@ class SearchIndex:
         """The sentence vectors of one chunk, in chunk.sentences() order."""
         start, end = self._rows[chunk.key]
         return self.sentence_vectors[start:end]
+
+    def sentence_query(self, query_vector: np.ndarray) -> np.ndarray:
+        """The query vector the composer compares with sentence vectors: adapted by the bank's adapter."""
+        return adapt(query_vector, self.adapter)
 
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by inner product with a unit query vector."""
@@ -209,6 +217,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         bank_matrix = cache.embed([e.q for e in bank], is_query=True, progress=step)
         if cache.misses:
             cache.save()
+        adapter = _adapter(chunks, bank, sentence_matrix, bank_matrix, cache.path)
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
@@ -218,7 +227,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         try:
             (work / "chunks.json").write_bytes(_chunks_json(chunks))
             store.persist(str(work / "dense.faiss"))
-            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix)):
+            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix), ("adapter.npy", adapter)):
                 with open(work / name, "wb") as fh:
                     np.save(fh, array, allow_pickle=False)
             (work / "bank.json").write_bytes(
@@ -248,6 +257,35 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         _atomic_write(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode())
     manifest["build_seconds"] = round(time.perf_counter() - started, 2)
     return manifest
+
+
+def _adapter(chunks: list[Chunk], bank: list[BankEntry], sentences: np.ndarray, questions: np.ndarray,
+             embeddings: Path) -> np.ndarray:
+    """The query adapter fitted on the bank's question→sentence links, cached beside the embedding cache under a
+    digest of the vectors and links: a rebuild that changes nothing fits nothing."""
+    rows: dict[tuple[str, str], int] = {}
+    row = 0
+    for chunk in chunks:
+        for unit, sent in chunk.sentences():
+            rows.setdefault((unit.id, sent), row)
+            rows.setdefault(("", sent), row)
+            row += 1
+    targets = [sorted({r for s in e.answer if (r := rows.get((e.id, s), rows.get(("", s)))) is not None})
+               if e.id else [] for e in bank]
+    digest = hashlib.sha256(sentences.tobytes() + questions.tobytes()
+                            + json.dumps([targets, TAU, PULL, EPOCHS]).encode()).hexdigest()[:24]
+    cached = embeddings.with_name(f"{embeddings.stem}.adapter-{digest}.npy")
+    if cached.is_file():
+        try:
+            return np.load(cached, allow_pickle=False)
+        except (OSError, ValueError):
+            pass  # a damaged cache only costs time
+    adapter = fit_adapter(questions, targets, sentences)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    np.save(buf, adapter, allow_pickle=False)
+    _atomic_write(cached, buf.getvalue())
+    return adapter
 
 
 def _bm25(docs: list[list[str]]):
@@ -318,13 +356,16 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
         bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
         bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
+        adapter = np.load(index_dir / "adapter.npy", allow_pickle=False)
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
         raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
     n_sentences = sum(len(c.sentences()) for c in chunks)
     bank_sparse_docs = bank_bm25.scores["num_docs"] if bank_bm25 else 0
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
-            or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)):
+            or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)
+            or adapter.shape != (manifest["dim"], manifest["dim"])):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
-                       sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25)
+                       sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25,
+                       adapter=adapter)
