@@ -3,9 +3,9 @@
 The bank links each question to the sentence(s) of its place that answer it. The adapter is a 384×384 matrix
 ``W`` (near the identity) such that ``normalize(q @ W)`` ranks a bank question's answering sentences above
 every other sentence of the corpus (softmax cross-entropy over all sentences, temperature ``TAU``, an L2 pull
-towards the identity ``PULL``). It learns what the bank shows about how people ask — 「どうお考えか」
-「すべきでは」 carry little, 「バランス」 leans to 「両立」 — without a word list. The composer scores sentences
-with the adapted query; retrieval and scope keep the raw embedding (their thresholds are calibrated on it).
+towards the identity ``PULL``): how people ask, learned from the bank instead of a word list. With
+``AnswerConfig.query_adapter`` the composer scores sentences with the adapted query; retrieval and scope keep the
+raw embedding (their thresholds are calibrated on it).
 
 Fitted with numpy (full-batch Adam from the identity: deterministic, no torch needed).
 """
