@@ -29,7 +29,7 @@ def fit_adapter(queries: np.ndarray, targets: list[list[int]], sentences: np.nda
     eye = np.eye(d, dtype=np.float32)
     pairs = [(i, t) for i, t in enumerate(targets) if t]
     if not pairs:
-        return eye.astype(np.float32)
+        return eye
     q = queries[[i for i, _ in pairs]].astype(np.float32)
     s = sentences.astype(np.float32)
     y = np.zeros((len(pairs), len(s)), dtype=np.float32)

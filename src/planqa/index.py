@@ -64,7 +64,7 @@ class SearchIndex:
     bank: list[BankEntry]
     bank_vectors: np.ndarray  # one row per bank entry
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
-    adapter: np.ndarray | None = None  # the query adapter (adapter.py); None: raw query vectors
+    adapter: np.ndarray  # the query adapter fitted on the bank (adapter.py)
 
     def __post_init__(self) -> None:
         starts, n = [], 0
