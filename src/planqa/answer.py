@@ -190,7 +190,8 @@ class Assistant:
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
-        self.kana = KanaReader((sec.text for sec in corpus), (entry.q for entry in retriever.index.bank))
+        index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
+        self.kana = KanaReader(index.kana_words, "\n".join([sec.text for sec in corpus] + [e.q for e in index.bank]))
         # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
         self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
         self.vocabulary = retriever.vocabulary or Vocabulary()

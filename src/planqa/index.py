@@ -9,6 +9,7 @@ Layout of ``indexes/<name>/``::
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
     adapter.npy     the query adapter fitted on the bank (adapter.py): the composer's question→sentence map
+    kana.json       reading → written form of the documents' words (kana.py): the query stage's kana rewrite
     bm25/           bm25s index over fugashi tokens
     bank_bm25/      bm25s index over the bank questions' tokens (question→question word match)
 
@@ -43,13 +44,14 @@ from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus, id_matches
 from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
+from .kana import KanaReader
 from .text import TOKEN_FORM, TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy")  # + bank_bm25/ with a bank
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy", "kana.json")  # + bank_bm25/ with a bank
 
 
 @dataclass
@@ -65,6 +67,7 @@ class SearchIndex:
     bank_vectors: np.ndarray  # one row per bank entry
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
     adapter: np.ndarray  # the query adapter fitted on the bank (adapter.py)
+    kana_words: dict[str, str]  # katakana reading → the documents' spelling (kana.py)
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -222,6 +225,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
         bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank]) if bank else None
+        kana = KanaReader.learn((sec.text for sec in corpus), (e.q for e in bank))
 
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
         try:
@@ -232,6 +236,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
                     np.save(fh, array, allow_pickle=False)
             (work / "bank.json").write_bytes(
                 json.dumps([e.to_json() for e in bank], ensure_ascii=False, indent=0).encode())
+            (work / "kana.json").write_bytes(json.dumps(kana.words, ensure_ascii=False, indent=0).encode())
             bm25.save(str(work / "bm25"), show_progress=False)
             if bank_bm25:
                 bank_bm25.save(str(work / "bank_bm25"), show_progress=False)
@@ -357,6 +362,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
         bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
         adapter = np.load(index_dir / "adapter.npy", allow_pickle=False)
+        kana_words = json.loads((index_dir / "kana.json").read_text(encoding="utf-8"))
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
         raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
     n_sentences = sum(len(c.sentences()) for c in chunks)
@@ -364,8 +370,8 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
             or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)
-            or adapter.shape != (manifest["dim"], manifest["dim"])):
+            or adapter.shape != (manifest["dim"], manifest["dim"]) or not isinstance(kana_words, dict)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25,
-                       adapter=adapter)
+                       adapter=adapter, kana_words=kana_words)

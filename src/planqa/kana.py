@@ -56,25 +56,34 @@ def _worth_reading(words: list[tuple[str, str]]) -> bool:
 class KanaReader:
     """Reading → written form of every content word of the documents, and the rewrite it allows."""
 
-    def __init__(self, texts: Iterable[str], everyday: Iterable[str] = ()) -> None:
-        """``texts``: the documents; ``everyday``: other text whose words a rewrite may produce (the question bank)."""
+    def __init__(self, words: dict[str, str], known: str = "") -> None:
+        """``words``: katakana reading → written form (``learn``, stored in the index); ``known``: text whose spellings
+        a word-by-word rewrite may produce (the documents and the question bank)."""
         self._tagger = tokenizer("surface", content_only=False)._tagger
+        self.words = words
+        self._known = known
+
+    @classmethod
+    def learn(cls, texts: Iterable[str], everyday: Iterable[str] = ()) -> "KanaReader":
+        """Read every content word of ``texts`` (the documents) and the kanji nouns of ``everyday`` (the question
+        bank); run at index build, its ``words`` stored beside the index."""
+        reader = cls({})
+        tagger = reader._tagger
         counts: dict[str, Counter] = defaultdict(Counter)
         texts, everyday = list(texts), list(everyday)
-        self._known = "\n".join(texts + everyday)
         for text in everyday:  # the bank's everyday words (罰則, 偽物), the documents' spelling preferred below
-            for word in self._tagger(text):
+            for word in tagger(text):
                 if word.feature.pos1 == "名詞" and len(word.feature.kana or "") >= 4 \
                         and len(word.surface) == len(_KANJI.findall(word.surface)) >= 2:  # not かいこ (こまかいこと)
                     counts[word.feature.kana][word.surface] += 1
         everyday_counts = {r: sum(c.values()) for r, c in counts.items()}
         for text in texts:
-            for compound in self._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
+            for compound in reader._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
                 for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
                     for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
                         if _worth_reading(part):
                             counts["".join(r for _, r in part)]["".join(s for s, _ in part)] += 1
-            for word in self._tagger(text):
+            for word in tagger(text):
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
                         and len(_KANJI.findall(word.surface)) >= 2:  # one kanji is too easily a homophone (こうした ≠ 項下)
@@ -83,7 +92,8 @@ class KanaReader:
                     counts[word.surface][word.surface] += 1
                 elif len(word.surface) >= 2 and word.surface.isascii() and (reading := _reading(word)):
                     counts[reading][word.surface] += 1  # えーあい → AI
-        self.words = {reading: c.most_common(1)[0][0] for reading, c in counts.items()}
+        return cls({reading: c.most_common(1)[0][0] for reading, c in sorted(counts.items())},
+                   "\n".join(texts + everyday))
 
     def _compounds(self, text: str) -> list[list[tuple[str, str]]]:
         """Runs of two or more nouns with Latin letters in them (AI法), as (surface, reading) pairs."""
