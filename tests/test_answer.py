@@ -161,6 +161,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "骨子で、こども家庭庁が中心となって進めるAIの取組って何がある？",  # a body the documents never name
     "ガバメントAIに入る生成AIのモデルは、どこの企業のものが選ばれた？",  # a company, asked on the ministry route
     "人工知能基本計画 予算1兆円 配分",  # an amount, named rather than asked
+    "データセンターの整備って、国からどのくらいのお金が出るの？",  # an amount asked without いくら
+    "人材育成の予算はどれぐらい付く見込みですか",
     "AIに描かせた絵にも著作権が発生するのかどうか、過去の判例ではどう判断されてきましたか。",
     "デジタル社会形成基本法の第2章にある基本理念について、一条ずつ内容を説明してほしい。",  # another law's text
     "現在の個人情報保護法で、個人情報データベース等を不正に提供した罪にはどれほどの刑が定められているか。骨子が同法の改正に触れていることを踏まえて伺う。",
