@@ -68,3 +68,22 @@ def test_ordinary_text_keeps_its_kana_when_words_are_found_one_by_one(assistant)
 def test_a_kana_question_about_forged_images_finds_the_detection_measure(assistant):
     answer = assistant.ask("AIがつくったにせものの写真をみわけるぎじゅつ、国はなにかしてるの？")
     assert [c.id for c in answer.citations][:1] == ["plan:3.3.1.5"], answer.answer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("AI戦略本部の本部超って誰がなるの", "AI戦略本部の本部長って誰がなるの"),  # 本部 + 超: not one word
+    ("国の責無ってどこに書いてある", "国の責務ってどこに書いてある"),
+    ("機関投資家はAIにどれだけ投資してる？", "機関投資家はAIにどれだけ投資してる？"),  # a word the documents lack
+    ("明日の大阪の天気", "明日の大阪の天気"),
+])
+def test_kanji_typed_with_a_wrong_homophone_are_spelled_as_the_documents_do(assistant, text, expected):
+    assert assistant.kana.rewrite(text) == expected
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AI法の基本理年ってなに？", "ai_act:3.1"),  # declined or answered from 第1条 before the respelling
+    ("じんこうちのう戦略本部の本部超はだれがやるの", "ai_act:22.1"),
+])
+def test_questions_with_a_homophone_typo_find_their_place(assistant, question, place):
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations][:1] == [place], ans.answer

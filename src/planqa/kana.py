@@ -26,6 +26,7 @@ __all__ = ["KanaReader"]
 
 _HIRAGANA_RUN = re.compile(r"(?<![\u4e00-\u9fff々〆ヶ])[ぁ-ゖー]{3,}")  # not the okurigana of a kanji word
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{2,}")
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヶー\u4e00-\u9fff]")
 _MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
@@ -114,7 +115,21 @@ class KanaReader:
         written mostly in hiragana, also the words found inside a run (``_partial``)."""
         japanese = _JAPANESE.findall(text)
         mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese)
-        return _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text)
+        return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
+
+    def _homophone(self, match: re.Match) -> str:
+        """A kanji run that neither the documents nor the bank write, typed with wrong kanji of the right reading
+        (基本計格 → 基本計画, 人口知能 → 人工知能): spelled as the documents' words of that reading, when the run is not
+        one dictionary word and the respelling is written somewhere in the documents or the bank."""
+        run = match.group(0)
+        if run in self._known:
+            return run
+        words = list(self._tagger(run))
+        if len(words) < 2 or not all(w.feature.kana for w in words):
+            return run
+        pieces = self._segment("".join(w.feature.kana for w in words))
+        fixed = "".join(pieces) if pieces else run
+        return fixed if fixed != run and fixed in self._known else run
 
     def _run(self, match: re.Match, mostly_kana: bool = False) -> str:
         run = match.group(0)
