@@ -58,8 +58,8 @@ class KanaReader:
     """Reading → written form of every content word of the documents, and the rewrite it allows."""
 
     def __init__(self, words: dict[str, str], known: str = "") -> None:
-        """``words``: katakana reading → written form (``learn``, stored in the index); ``known``: text whose spellings
-        a word-by-word rewrite may produce (the documents and the question bank)."""
+        """``words``: katakana reading → written form (``learn``, stored in the index); ``known``: the documents and the
+        question bank, whose spellings a word-by-word rewrite or a homophone respelling may produce."""
         self._tagger = tokenizer("surface", content_only=False)._tagger
         self.words = words
         self._known = known
