@@ -175,7 +175,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "富岳NEXTのスペックってどのくらい？",  # specifications the documents do not give
     "10年後にAIでなくなる仕事は何？",  # predictions
     "第三章と第四章を施行する日を決めた政令は、施行日を何年の何月何日としたのか。",  # no day given
-    "Q. AISI（AIセーフティ・インスティテュート）のトップである所長の氏名は？",
+    "Q. AISI（AIセーフティ・インスティテュート）のトップである所長の氏名は？",  # a head's name, not asked 誰
+    "AISIのセンター長である人の氏名を知りたい",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
