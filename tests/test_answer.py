@@ -527,6 +527,22 @@ def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは④「AI社会に向けた継続的変革」です。")
 
 
+def test_a_quiz_stem_quoting_one_heading_weighs_the_options_against_that_place(assistant):
+    ans = assistant.ask("「4つの基本的な方針」として正しくないものはどれ？ A AIを使う B AIを創る C AIを輸出する D AIと協働する")
+    assert ans.citations[0].id == "plan:2.2" and {c.id for c in ans.citations} >= {f"plan:2.2.{i}" for i in (1, 2, 3, 4)}
+    assert len(ans.to_json()["retrieved"]) == 10  # what retrieval found for the stem is still reported
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはC「AIを輸出する」です。")
+
+
+@pytest.mark.parametrize("question, places", [
+    ("じんこうちのうせんりゃくほんぶはどこにおかれるの", ["ai_act:19.1"]),  # not 第24条's 「本部に…を置く」
+    ("人工知能戦略本部はどの機関の下に設置されるのか", ["ai_act:19.1"]),  # 第21条 (its members) no longer joins
+])
+def test_a_clearly_nearest_bank_question_leads_with_its_sentences(assistant, question, places):
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == places and "内閣に" in ans.answer
+
+
 def test_an_age_in_the_question_is_not_an_unknown_word(assistant):
     ans = assistant.ask("80過ぎのばあさんじゃけど、AI法って国民に何か義務があるんかね？")
     assert not ans.abstained and ans.citations[0].id == "ai_act:8.1"
