@@ -759,6 +759,10 @@ def test_a_country_named_in_the_background_is_left_to_the_bank_one_named_in_the_
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations[0].id.startswith("plan:3.2")
     assert assistant.ask("ドイツではAIの規制はどうなってるの？").abstained
+    reason = "中国とかの方がAI進んでるし、日本は今から追いつけるの？"  # 「…し、」 ends a background clause too
+    assert asked(reason) == "日本は今から追いつけるの？"
+    answer = assistant.ask(reason)  # and 「追いつける」 holds no 「いつ」 (when) that needs a date in the answer
+    assert not answer.abstained and answer.citations[0].id.startswith("plan:1")
 
 
 def test_current_affairs_words_decline_only_in_what_is_asked(assistant):

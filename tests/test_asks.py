@@ -130,3 +130,13 @@ def test_a_full_title_is_not_copied_into_a_later_same_law():
 def test_asking_whether_a_document_covers_the_ask_is_no_new_ask():
     assert split_asks("AIで農業ってどう変わるの？計画に書いてある？") == ["AIで農業ってどう変わるの？計画に書いてある？"]
     assert len(split_asks("AIで農業ってどう変わるの？担当はどこ？")) == 2  # a real second ask stays
+
+
+def test_a_lead_in_formula_before_numbered_asks_asks_nothing():
+    asks = split_asks("AIの活用が地方で遅れているとの声がある。そこで以下伺いたい。一、自治体の責務は何か。二、国の役割は何か。")
+    assert not any(a.startswith("そこで") for a in asks) and len(asks) == 2
+
+
+def test_ni_tsuite_wa_is_no_enumerator():  # 「…については、」 keeps its subject with the statement
+    asks = split_asks("人工知能戦略本部については、形骸化を懸念する声がある。一　本部長は誰か。二　本部員は誰か。")
+    assert asks[0] == "人工知能戦略本部については、形骸化を懸念する声がある。 本部長は誰か。"

@@ -21,8 +21,9 @@ _POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|�
 # Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
 CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
                    r"説明されたい|明らかにされたい|答弁を求める|如何|いかん|右質問する)")
-_CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?)?{CLOSING_FORMULA}[。.]?$")
-_ENUMERATOR = re.compile(r"ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
+_CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?|(?:そこで|ついては)?、?(?:以下|次の(?:点|事項))(?:の点)?(?:について)?、?)?"
+                      rf"{CLOSING_FORMULA}[。.]?$")  # 「そこで以下伺いたい。」 leads into the numbered asks
+_ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|こうした|当該|同様|そうした|これら")
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")

@@ -28,7 +28,7 @@ _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定�
 _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
                      r"(?:どれ|どの)(?:くらい|ぐらい|ほど)の?(?:予算|お金|費用)|(?:予算|お金|費用)[はがを]?(?:どれ|どの)(?:くらい|ぐらい|ほど)")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
-_TIME = re.compile(r"いつ|時期|任期")
+_TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこも])|時期|任期")  # not 追いつく
 _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
@@ -58,7 +58,7 @@ _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _FOREIGN = re.compile(r"中国|アメリカ|EU|欧州|英国|イギリス|フランス|ドイツ|カナダ|インド")
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
-_CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに)、")  # a background clause ends here
+_CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに|(?<=[るいだた])し)、")  # a background clause ends here (…負けてるし、)
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
