@@ -298,9 +298,11 @@ class Assistant:
         quoted = re.findall(r"「([^」]+)」", stem)  # one quote, a heading: 「「4つの基本的な方針」に含まれないものは」
         heading = next((sid for sid, title in self._headings if quoted == [title]
                         and (documents is None or self.corpus[sid].doc in documents)), None)
-        answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
         if heading:  # the options are weighed against that place (a second quote names a part inside it)
-            answer = replace(self.structured.reference(heading), retrieved=answer.retrieved)
+            hits = self.retriever.rank(self.reader.ask(stem).normalized, k=10, documents=documents)
+            answer = replace(self.structured.reference(heading), retrieved=tuple(hits))
+        else:
+            answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
         if answer.abstained and mostly(_CLAIM):  # the stem says nothing, the options do
             return each_option()
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
@@ -525,7 +527,8 @@ class Assistant:
                 score = float(sims[j]) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)
                 score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
-                score += cfg.bank_link_bonus if any(_bare(sent) in a or a in _bare(sent) for a in linked) else 0.0
+                bare = _bare(sent) if linked else ""
+                score += cfg.bank_link_bonus if any(bare in a or a in bare for a in linked) else 0.0
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))

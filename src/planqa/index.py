@@ -85,6 +85,7 @@ class SearchIndex:
         self.bank_chunk = np.array([-1 if e.id is None else where.get(e.id, next(
             (pos for cid, pos in where.items() if id_matches(cid, e.id)), -1)) for e in self.bank], dtype=np.int64)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
+        self._last_bank: tuple[bytes, np.ndarray] = (b"", np.zeros(0, dtype=np.float32))
 
     def sentence_rows(self, chunk: Chunk) -> np.ndarray:
         """The sentence vectors of one chunk, in chunk.sentences() order."""
@@ -107,8 +108,13 @@ class SearchIndex:
         """Cosine of the query with every bank question, in bank order.
 
         einsum, not ``@``: a BLAS call here wakes OpenBLAS's thread pool, whose spinning threads then slow
-        the next query embedding on 2 cores (answer p50 20 → 48 ms, measured); the loop takes ≈ 1 ms."""
-        return np.einsum("ij,j->i", self.bank_vectors, query_vector)
+        the next query embedding on 2 cores (answer p50 20 → 48 ms, measured); the loop takes ≈ 1 ms. The last
+        result is kept: retrieval, the scope check and the bank link of one answer ask for the same query."""
+        key, last = self._last_bank
+        if key != (new := query_vector.tobytes()):
+            last = np.einsum("ij,j->i", self.bank_vectors, query_vector)
+            self._last_bank = (new, last)
+        return last
 
     def bank_search(self, similarities: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by their best-matching bank question (question→question similarity)."""
