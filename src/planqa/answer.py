@@ -298,11 +298,12 @@ class Assistant:
         quoted = re.findall(r"「([^」]+)」", stem)  # one quote, a heading: 「「4つの基本的な方針」に含まれないものは」
         heading = next((sid for sid, title in self._headings if quoted == [title]
                         and (documents is None or self.corpus[sid].doc in documents)), None)
+        read = self.reader.ask(stem)
         if heading:  # the options are weighed against that place (a second quote names a part inside it)
-            hits = self.retriever.rank(self.reader.ask(stem).normalized, k=10, documents=documents)
+            hits = self.retriever.rank(read.normalized, k=10, documents=documents)
             answer = replace(self.structured.reference(heading), retrieved=tuple(hits))
         else:
-            answer = self._answer_one(self.reader.ask(stem), history, documents=documents)
+            answer = self._answer_one(read, history, documents=documents)
         if answer.abstained and mostly(_CLAIM):  # the stem says nothing, the options do
             return each_option()
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
