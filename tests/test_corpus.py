@@ -145,7 +145,7 @@ def test_egov_xml_gives_the_same_ids_as_text(tmp_path):
         "law:10-2.1.2", "law:10-2.2", "law:suppl", "law:suppl.1", "law:suppl.1.1"]
     assert sections["law:10-2.2"].label == "試験法 第10条の2第2項"
     assert sections["law:10-2.1.2"].text == "二 研究"
-    assert sections["law:title"].text == "令和九年法律第一号"
+    assert sections["law:title"].text == "試験用法律\n令和九年法律第一号"  # the title itself, then the number
 
 
 def test_egov_xml_document_loads_through_the_manifest(tmp_path):

@@ -50,7 +50,7 @@ def test_ids_and_labels_follow_the_spec(related_corpus):
     assert related_corpus["minpou:709.1"].label == "民法 第709条第1項"
     assert related_corpus["keihou:246.1"].label == "刑法 第246条第1項"
     assert related_corpus["minpou:398-2"].label == "民法 第398条の2"
-    assert related_corpus["keihou:title"].text.startswith("明治四十年法律第四十五号")
+    assert related_corpus["keihou:title"].text.startswith("刑法\n明治四十年法律第四十五号")
 
 
 def test_deleted_range_lines_become_deleted_articles(related_corpus):

@@ -46,6 +46,7 @@ __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "status_note", "MA
 NOT_JAPANESE = "日本語でご質問ください。このアシスタントは、{}について日本語の質問にお答えします。(Please ask your question in Japanese.)"
 _CLAIM = re.compile(r"^.{2,}[はが].{2,}")  # an option that says something of something (「富岳NEXTの開発は経産省が担当」)
 _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
+_BARE_WORD = 2  # a line this short is no sentence to quote
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -524,6 +525,8 @@ class Assistant:
         for rank, hit in candidates:
             sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
+                if len(sent.strip()) <= _BARE_WORD:
+                    continue  # 「目次」「附則」: a heading line of a table of contents states nothing
                 coverage = self.terms.coverage(qtok, sent)
                 score = float(sims[j]) + cfg.coverage_weight * coverage
                 score += cfg.rank_weight / (rank + 1) + (0.05 if hit.referenced else 0.0)

@@ -42,7 +42,9 @@ class _LawTree:
         self.suppl = False
 
     def title(self, title: str, extra: list[str]) -> None:
-        text = "\n".join(normalize(line) for line in extra if line.strip())
+        """The 題名 place: the title itself first (「正式には何という名前？」 quotes it), then the law number, the
+        promulgation date and the table of contents as stored."""
+        text = "\n".join(normalize(line) for line in [title, *extra] if line.strip())
         self.tree.add(f"{self.p}:title", f"{self.lab} 題名", normalize(title), "title", None, text=text)
 
     def chapter_start(self, number: int, title: str) -> None:

@@ -236,7 +236,7 @@ class StructuredAnswers:
     def metadata(self, law: str) -> Answer:
         """The law's title, number and promulgation date, from its title section."""
         doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
-        lines = title.text.splitlines()
+        lines = title.text.splitlines()[1:]  # the place's text opens with the title itself
         number, promulgated = (lines + ["", ""])[:2]
         text = f"{doc.label}の正式な題名は「{title.title}」({number})です。" + (f"{promulgated}。" if promulgated else "")
         said = [Line.at(text, title)]
