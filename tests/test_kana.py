@@ -22,6 +22,11 @@ def reader(corpus):
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
     ("ほんぶちょうは だれ", "本部長は だれ"),  # part of 人工知能戦略本部長, its suffix 長 included
     ("じちたいも なにか するの", "自治体も なにか するの"),  # part of 地方自治体
+    ("aisiって何？", "AISIって何？"),  # Latin words in the documents' case
+    ("Ai法とpdcaの関係", "AI法とPDCAの関係"),
+    ("Please, ai", "Please, AI"),  # a word the documents do not write stays as typed
+    ("ガバメンドAIの担当は", "ガバメントAIの担当は"),  # a katakana word one letter off the documents' spelling
+    ("ディープフェイクとエージェンシー", "ディープフェイクとエージェンシー"),  # words the bank writes, or two letters off
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected
@@ -32,6 +37,7 @@ def test_kana_words_are_written_as_the_documents_write_them(reader, text, expect
     "骨子の第2章〜第4章はそれぞれ法律のどの部分に対応しているか",
     "自治体でAIを使うのを後押しする施策",  # okurigana of 押 stays
     "AI法について教えてください。どのようなことが書かれていますか",
+    "AI法ってどういうこと？",  # mostly kana, read word by word: どうい|う is not 同意
 ])
 def test_ordinary_kana_is_left_alone(reader, text):
     assert reader.rewrite(text) == text
@@ -42,6 +48,8 @@ def test_ordinary_kana_is_left_alone(reader, text):
     ("AIせんりゃくほんぶの ほんぶちょうには だれが なりますか。", "ai_act:22.1"),
     ("こくみんが やらなければ いけない ことは、AIの ほうりつに かいて ありますか。", "ai_act:8.1"),
     ("ことし 85さいに なりました。AIが すこし しんぱいです。くにの けいかくでは AIの きけんを どう かいて いますか。", "plan:1.4"),
+    ("ai法の9条にはなにが書いてあるの？", "ai_act:9.1"),  # typed in lower case: the law and its article still found
+    ("AIエージョントって骨子ではどんな意味？", "plan:1.2"),  # the mistyped word defined where the documents define it
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
     ans = assistant.ask(question)

@@ -7,9 +7,11 @@ indexed by their reading, turn a hiragana run back into kanji (こくみん → 
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
 the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), Latin letters
-by their names (えーあいほう → AI法). In a message written mostly in hiragana, a run the documents' words do not
-spell whole is read word by word: the documents' words inside it, and the nouns and verbs the documents or the
-question bank write in kanji (にせもの → 偽物, みわける → 見分ける, ばっそく → 罰則).
+by their names (えーあいほう → AI法). Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a
+long katakana word mistyped by one letter as the documents spell it (エージョント → エージェント). In a message
+written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
+inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
+見分ける, ばっそく → 罰則).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections import Counter, defaultdict
 from typing import Iterable
 
 from jaconv import hira2kata, kata2hira
+from rapidfuzz.distance import Levenshtein
 
 from .text import tokenizer
 
@@ -30,6 +33,8 @@ _KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{2,}")
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヶー\u4e00-\u9fff]")
 _MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
+_KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
 # particles a run may end in (「こくみんは」「ほんぶの」), longest first
 _TAILS = ("からは", "までは", "には", "では", "とは", "から", "まで", "って", "は", "の", "を", "が", "に", "で",
@@ -63,6 +68,8 @@ class KanaReader:
         self._tagger = tokenizer("surface", content_only=False)._tagger
         self.words = words
         self._known = known
+        self._latin = {w.casefold(): w for w in sorted(words.values()) if w.isascii() and w.isalnum()}  # ai → AI
+        self._katakana = sorted(w for r, w in words.items() if r == w and len(w) >= _KATAKANA_TYPO)
 
     @classmethod
     def learn(cls, texts: Iterable[str], everyday: Iterable[str] = ()) -> "KanaReader":
@@ -111,11 +118,23 @@ class KanaReader:
         return runs
 
     def rewrite(self, text: str) -> str:
-        """The text with hiragana runs that spell the documents' words (or one noun) written in kanji; in a message
-        written mostly in hiragana, also the words found inside a run (``_partial``)."""
+        """The text with Latin words in the documents' case, and hiragana runs that spell the documents' words (or one
+        noun) written in kanji; in a message written mostly in hiragana, also the words found inside a run
+        (``_partial``)."""
+        text = _LATIN_WORD.sub(lambda m: self._latin.get(m.group(0).casefold(), m.group(0)), text)
+        text = _KATAKANA_WORD.sub(self._katakana_typo, text)
         japanese = _JAPANESE.findall(text)
         mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese)
         return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
+
+    def _katakana_typo(self, match: re.Match) -> str:
+        """A long katakana word that neither the documents nor the bank write, one edit away from exactly one of the
+        documents' katakana words (エージョント → エージェント): spelled as the documents do."""
+        word = match.group(0)
+        if len(word) < _KATAKANA_TYPO or word in self._known:
+            return word
+        near = [w for w in self._katakana if Levenshtein.distance(word, w, score_cutoff=1) <= 1]
+        return near[0] if len(near) == 1 else word
 
     def _homophone(self, match: re.Match) -> str:
         """A kanji run that neither the documents nor the bank write, typed with wrong kanji of the right reading
@@ -150,12 +169,17 @@ class KanaReader:
         """A run the documents' words do not spell whole: the documents' words inside it (three kana or more:
         「えーあいほうってばっそくあるの」 → AI法, 罰則), the stretches between them word by word (``_word``)."""
         reading = hira2kata(run)
+        cuts, at = {0}, 0  # a word found starts where the tagger's words do, and ends so or before a particle
+        for token in self._tagger(run):  # (えーあいほう|って → AI法; not どうい|う → 同意)
+            at += len(token.surface)
+            cuts.add(at)
+        cuts |= {end for end in range(len(run)) if run.startswith(_TAILS[:-1], end)}
         # best[i]: (kana covered by words, parts) for the first i characters; a part is (is a word, text)
         best: list[tuple[int, list[tuple[bool, str]]]] = [(0, [])]
         for end in range(1, len(reading) + 1):
             options = [(best[end - 1][0], best[end - 1][1] + [(False, run[end - 1])])]  # a character as written
             for start in range(max(0, end - 12), end - 2):
-                if word := self.words.get(reading[start:end]):
+                if start in cuts and end in cuts and (word := self.words.get(reading[start:end])):
                     options.append((best[start][0] + end - start, best[start][1] + [(True, word)]))
             best.append(max(options, key=lambda o: (o[0], -len(o[1]))))
         out, stretch = [], ""
@@ -168,10 +192,10 @@ class KanaReader:
         return "".join(out)
 
     def _word(self, word) -> str:
-        """A hiragana noun or verb in the dictionary's kanji, when the documents or the bank write it so; a verb
-        keeps its ending (つくった → 作った); anything else as written."""
+        """A hiragana noun (or adjectival noun) or verb in the dictionary's kanji, when the documents or the bank write it
+        so; a verb keeps its ending (つくった → 作った); anything else as written."""
         surface, lemma = word.surface, word.feature.lemma or ""
-        noun = word.feature.pos1 == "名詞"
+        noun = word.feature.pos1 in ("名詞", "形状詞")  # 形状詞: せいしき → 正式
         if not (noun or word.feature.pos1 == "動詞") or len(surface) < (3 if noun else 4) \
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
