@@ -140,3 +140,30 @@ def test_a_lead_in_formula_before_numbered_asks_asks_nothing():
 def test_ni_tsuite_wa_is_no_enumerator():  # 「…については、」 keeps its subject with the statement
     asks = split_asks("人工知能戦略本部については、形骸化を懸念する声がある。一　本部長は誰か。二　本部員は誰か。")
     assert asks[0] == "人工知能戦略本部については、形骸化を懸念する声がある。 本部長は誰か。"
+
+
+def test_numbers_with_a_comma_mark_items_inside_one_sentence():
+    asks = split_asks("本部が形だけの組織になるとの懸念がある。ついては、一、本部の所掌事務の範囲、"
+                      "二、本部の事務を処理する機関について、それぞれお示しいただきたい。")
+    assert asks[0] == "本部の所掌事務の範囲？" and asks[1].startswith("本部の事務を処理する機関について")
+    assert len(asks) == 2
+
+
+def test_a_numbered_ask_opening_with_sono_leans_on_the_ask_before():
+    asks = split_asks("人材不足が深刻だとの指摘がある。一、骨子は海外の研究者の確保について何を定めているか。"
+                      "二、その施策を主に担う府省はどこか。")
+    assert asks[0] == "骨子は海外の研究者の確保について何を定めているか。"
+    assert asks[1].startswith(asks[0]) and asks[1].endswith("その施策を主に担う府省はどこか。")
+
+
+def test_a_numbered_list_inside_one_sentence_is_answered_item_by_item(assistant):
+    ans = assistant.ask("人工知能戦略本部は名ばかりの組織だとの批判がある。ついては、一、同本部が担う事務の範囲、"
+                        "二、同本部に関する事務を処理する機関について、お示しいただきたい。")
+    cited = [c.id for c in ans.citations]
+    assert any(c.startswith("ai_act:20") for c in cited) and any(c.startswith("ai_act:26") for c in cited), cited
+
+
+def test_sono_mono_is_no_pointer_back():  # 「経営そのもの」: the management itself, not the earlier ask's subject
+    asks = split_asks("地方ではAI導入が遅れている。一、地域の産業への導入支援の担当はどこか。"
+                      "二、企業の経営そのものをAI前提に変える取組の担当を伺いたい。")
+    assert asks[1] == "企業の経営そのものをAI前提に変える取組の担当を伺いたい。"

@@ -29,6 +29,9 @@ _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|こうした|当
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
 _SHORT_BACK_REFERENCE = re.compile(r"それぞれ")  # in a short ask: 「…ではそれぞれどうなっていますか」
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s")
+# 「一、…。二、その…」 and 「一、…の範囲、二、…について伺いたい。」: a number with a comma only marks an item (an item
+# that is no ask on its own, before another, asks too); unlike 「一　…」 it does not make an item detail a preamble
+_COMMA_NUMBER = re.compile(r"(?:^|(?<=、))[一二三四五六七八九十]、")
 _ANAPHORA = re.compile(r"これら|当該|こうした|そうした|(?<![どそあ])この(?!法律)|とすれば|であれば")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
@@ -51,6 +54,8 @@ _COVERED = re.compile(r"^(?:それ(?:って|は)?)?[^、。?？]{0,8}?(?:計画|
 _AND = r"及び|および|並びに|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
                    r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
+# a later ask pointing back early on (「その具体策は」「あと、政府はそれで何をやるの」) is about the first ask's subject
+_POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ|では)、?)?[^、。?？]{0,8}?(?:それ(?!ぞれ|自体)|その(?!もの)|これ|この(?!法律)|あれ)")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
@@ -86,6 +91,18 @@ def _each(ask: str) -> list[str]:
     return [f"{pre}{item}{m.group('part')}{m.group('rest')}" for item in items]
 
 
+def _numbered_items(sentence: str) -> list[str]:
+    """The sentence's parts: split at 「また、」「第二に、」 and at 「一、」「二、」 (the numbers dropped); items of a
+    numbered list that do not end as asks are asked by the sentence's closing formula (「…の範囲、二、…について、
+    お示しいただきたい。」). What comes before the first number (「ついては、」) is no item."""
+    head, *items = _COMMA_NUMBER.split(sentence)
+    items = [item.strip(" 、") for item in items]
+    items = [item for item in items if item]
+    if len(items) > 1 and _ASK_END.search(items[-1]):
+        items = [item if _ASK_END.search(item) else item + "？" for item in items[:-1]] + items[-1:]
+    return [part for item in [head, *items] for part in _ENUMERATOR.split(item)]
+
+
 def split_asks(text: str) -> list[str]:
     """The questions a message asks, in order; the whole text when it asks one thing (or is a quiz)."""
     return [each for ask in _split(text) for each in _each(ask)]
@@ -97,7 +114,7 @@ def _split(text: str) -> list[str]:
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
     pieces, carry = [], ""
     for sentence in (s.translate(_UNMASK) for s in _SENTENCE.findall(quoted)):
-        for part in _ENUMERATOR.split(sentence):
+        for part in _numbered_items(sentence):
             part = carry + part.strip(" 、\n\t\u3000")
             carry = part if len(part) < _FRAGMENT else ""
             if part and not carry:
@@ -138,5 +155,4 @@ def _split(text: str) -> list[str]:
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
     first = asks[0]
-    return [first] + [f"{first} {a}" if len(a) <= _SHORT or re.match(r"(?:それ|その|これ|この|あれ)", a) else a
-                      for a in asks[1:]]
+    return [first] + [f"{first} {a}" if len(a) <= _SHORT or _POINTS_BACK.match(a) else a for a in asks[1:]]
