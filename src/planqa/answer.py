@@ -69,12 +69,12 @@ _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|�
                           r"ですよね|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
                           r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト")
-_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
+_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子(?:\(?案\)?)?|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
                           "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個",
-                          "幾つ", "箇条", "書き", "だ", "っけ"})
+                          "幾つ", "箇条", "書き", "だ", "っけ", "説明", "知る"})
 
 
 
@@ -556,9 +556,13 @@ class Assistant:
                 chosen.append(entry)
         if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
             terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
-            defining = [c for c in chosen if any(f"「{t}」" in c[2] or f"({t})" in c[2] or f"{t}(" in c[2]
-                                                 for t in terms)]
-            chosen = defining or chosen
+
+            def defines(entry) -> bool:
+                return any(f"「{t}」" in entry[2] or f"({t})" in entry[2] or f"{t}(" in entry[2] for t in terms)
+            # the sentences that define it; when the ask is for the meaning alone, else the best-scored one that does
+            # (a use of the term ranked just above its definition does not answer 「…とは？骨子の説明が知りたい」)
+            fallback = [e for e in scored if defines(e)][:1] if self._meaning_only(query, terms) else []
+            chosen = [c for c in chosen if defines(c)] or fallback or chosen
         if chosen[0][2].endswith(_LISTS_ITEMS):
             chosen = chosen[:1]  # 「次に掲げる事務をつかさどる。」 and its items (below) answer in full
         elif _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
@@ -608,6 +612,12 @@ class Assistant:
                     lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
         return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
+
+    def _meaning_only(self, query: str, terms: list[str]) -> bool:
+        """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
+        own = set(self.tokenize(" ".join(terms)))
+        rest = self.tokenize(_REFERENCE_TEXT.sub(" ", _DEFINING.sub(" ", query)))
+        return all(t in own or t in _GENERIC or t in _ABOUT_WORDS or t in ("事", "物") for t in rest)
 
     def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:
         """The paragraphs a sentence opening with 前項 / 前二項 applies: 第18条第5項 → 第3項, 第4項."""
