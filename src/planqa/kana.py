@@ -192,10 +192,10 @@ class KanaReader:
         return "".join(out)
 
     def _word(self, word) -> str:
-        """A hiragana noun (or adjectival noun) or verb in the dictionary's kanji, when the documents or the bank write it
-        so; a verb keeps its ending (つくった → 作った); anything else as written."""
+        """A hiragana noun or verb in the dictionary's kanji, when the documents or the bank write it so; a verb
+        keeps its ending (つくった → 作った); anything else as written."""
         surface, lemma = word.surface, word.feature.lemma or ""
-        noun = word.feature.pos1 in ("名詞", "形状詞")  # 形状詞: せいしき → 正式
+        noun = word.feature.pos1 == "名詞"
         if not (noun or word.feature.pos1 == "動詞") or len(surface) < (3 if noun else 4) \
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
