@@ -47,3 +47,8 @@ def test_a_view_on_funding_is_answered_and_an_amount_ask_declined(assistant):
     assert not view.abstained and view.answer.startswith(OPINION_FRAME)
     for ask in ("AI本部の運営経費として来年度にどれだけの額を計上する予定ですか。", "AI関連の予算の総額は？"):
         assert assistant.ask(ask).abstained
+
+
+def test_a_view_asked_after_a_fact_frames_the_whole_answer_once(assistant):
+    answer = assistant.ask("AI法の目的は何？それと、政府は規制を強めるべきではないか？")
+    assert answer.answer.startswith(OPINION_FRAME + "\n") and answer.answer.count(OPINION_FRAME) == 1

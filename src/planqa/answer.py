@@ -128,6 +128,8 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
         lines = [line for ask, p in answered for line in (Line(f"【{ask[:40]}】"), *p.lines)]
     else:
         lines = list(dict.fromkeys(line for _, p in answered for line in p.lines))
+        framed = [line for line in lines if line.text == OPINION_FRAME]  # a view ask's frame heads the whole answer
+        lines = framed + [line for line in lines if line.text != OPINION_FRAME]
     lines += [Line(f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。")
               for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
               and not any(a in ask or ask in a for a, _ in answered)]  # an ask that leans on one answered
