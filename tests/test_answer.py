@@ -792,3 +792,10 @@ def test_a_staff_question_naming_two_measures_gets_both(assistant, question, pla
     """「AとBについて担当を」: the second measure holds three or more of the question's words the first lacks."""
     ans = assistant.ask(question)
     assert ans.route == "ministry" and {c.id for c in ans.citations} == places
+
+
+def test_an_editors_note_does_not_stand_in_for_the_measures(assistant):
+    """「(※ 具体的な施策は…)」 shares words with any question on measures; the section on the subject answers."""
+    ans = assistant.ask("AI開発力の強化について、骨子はどのような具体的施策を盛り込んでいるのか、政府の見解を問う。")
+    assert any(c.id.startswith("plan:3.2") for c in ans.citations), [c.id for c in ans.citations]
+    assert [c.id for c in assistant.ask("第3章の施策の◎って何を意味するの？").citations] == ["plan:3"]
