@@ -167,3 +167,10 @@ def test_sono_mono_is_no_pointer_back():  # 「経営そのもの」: the manage
     asks = split_asks("地方ではAI導入が遅れている。一、地域の産業への導入支援の担当はどこか。"
                       "二、企業の経営そのものをAI前提に変える取組の担当を伺いたい。")
     assert asks[1] == "企業の経営そのものをAI前提に変える取組の担当を伺いたい。"
+
+
+def test_a_later_ask_pointing_back_after_a_connective_is_read_with_the_first():
+    asks = split_asks("フィジカルAIってどういうもの？あと、国はそれでどんなことを進めるつもりなの？")
+    assert asks[1].startswith(asks[0]) and asks[1].endswith("あと、国はそれでどんなことを進めるつもりなの？")
+    longer = "ちなみに、それぞれの省庁はAIの利活用についてどのような役割を担うのですか？"  # それぞれ points nowhere
+    assert split_asks("AISIって何？" + longer)[1] == longer
