@@ -35,7 +35,7 @@ from .routes import Route, is_followup
 from .scope import GENERIC as _GENERIC
 from .scope import Scope, asks_for_amount_or_date, value_present
 from .structured import StructuredAnswers, strip_marker
-from .terms import TermWeights
+from .terms import FUNCTION_NOUNS, TermWeights
 from .text import arabic_numerals, normalize, tokenizer
 from .vocab import Vocabulary, read_vocabulary
 
@@ -71,7 +71,7 @@ _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|�
                           r"ですよね|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
                           r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト")
-_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子(?:\(?案\)?)?|AI法|法律|人工知能基本計画|基本計画|本法")
+_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
                           "章題", "タイトル", "見出し", "名前", "示す", "全体",
@@ -624,7 +624,7 @@ class Assistant:
         """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
         own = set(self.tokenize(" ".join(terms)))
         rest = self.tokenize(_REFERENCE_TEXT.sub(" ", _DEFINING.sub(" ", query)))
-        return all(t in own or t in _GENERIC or t in _ABOUT_WORDS or t in ("事", "物") for t in rest)
+        return all(t in own or t in _GENERIC or t in _ABOUT_WORDS or t in FUNCTION_NOUNS for t in rest)
 
     def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:
         """The paragraphs a sentence opening with 前項 / 前二項 applies: 第18条第5項 → 第3項, 第4項."""

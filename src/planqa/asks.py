@@ -95,9 +95,8 @@ def _numbered_items(sentence: str) -> list[str]:
     """The sentence's parts: split at 「また、」「第二に、」 and at 「一、」「二、」 (the numbers dropped); items of a
     numbered list that do not end as asks are asked by the sentence's closing formula (「…の範囲、二、…について、
     お示しいただきたい。」). What comes before the first number (「ついては、」) is no item."""
-    head, *items = _COMMA_NUMBER.split(sentence)
-    items = [item.strip(" 、") for item in items]
-    items = [item for item in items if item]
+    head, *numbered = _COMMA_NUMBER.split(sentence)
+    items = [item for item in (n.strip(" 、") for n in numbered) if item]
     if len(items) > 1 and _ASK_END.search(items[-1]):
         items = [item if _ASK_END.search(item) else item + "？" for item in items[:-1]] + items[-1:]
     return [part for item in [head, *items] for part in _ENUMERATOR.split(item)]

@@ -11,10 +11,10 @@ import numpy as np
 from .index import SearchIndex
 from .scope import GENERIC
 
-__all__ = ["TermWeights"]
+__all__ = ["TermWeights", "FUNCTION_NOUNS"]
 
 _ASIDE = re.compile(r"[(（][^()（）]*。[)）]")
-_FUNCTION_NOUNS = frozenset({"事", "物", "為"})  # lemmas of こと, もの, ため: no content to cover
+FUNCTION_NOUNS = frozenset({"事", "物", "為"})  # lemmas of こと, もの, ため: no content to cover
 
 
 class TermWeights:
@@ -47,7 +47,7 @@ class TermWeights:
             self._main[sentence] = self.words(_without_asides(sentence))
         main = self._main[sentence]
         weights = {t: self.idf.get(t, self.max_idf) for t in set(query_tokens)
-                   if t not in GENERIC and t not in _FUNCTION_NOUNS}
+                   if t not in GENERIC and t not in FUNCTION_NOUNS}
         total = sum(weights.values())
         got = sum(w if t in main else 0.5 * w for t, w in weights.items() if t in sent)
         return got / total if total else 0.0
