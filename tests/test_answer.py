@@ -486,6 +486,27 @@ def test_a_ministry_list_narrowed_to_the_section_named(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.4.1.1", "plan:3.4.2.2", "plan:3.4.3.5"]
 
 
+def test_a_ministry_list_over_several_named_sections_lists_only_theirs(assistant):
+    ans = assistant.ask("総務省の職員です。骨子の第3章の第2節と第3節で、当省が◎になっている施策は？")
+    assert [c.id for c in ans.citations] == ["plan:3.2.4.1", "plan:3.3.1.5", "plan:3.3.2.1"]  # not 第1節's
+
+
+def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
+    ans = assistant.ask("経産省として確認です。骨子第3章第2節の取組の中で、具体的に当省が◎のものはありますか。")
+    assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer
+
+
+def test_an_empty_narrowed_ministry_list_does_not_speak_for_the_whole_plan(assistant):
+    ans = assistant.ask("第3章第4節のうち、外務省が主担当(◎)の施策は？")
+    assert "お尋ねの範囲にありません" in ans.answer and "骨子にありません" not in ans.answer
+
+
+def test_measures_quoted_by_their_text_each_get_their_lead(assistant):
+    ans = assistant.ask("骨子の「AI時代の働き方の検討」と「AI時代における教育の推進」、主担当はそれぞれどこ？")
+    assert [c.id for c in ans.citations] == ["plan:3.4.4.3", "plan:3.4.4.2"]
+    assert "厚生労働省" in ans.answer and "文部科学省" in ans.answer
+
+
 def test_a_proviso_follows_the_rule_it_qualifies(assistant):
     ans = assistant.ask("AI法が効力を持ち始めたのはいつから？")
     lines = ans.answer.splitlines()

@@ -18,6 +18,9 @@ from planqa.retrieve import RetrievalConfig
     ("第4章第2節", ["plan:4.2"]),
     ("AI法の第3章はどんな章？", ["ai_act:chapter.3"]),
     ("骨子第3章の構成は？", ["plan:3"]),
+    ("骨子の第3章の第1節と第4節の施策", ["plan:3.1", "plan:3.4"]),  # a section after 「と」 is in the same chapter
+    ("第3章第2節、第3節及び第4節", ["plan:3.2", "plan:3.3", "plan:3.4"]),
+    ("第3章第1節の(3)に並ぶ施策", ["plan:3.1.3"]),
     ("AIの利活用を進めるには？", []),
 ])
 def test_references_in_any_notation(corpus, question, refs):

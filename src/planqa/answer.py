@@ -394,14 +394,15 @@ class Assistant:
         if route.name != "ministry_list" or not turn.allows(*self.names.plans):  # the table is the plan's
             return None
         topic = self.finder.topic(query, route)
+        scope = self.finder.list_scope(query, route, topic)  # a subject outside the places named is no subject
         asked = without_added_terms(query)
-        if topic and len(topic) <= 2 and not route.joint and _CHECK_WORDS.search(asked) \
-                and not _LISTING_WORDS.search(asked):  # 「スタートアップ支援に経産省は入ってる？」
+        if topic and len(topic) <= 2 and (scope is None or topic <= scope) and not route.joint \
+                and _CHECK_WORDS.search(asked) and not _LISTING_WORDS.search(asked):  # 「スタートアップ支援に経産省は入ってる？」
             best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
             measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
             answer = self.structured.ministry_check(query, measure, route.ministries)
         else:
-            answer = self.structured.ministry_list(route, self.finder.list_scope(query, route, topic))
+            answer = self.structured.ministry_list(route, scope)
         listed = {c.id for c in answer.citations}
         first = [h for h in hits if listed & set(h.chunk.ids)]
         return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
@@ -413,7 +414,9 @@ class Assistant:
                 or (measure := self.finder.target(query, turn.context)) is None:
             return None
         answer = self.structured.ministry(query, measure)
-        for other in self.finder.sharing_rare_words(query, measure) or self.finder.also_asked(query, measure):
+        others = [m for m in self.finder.quoted(query) if m != measure] \
+            or self.finder.sharing_rare_words(query, measure) or self.finder.also_asked(query, measure)
+        for other in others:
             more = self.structured.ministry(query, other)
             answer = replace(answer, lines=answer.lines + more.lines,
                              citations=answer.citations + more.citations)

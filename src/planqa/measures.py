@@ -25,6 +25,9 @@ LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", 
                         "メイン", "府省庁", "省庁", "◎", "主", "一緒", "共", "共同", "関連"})
 
 
+_QUOTE = re.compile(r"「([^「」]{4,})」")
+
+
 class MeasureFinder:
     """Finds the measures of the ministry table a question names."""
 
@@ -46,7 +49,10 @@ class MeasureFinder:
                 citing = [x for x in self.table if f"第{m.group(2)}条" in x.text]
                 if len(citing) == 1:
                     return citing[0]
-        if context is not None:
+        within = {mid for mid in self.by_id if any(id_matches(mid, r) for r in refs)}  # 「第3章第4節(4)の…」
+        if quoted := self.quoted(query, within):
+            return quoted[0]
+        if context is not None and not within:
             for cit in context.citations:
                 if cit.id in self.by_id:
                     return self.by_id[cit.id]
@@ -57,9 +63,11 @@ class MeasureFinder:
         qtok = [t for t in self.terms.tokenize(topic + " " + query[len(without_added_terms(query)):])
                 if t not in LIST_WORDS]  # the question's words and the documents' terms they map to
         index = self.retriever.index
-        candidates = {cid: rank for rank, hit in enumerate(self.retriever.search(topic, k=len(index.chunks))[:20])
-                      for cid in hit.chunk.ids[:1] if cid in self.by_id}
-        named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)}
+        ranked = [hit for hit in self.retriever.search(topic, k=len(index.chunks))
+                  if not within or hit.chunk.ids[0] in within][:20]
+        candidates = {cid: rank for rank, hit in enumerate(ranked) for cid in hit.chunk.ids[:1] if cid in self.by_id}
+        named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)
+                 and (not within or m.id in within)}
         best, best_score = None, -1.0
         for mid in list(candidates) + sorted(named - candidates.keys()):
             chunk = self.chunks[mid]
@@ -69,6 +77,17 @@ class MeasureFinder:
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self._original(best) if best is not None else None
+
+    def quoted(self, query: str, within: set[str] | None = None) -> list[Measure]:
+        """Measures the question quotes by their text (「AI時代の働き方の検討」と「…」), in the order quoted: a quote
+        of at least half a measure's text, held by that measure alone among the places the question names."""
+        found = []
+        for quote in _QUOTE.findall(query):
+            holders = [m for m in self.table if not m.repeated and (not within or m.id in within)
+                       and quote in (text := m.text.split("【")[0]) and 2 * len(quote) >= len(text)]
+            if len(holders) == 1 and holders[0] not in found:
+                found.append(holders[0])
+        return found
 
     def _original(self, measure: Measure) -> Measure:
         """A measure marked 【再掲】 stands for its first appearance (same wording, earlier section)."""

@@ -81,6 +81,8 @@ def without_added_terms(query: str) -> str:
 
 _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
 _PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
+_CHAPTER_OF = re.compile(r"(第\d章|第\d節)の(第\d節|[(（]\d[)）])")  # 「第3章の第2節」「第4節の(4)」: one place
+_NEXT_SECTION = re.compile(r"第(\d)章(第\d節)(と|、|及び|並びに|・|や)(第\d節)")  # 「第3章第2節と第3節」: same chapter
 
 
 _FILLERS = re.compile(r"えー+っ?と|えっと|あの[ー〜ぅう]+")
@@ -153,6 +155,9 @@ def find_references(query: str, names: DocumentNames) -> list[str]:
     if not names.laws and not names.plans:
         return refs
     act_context = names.law(query) or "法律" in query
+    query = _CHAPTER_OF.sub(r"\1\2", query)
+    while (more := _NEXT_SECTION.sub(r"第\1章\2\3第\1章\4", query, count=1)) != query:
+        query = more
     for m in _PLAN.finditer(query):
         if _of_another_law(query, m.start(), names):
             continue

@@ -133,11 +133,12 @@ class StructuredAnswers:
         """
         lines, cites = [], {}
         table = [m for m in self.table if topic is None or m.id in topic]
+        within = "骨子" if topic is None else "お尋ねの範囲"  # a narrowed list says nothing of the rest of the plan
         if route.joint:
             both = [m for m in table if all(n in m.ministries for n in route.ministries)]
             names = "と".join(display_name(n) for n in route.ministries)
             lines.append(Line(f"{names}がともに担当する施策は{len(both)}件です。" if both
-                              else f"{names}がともに担当する施策は骨子にありません。"))
+                              else f"{names}がともに担当する施策は{within}にありません。"))
             for m in both:
                 lines.append(Line.at(f"・{m.text}", m))
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
@@ -154,13 +155,13 @@ class StructuredAnswers:
                 chosen, head = leads, f"{display_name(name)}が主担当(◎)の施策"
             elif route.lead_only:  # no lead, or the other measures asked for too: list both, lead marked
                 if not leads:
-                    lines.append(Line(f"{display_name(name)}が主担当(◎)の施策は骨子にありません。"))
+                    lines.append(Line(f"{display_name(name)}が主担当(◎)の施策は{within}にありません。"))
                 chosen = leads + [m for m in involved if m not in leads]
                 head = f"{display_name(name)}が担当する施策(◎は主担当)"
             else:
                 chosen = leads + [m for m in involved if m not in leads]
                 head = f"{display_name(name)}が担当する施策(◎は主担当)"
-            lines.append(Line(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は骨子にありません。"))
+            lines.append(Line(f"{head}は{len(chosen)}件です。" if chosen else f"{head}は{within}にありません。"))
             for m in chosen:
                 subs = [s.sector for s in m.sectors if name in s.ministries]
                 where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
