@@ -25,6 +25,7 @@ def reader(corpus):
     ("aisiって何？", "AISIって何？"),  # Latin words in the documents' case
     ("Ai法とpdcaの関係", "AI法とPDCAの関係"),
     ("Please, ai", "Please, AI"),  # a word the documents do not write stays as typed
+    ("骨子の「かいよりはじめよ」って誰が", "骨子の「隗より始めよ」って誰が"),  # a phrase the documents quote, read whole
     ("ガバメンドAIの担当は", "ガバメントAIの担当は"),  # a katakana word one letter off the documents' spelling
     ("ディープフェイクとエージェンシー", "ディープフェイクとエージェンシー"),  # words the bank writes, or two letters off
 ])
@@ -38,6 +39,8 @@ def test_kana_words_are_written_as_the_documents_write_them(reader, text, expect
     "自治体でAIを使うのを後押しする施策",  # okurigana of 押 stays
     "AI法について教えてください。どのようなことが書かれていますか",
     "AI法ってどういうこと？",  # mostly kana, read word by word: どうい|う is not 同意
+    "仕事がなくなる人もいるけど、国はそのへんどう考えてるのかな",  # much kana but kanji words too: not その変動
+    "AIに仕事とられへんか心配やねん",  # not とられ変化
 ])
 def test_ordinary_kana_is_left_alone(reader, text):
     assert reader.rewrite(text) == text

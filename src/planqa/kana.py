@@ -6,8 +6,8 @@ them: BM25 sees different tokens and the small embedder reads kana poorly. The d
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
 the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
-compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), Latin letters
-by their names (えーあいほう → AI法). Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a
+compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
+phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法). Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a
 long katakana word mistyped by one letter as the documents spell it (エージョント → エージェント). In a message
 written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
 inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
@@ -31,8 +31,10 @@ _HIRAGANA_RUN = re.compile(r"(?<![\u4e00-\u9fff々〆ヶ])[ぁ-ゖー]{3,}")  # 
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{2,}")
 _JAPANESE = re.compile(r"[ぁ-ゖァ-ヶー\u4e00-\u9fff]")
-_MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word
+_MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word,
+_FEW_KANJI = 0.15  # and this little kanji: who writes 仕事 and 政府 in kanji means 「そのへんどう」 as kana (not 変動)
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
+_QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -91,6 +93,10 @@ class KanaReader:
                     for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
                         if _worth_reading(part):
                             counts["".join(r for _, r in part)]["".join(s for s, _ in part)] += 1
+            for phrase in _QUOTED.findall(text):  # 「隗より始めよ」 asked as 「かいよりはじめよ」: read whole
+                readings = [_reading(word) for word in tagger(phrase)]
+                if all(readings) and (_KANJI.search(phrase) or phrase.isascii()):
+                    counts["".join(readings)][phrase] += 1
             for word in tagger(text):
                 reading = word.feature.kana
                 if word.feature.pos1 in _CONTENT_POS and reading and len(reading) >= 2 \
@@ -124,7 +130,8 @@ class KanaReader:
         text = _LATIN_WORD.sub(lambda m: self._latin.get(m.group(0).casefold(), m.group(0)), text)
         text = _KATAKANA_WORD.sub(self._katakana_typo, text)
         japanese = _JAPANESE.findall(text)
-        mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese)
+        mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese) \
+            and len(_KANJI.findall(text)) <= _FEW_KANJI * len(japanese)
         return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
 
     def _katakana_typo(self, match: re.Match) -> str:
