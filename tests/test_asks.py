@@ -174,3 +174,9 @@ def test_a_later_ask_pointing_back_after_a_connective_is_read_with_the_first():
     assert asks[1].startswith(asks[0]) and asks[1].endswith("あと、国はそれでどんなことを進めるつもりなの？")
     longer = "ちなみに、それぞれの省庁はAIの利活用についてどのような役割を担うのですか？"  # それぞれ points nowhere
     assert split_asks("AISIって何？" + longer)[1] == longer
+
+
+@pytest.mark.parametrize("pointer", ["そういう", "こういった", "こういう"])
+def test_an_ask_about_such_people_keeps_the_statement_saying_who(pointer):
+    asks = split_asks(f"地方の小さな商店はAIを導入する余裕がないと聞く。政府は{pointer}事業者をどう後押しするつもりなのか。")
+    assert asks == [f"地方の小さな商店はAIを導入する余裕がないと聞く。政府は{pointer}事業者をどう後押しするつもりなのか。"]
