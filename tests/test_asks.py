@@ -180,3 +180,11 @@ def test_a_later_ask_pointing_back_after_a_connective_is_read_with_the_first():
 def test_an_ask_about_such_people_keeps_the_statement_saying_who(pointer):
     asks = split_asks(f"地方の小さな商店はAIを導入する余裕がないと聞く。政府は{pointer}事業者をどう後押しするつもりなのか。")
     assert asks == [f"地方の小さな商店はAIを導入する余裕がないと聞く。政府は{pointer}事業者をどう後押しするつもりなのか。"]
+
+
+@pytest.mark.parametrize("joint", ["あわせて、", "加えて、"])
+def test_an_ask_adding_to_the_first_and_pointing_back_is_read_with_it(joint):
+    first = "骨子はデータ連携基盤の整備についていかなる取組を掲げているのか。"
+    asks = split_asks(f"{first}{joint}その取組を主として担う府省庁をお示しいただきたい。")
+    assert len(asks) == 2 and asks[0] == first and asks[1].startswith(first)
+    assert asks[1].endswith("その取組を主として担う府省庁をお示しいただきたい。")
