@@ -820,3 +820,14 @@ def test_an_editors_note_does_not_stand_in_for_the_measures(assistant):
     ans = assistant.ask("AI開発力の強化について、骨子はどのような具体的施策を盛り込んでいるのか、政府の見解を問う。")
     assert any(c.id.startswith("plan:3.2") for c in ans.citations), [c.id for c in ans.citations]
     assert [c.id for c in assistant.ask("第3章の施策の◎って何を意味するの？").citations] == ["plan:3"]
+
+
+def test_a_heading_a_long_question_names_is_where_it_looks_first(assistant):
+    ans = assistant.ask("AI政策は理念ばかりで実効性に乏しいとの批判が根強い。基本計画の骨子が示す「3原則」は、"
+                        "いずれも抽象的な表現にとどまっており、現場の担当者には意味が伝わりにくい。その中身を具体的に説明されたい。")
+    assert ans.citations[0].id == "plan:2.1" and "アジャイル" in ans.answer
+
+
+def test_a_policy_named_by_its_quoted_motto_is_that_policy(assistant):
+    ans = assistant.ask("基本的な方針のうち『AIを創る』とされるものは、人材の育成について何か述べていますか。")
+    assert ans.citations[0].id == "plan:2.2.2"

@@ -117,6 +117,12 @@ class AnswerConfig:
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
 
 
+def _heading_forms(title: str) -> list[str]:
+    """A heading as questions name it: 「AI利活用の加速的推進(「AIを使う」)」 by its title, or by its motto when quoted."""
+    m = re.fullmatch(r"(.+?)\(「(.+?)」\)?", title)
+    return [m.group(1), f"「{m.group(2)}」", f"『{m.group(2)}』"] if m else [title]
+
+
 def status_note(doc: Document) -> str:
     """The line that tells readers a quoted document's standing (manifest ``status``), with the official page."""
     return f"※ {doc.label}: {doc.status}" + (f" 公式: {doc.status_url}" if doc.status_url else "")
@@ -206,6 +212,7 @@ class Assistant:
                           if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
         self._headings += [(sid, m.group(0)) for sid, t in self._headings  # 「…を踏まえた3原則」 → 「3原則」
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
+        self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
@@ -354,7 +361,8 @@ class Assistant:
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
-        hits = self.retriever.rank(search_query, k=10, documents=documents)
+        headings = tuple(sid for sid, title in self._headings if title in without_added_terms(search_query))
+        hits = self.retriever.rank(search_query, k=10, documents=documents, places=headings)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)

@@ -81,9 +81,11 @@ class Retriever:
         """Top-k hits for a raw question (normalised here), explicitly referenced places first."""
         return self.rank(normalize_query(question, self.vocabulary, self.names), k)
 
-    def rank(self, query: str, k: int = 10, documents: frozenset[str] | None = None) -> list[Hit]:
+    def rank(self, query: str, k: int = 10, documents: frozenset[str] | None = None,
+             places: tuple[str, ...] = ()) -> list[Hit]:
         """Top-k hits for a question the query stage has already normalised (its appended terms count as words);
-        ``documents``: only places of these documents (every chunk is then a candidate)."""
+        ``documents``: only places of these documents (every chunk is then a candidate); ``places``: places the
+        question names otherwise than by number (a heading it quotes), first after those it names by number."""
         query, cfg = query.replace(ADDED, " "), self.config
         if documents is not None:
             cfg = replace(cfg, candidates=len(self.index.chunks))
@@ -107,7 +109,7 @@ class Retriever:
                                 (cfg.bank_sparse_weight, bank_sparse)):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
-        referenced = self.referenced_chunks(find_references(query, self.names))
+        referenced = self.referenced_chunks(list(dict.fromkeys([*find_references(query, self.names), *places])))
         for n, pos in enumerate(referenced):
             fused[pos] = fused.get(pos, 0.0) + 1.0 - n * 1e-3  # above any fused score
         dense_by, sparse_by = dict(dense), dict(sparse)
