@@ -87,3 +87,9 @@ def test_planqa_read_prints_the_reading_as_json():
                          timeout=120)
     reading = json.loads(out.stdout)
     assert reading["asks"][0]["references"] == ["ai_act:18.2"] and "ref:ai_act:18.2" in reading["fired"]
+
+
+def test_a_person_in_charge_is_no_question_of_which_ministry(assistant):
+    """「担当者」 is someone in charge (「現場の担当者にも…」), not an ask who is responsible for a measure."""
+    ask = assistant.read("現場の担当者にも伝わるように、骨子の4つの基本的な方針が何を言っているのか説明してほしい。").asks[0]
+    assert ask.route.name == "general"
