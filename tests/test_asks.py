@@ -188,3 +188,8 @@ def test_an_ask_adding_to_the_first_and_pointing_back_is_read_with_it(joint):
     asks = split_asks(f"{first}{joint}その取組を主として担う府省庁をお示しいただきたい。")
     assert len(asks) == 2 and asks[0] == first and asks[1].startswith(first)
     assert asks[1].endswith("その取組を主として担う府省庁をお示しいただきたい。")
+
+
+def test_a_short_ask_opening_with_sore_is_about_the_statement_before():
+    asks = split_asks("国は自治体にAIの導入を急がせてばかりいる。それって本当に大丈夫なの？ほかに何か手当てはある？")
+    assert asks[0] == "国は自治体にAIの導入を急がせてばかりいる。それって本当に大丈夫なの？"

@@ -27,7 +27,8 @@ _ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さら
 _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|(?:こう|そう)いった")
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
-_SHORT_BACK_REFERENCE = re.compile(r"それぞれ")  # in a short ask: 「…ではそれぞれどうなっていますか」
+# in a short ask: 「…ではそれぞれどうなっていますか」, 「それで大丈夫なの？」 (about the statement before)
+_SHORT_BACK_REFERENCE = re.compile(r"それぞれ|^(?:それ|これ)(?!ぞれ)")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s")
 # 「一、…。二、その…」 and 「一、…の範囲、二、…について伺いたい。」: a number with a comma only marks an item (an item
 # that is no ask on its own, before another, asks too); unlike 「一　…」 it does not make an item detail a preamble
