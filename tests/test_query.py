@@ -93,3 +93,13 @@ def test_a_person_in_charge_is_no_question_of_which_ministry(assistant):
     """「担当者」 is someone in charge (「現場の担当者にも…」), not an ask who is responsible for a measure."""
     ask = assistant.read("現場の担当者にも伝わるように、骨子の4つの基本的な方針が何を言っているのか説明してほしい。").asks[0]
     assert ask.route.name == "general"
+
+
+def test_ministries_as_the_subject_of_an_opinion_is_no_question_of_which_one(assistant):
+    ask = assistant.read("国の計画って、省庁がそれぞれ勝手に動いてて連携してないんじゃないの？まとめ役を置くべきでは。").asks[0]
+    assert ask.route.name == "general"
+
+
+def test_which_of_the_ministries_leads_is_asked_with_izureno(assistant):
+    ask = assistant.read("骨子は中小企業のAI導入をどう支援するのか。また、その支援はいずれの府省庁が中心となって行うのか。").asks[-1]
+    assert ask.route.name == "ministry"
