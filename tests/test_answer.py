@@ -831,3 +831,8 @@ def test_a_heading_a_long_question_names_is_where_it_looks_first(assistant):
 def test_a_policy_named_by_its_quoted_motto_is_that_policy(assistant):
     ans = assistant.ask("基本的な方針のうち『AIを創る』とされるものは、人材の育成について何か述べていますか。")
     assert ans.citations[0].id == "plan:2.2.2"
+
+
+def test_asking_whether_the_plan_says_something_looks_for_the_something(assistant):
+    ans = assistant.ask("お年寄りがAIについていけずに取り残されたりしないか心配…そういうのって計画に書いてある？")
+    assert ans.citations[0].id == "plan:3.4" and "取り残される者を生まない" in ans.answer

@@ -16,6 +16,7 @@ from typing import Iterable
 
 import numpy as np
 
+from .asks import without_where_to_look
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, Document, id_matches, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -361,8 +362,9 @@ class Assistant:
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
-        headings = tuple(sid for sid, title in self._headings if title in without_added_terms(search_query))
-        hits = self.retriever.rank(search_query, k=10, documents=documents, places=headings)
+        bare, added = without_added_terms(search_query), search_query[len(without_added_terms(search_query)):]
+        headings = tuple(sid for sid, title in self._headings if title in bare)
+        hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=documents, places=headings)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)

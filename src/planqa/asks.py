@@ -11,7 +11,7 @@ import re
 
 from .quiz import parse_options
 
-__all__ = ["split_asks", "CLOSING_FORMULA"]
+__all__ = ["split_asks", "without_where_to_look", "CLOSING_FORMULA"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
@@ -48,9 +48,18 @@ _TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:
 _LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
 _NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法", "違法", "合法", "適法", "本法")
 # 「…どう変わるの？計画にある？」: whether a document covers the ask before; the answer says so, it is no new ask
-_COVERED = re.compile(r"^(?:それ(?:って|は)?)?[^、。?？]{0,8}?(?:計画|法律|法|骨子|条文|文書|資料)(?:の中)?(?:に|で)(?:は|も)?"
-                      r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
-                      r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
+_IN_THE_DOCUMENTS = (r"(?:計画|法律|法|骨子|条文|文書|資料)(?:の中)?(?:に|で)(?:は|も)?"
+                     r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
+                     r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
+_COVERED = re.compile(rf"^(?:それ(?:って|は)?)?[^、。?？]{{0,8}}?{_IN_THE_DOCUMENTS}")
+_WHERE_TAIL = re.compile(rf"(?:って|は|が|も)?{_IN_THE_DOCUMENTS}")
+
+
+def without_where_to_look(ask: str) -> str:
+    """The ask without a closing 「…って計画に書いてある？」: where to look, which retrieval would read as the
+    subject (the Act's article on what the plan contains); the ask itself when nothing else is left."""
+    rest = _WHERE_TAIL.sub("", ask).rstrip("、 ")
+    return rest if len(rest) >= _FRAGMENT else ask
 # 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
 _AND = r"及び|および|並びに|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
