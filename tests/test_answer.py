@@ -836,3 +836,8 @@ def test_a_policy_named_by_its_quoted_motto_is_that_policy(assistant):
 def test_asking_whether_the_plan_says_something_looks_for_the_something(assistant):
     ans = assistant.ask("お年寄りがAIについていけずに取り残されたりしないか心配…そういうのって計画に書いてある？")
     assert ans.citations[0].id == "plan:3.4" and "取り残される者を生まない" in ans.answer
+
+
+def test_a_blank_among_sibling_headings_is_the_sibling_not_named(assistant):
+    ans = assistant.ask("穴埋め：骨子の基本的な方針は順に「AIを使う」「（　）」「AIの信頼性を高める」「AIと協働する」。")
+    assert ans.citations[0].id == "plan:2.2.2" and ans.answer.startswith("空欄に当たるのは「AI開発力の戦略的強化")

@@ -50,6 +50,7 @@ _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である
 _BARE_WORD = 2  # a line this short is no sentence to quote
 # an editor's note, wholly bracketed or starred (「(※ 具体的な施策は…)」「【◎は主な府省庁を示す。】」): about the document
 _NOTE = re.compile(r"[(（]※[^()（）]*[)）]|※.*|【[^】]*】")
+_BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]|[_＿]{2,}|□")  # 「（　　）」: the slot of a fill-in-the-blank item
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -363,12 +364,31 @@ class Assistant:
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
         bare, added = without_added_terms(search_query), search_query[len(without_added_terms(search_query)):]
-        headings = tuple(sid for sid, title in self._headings if title in bare)
+        headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare))
+        blank = self._blank_sibling(bare, headings)
+        headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=documents, places=headings)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
+        if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
+            place = self.corpus[blank[0]]
+            title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*", "", place.title)
+            answer = replace(answer, lines=(Line.at(f"空欄に当たるのは「{title}」です。", place), *answer.lines))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
+
+    def _blank_sibling(self, query: str, named: tuple[str, ...]) -> tuple[str, ...]:
+        """「「AIを使う」「AIを創る」「(　)」「AIと協働する」」: a blank among sibling headings is the one sibling
+        the question does not name."""
+        if not _BLANK_SLOT.search(query) or len(named) < 2:
+            return ()
+        titled = {sid for sid, _ in self._headings}
+        for parent in {self.corpus[sid].parent for sid in named} - {None}:
+            children = [sid for sid in self.corpus[parent].children if sid in titled]
+            missing = [sid for sid in children if sid not in named]
+            if len(missing) == 1 and len(children) - 1 >= 2:
+                return tuple(missing)
+        return ()
 
     def section_text(self, section_id: str) -> tuple[str, str]:
         """(label, full text) of a place, for readers of a citation."""
