@@ -53,13 +53,6 @@ _IN_THE_DOCUMENTS = (r"(?:計画|法律|法|骨子|条文|文書|資料)(?:の�
                      r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
 _COVERED = re.compile(rf"^(?:それ(?:って|は)?)?[^、。?？]{{0,8}}?{_IN_THE_DOCUMENTS}")
 _WHERE_TAIL = re.compile(rf"(?:って|は|が|も)?{_IN_THE_DOCUMENTS}")
-
-
-def without_where_to_look(ask: str) -> str:
-    """The ask without a closing 「…って計画に書いてある？」: where to look, which retrieval would read as the
-    subject (the Act's article on what the plan contains); the ask itself when nothing else is left."""
-    rest = _WHERE_TAIL.sub("", ask).rstrip("、 ")
-    return rest if len(rest) >= _FRAGMENT else ask
 # 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
 _AND = r"及び|および|並びに|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
@@ -69,6 +62,13 @@ _POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
+
+
+def without_where_to_look(ask: str) -> str:
+    """The ask without a closing 「…って計画に書いてある？」: where to look, which retrieval would read as the
+    subject (the Act's article on what the plan contains); the ask itself when nothing else is left."""
+    rest = _WHERE_TAIL.sub("", ask).rstrip("、 ")
+    return rest if len(rest) >= _FRAGMENT else ask
 
 
 def _is_ask(part: str) -> bool:

@@ -7,8 +7,9 @@ indexed by their reading, turn a hiragana run back into kanji (こくみん → 
 戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
 the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
-phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法). Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a
-long katakana word mistyped by one letter as the documents spell it (エージョント → エージェント). In a message
+phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
+Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a long katakana word mistyped by one
+letter as the documents spell it (エージョント → エージェント). In a message
 written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
 inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
 見分ける, ばっそく → 罰則).
