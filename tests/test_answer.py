@@ -841,3 +841,14 @@ def test_asking_whether_the_plan_says_something_looks_for_the_something(assistan
 def test_a_blank_among_sibling_headings_is_the_sibling_not_named(assistant):
     ans = assistant.ask("穴埋め：骨子の基本的な方針は順に「AIを使う」「（　）」「AIの信頼性を高める」「AIと協働する」。")
     assert ans.citations[0].id == "plan:2.2.2" and ans.answer.startswith("空欄に当たるのは「AI開発力の戦略的強化")
+
+
+def test_a_heading_counted_in_kanji_is_the_same_heading(assistant):
+    ans = assistant.ask("AIの推進とリスクの関係については議論が分かれている。骨子案が掲げる三つの原則とは何か、政府の認識を問う。")
+    assert ans.citations[0].id == "plan:2.1" and "内外一体" in ans.answer
+
+
+def test_a_blank_among_headings_of_two_lists_is_filled_from_the_list_the_question_names(assistant):
+    ans = assistant.ask("骨子の4つの基本的な方針は「AI利活用の加速的推進」「（　　）」「AIガバナンスの主導」"
+                        "「AI社会に向けた継続的変革」である。空欄を埋めよ。")
+    assert ans.citations[0].id == "plan:2.2.2"  # not 第3章第2節, whose heading is the same

@@ -120,9 +120,14 @@ class AnswerConfig:
 
 
 def _heading_forms(title: str) -> list[str]:
-    """A heading as questions name it: 「AI利活用の加速的推進(「AIを使う」)」 by its title, or by its motto when quoted."""
-    m = re.fullmatch(r"(.+?)\(「(.+?)」\)?", title)
-    return [m.group(1), f"「{m.group(2)}」", f"『{m.group(2)}』"] if m else [title]
+    """A heading as questions name it: 「AI利活用の加速的推進(「AIを使う」)」 by its title, or by its motto when quoted;
+    「3原則」 also as 「三つの原則」 (a count in kanji, with or without つの)."""
+    if m := re.fullmatch(r"(.+?)\(「(.+?)」\)?", title):
+        return [m.group(1), f"「{m.group(2)}」", f"『{m.group(2)}』"]
+    if m := re.fullmatch(r"(\d)(?:つの)?(\w{2,})", title):
+        return list(dict.fromkeys([title] + [f"{n}{joint}{m.group(2)}" for joint in ("", "つの")
+                                             for n in (m.group(1), "〇一二三四五六七八九"[int(m.group(1))])]))
+    return [title]
 
 
 def status_note(doc: Document) -> str:
@@ -383,7 +388,8 @@ class Assistant:
         if not _BLANK_SLOT.search(query) or len(named) < 2:
             return ()
         titled = {sid for sid, _ in self._headings}
-        for parent in {self.corpus[sid].parent for sid in named} - {None}:
+        parents = {self.corpus[sid].parent for sid in named} - {None}
+        for parent in sorted(parents, key=lambda p: (p not in named, p)):  # the list the question names first
             children = [sid for sid in self.corpus[parent].children if sid in titled]
             missing = [sid for sid in children if sid not in named]
             if len(missing) == 1 and len(children) - 1 >= 2:
