@@ -852,3 +852,9 @@ def test_a_blank_among_headings_of_two_lists_is_filled_from_the_list_the_questio
     ans = assistant.ask("骨子の4つの基本的な方針は「AI利活用の加速的推進」「（　　）」「AIガバナンスの主導」"
                         "「AI社会に向けた継続的変革」である。空欄を埋めよ。")
     assert ans.citations[0].id == "plan:2.2.2"  # not 第3章第2節, whose heading is the same
+
+
+def test_two_sibling_measures_named_by_their_rare_words_each_get_their_ministry(assistant):
+    ans = assistant.ask("骨子では、警察と防衛の分野でのAI利活用の取組は、それぞれどこが担当していますか。")
+    assert {c.id for c in ans.citations} == {"plan:3.1.2.3", "plan:3.1.2.4"}
+    assert "防衛省" in ans.answer and "警察庁" in ans.answer

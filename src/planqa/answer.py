@@ -451,7 +451,8 @@ class Assistant:
             return None
         answer = self.structured.ministry(query, measure)
         others = [m for m in self.finder.quoted(query) if m != measure] \
-            or self.finder.sharing_rare_words(query, measure) or self.finder.also_asked(query, measure)
+            or self.finder.sharing_rare_words(query, measure) or self.finder.siblings_asked(query, measure) \
+            or self.finder.also_asked(query, measure)
         for other in others:
             more = self.structured.ministry(query, other)
             answer = replace(answer, lines=answer.lines + more.lines,

@@ -107,6 +107,22 @@ class MeasureFinder:
             return []
         return [m for m in self.table if m.id != measure.id and shared <= words(self.chunks[m.id].text)][:limit]
 
+    def siblings_asked(self, query: str, measure: Measure) -> list[Measure]:
+        """Measures of the same group each named by a rare word of a question asking about several (「防衛及び警察
+        の分野で…それぞれどの府省庁が」): the sibling holding a rare question word the chosen measure lacks."""
+        if "それぞれ" not in query:
+            return []
+        group, words = measure.id.rsplit(".", 1)[0], self.terms.words
+        asked = {t for t in self.terms.tokenize(without_added_terms(query))
+                 if self.terms.idf.get(t, 0.0) >= self.terms.rare_idf and t not in GENERIC}
+        found = []
+        for word in sorted(asked - words(self.chunks[measure.id].text)):
+            holders = [m for m in self.table if m.id.startswith(group + ".") and m.id != measure.id
+                       and word in words(self.chunks[m.id].text)]
+            if len(holders) == 1 and holders[0] not in found:
+                found.append(holders[0])
+        return found
+
     def also_asked(self, query: str, measure: Measure) -> list[Measure]:
         """Other measures the question names besides the chosen one (「AとBについて、それぞれ担当を」): each holds
         at least three of the question's words the chosen one lacks, and at least half of them."""
