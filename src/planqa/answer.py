@@ -368,7 +368,8 @@ class Assistant:
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
-        bare, added = without_added_terms(search_query), search_query[len(without_added_terms(search_query)):]
+        bare = without_added_terms(search_query)
+        added = search_query[len(bare):]  # the documents' terms the query stage appended
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare))
         blank = self._blank_sibling(bare, headings)
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
