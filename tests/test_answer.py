@@ -321,6 +321,16 @@ def test_ministry_questions_find_the_measure_named(assistant, question, measure)
     assert ans.route == "ministry" and [c.id for c in ans.citations] == [measure]
 
 
+@pytest.mark.parametrize("question, place", [
+    ("計画がちゃんと進んでいるかのフォローアップはどこがやるの？", "plan:4.1"),  # a chapter, not a measure
+    ("本部って誰に協力を求められるの？あと、本部の事務はどこがやることになってる？", "ai_act:26.1"),  # an article
+])
+def test_a_where_ask_about_no_measure_is_not_given_a_measures_ministries(assistant, question, place):
+    ans = assistant.ask(question)
+    ids = [c.id for c in ans.citations]
+    assert place in ids and not [i for i in ids if i.startswith("plan:3.")], ids
+
+
 def test_liability_words_about_the_act_still_get_the_penalty_answer(assistant):
     ans = assistant.ask("AI法に違反したら逮捕される？")
     assert ans.route == "penalty" and "罰則の規定はありません" in ans.answer

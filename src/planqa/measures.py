@@ -11,7 +11,7 @@ from .results import Answer
 from .retrieve import Retriever
 from .routes import Route
 from .scope import GENERIC
-from .terms import TermWeights
+from .terms import FUNCTION_NOUNS, TermWeights
 
 __all__ = ["MeasureFinder", "MINISTRY_WORDS", "LIST_WORDS"]
 
@@ -68,6 +68,9 @@ class MeasureFinder:
         candidates = {cid: rank for rank, hit in enumerate(ranked) for cid in hit.chunk.ids[:1] if cid in self.by_id}
         named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)
                  and (not within or m.id in within)}
+        if not within and not named and not any(hit.chunk.ids[0] in self.by_id for hit in ranked[:5]) \
+                and not ranked[0].chunk.ids[0].startswith("plan:3") and self._has_subject(topic):
+            return None  # the subject is an article or a chapter, not a measure (「本部の事務はどこが処理」)
         best, best_score = None, -1.0
         for mid in list(candidates) + sorted(named - candidates.keys()):
             chunk = self.chunks[mid]
@@ -77,6 +80,13 @@ class MeasureFinder:
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self._original(best) if best is not None else None
+
+    def _has_subject(self, topic: str) -> bool:
+        """The ask names a subject of its own: two words the documents use, beside the list and ministry words
+        (「本部の事務はどこが処理」 does; 「ほかにどこが関わっているか」 leans on the ask before)."""
+        words = [t for t in self.terms.tokenize(topic) if t in self.terms.idf and t not in LIST_WORDS
+                 and t not in GENERIC and t not in FUNCTION_NOUNS]
+        return len(words) >= 2
 
     def quoted(self, query: str, within: set[str] | None = None) -> list[Measure]:
         """Measures the question quotes by their text (「AI時代の働き方の検討」と「…」), in the order quoted: a quote
