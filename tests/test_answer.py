@@ -668,6 +668,7 @@ def test_an_ask_after_mata_is_answered_from_another_place(assistant):
     ("「内外一体」とは骨子では何を指しているの？", "plan:2.1"),
     ("AI法で「データセット」を定義している条文は第何条か、また定義の中身は何か答えよ。", "ai_act:12.1"),
     ("フィジカルAIってなにもの？", "plan:1.2"),  # the definition, though a measure using the term ranks above it
+    ("えーあいえーじぇんとって、なに？", "plan:1.2"),  # a pause after って, in hiragana
 ])
 def test_a_definition_quotes_only_the_sentences_that_define_the_term(assistant, question, place):
     assert [c.id for c in assistant.ask(question).citations] == [place]
