@@ -315,6 +315,7 @@ def test_why_was_the_act_made_quotes_its_purpose(assistant):
     ("AI時代に向けた教育推進の取組、主担当の省はどこ？", "plan:3.4.4.2"),  # 教育 is also a sector of 3.1.2.1
     ("マルチモーダルなAIモデルにしていく施策は、どの府省庁の担当？", "plan:3.2.1.4"),
     ("金融でのAIエージェント導入の担当は？", "plan:3.1.2.1"),
+    ("市民や学校の教育に向けたAIの取組を担う府省はどこ？", "plan:3.4.3.6"),  # 教育 a sector, the rest this measure's
 ])
 def test_ministry_questions_find_the_measure_named(assistant, question, measure):
     ans = assistant.ask(question)

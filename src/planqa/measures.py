@@ -76,7 +76,7 @@ class MeasureFinder:
             chunk = self.chunks[mid]
             score = float(index.sentence_rows(chunk)[0] @ qvec) + 0.5 * self.terms.coverage(qtok, chunk.text)
             score += 0.01 / (candidates[mid] + 1) if mid in candidates else 0.0
-            score += 0.2 if mid in named else 0.0
+            score += 0.1 if mid in named else 0.0  # a sector named: less than another measure covering more words
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self._original(best) if best is not None else None
