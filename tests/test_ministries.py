@@ -46,6 +46,23 @@ def test_two_projects_of_one_measure_are_sub_entries(table):
         ("富岳NEXTの開発", ("文部科学省",))]
 
 
+@pytest.mark.parametrize("text, named", [
+    ("高性能AI半導体等の研究開発の担当は？", True),  # 及び left out: most of its character pairs are there
+    ("AI半導体の担当は？", False),
+    ("研究開発の担当は？", False),
+])
+def test_a_project_is_named_in_other_words(table, text, named):
+    project = {m.id: m for m in table}["plan:3.2.4.2"].sectors[0]
+    assert project.named_in(text) is named
+
+
+def test_each_project_named_gets_its_ministries_and_the_missing_lead_is_said(assistant):
+    ans = assistant.ask("富岳NEXTの開発と高性能AI半導体等の研究開発は、それぞれどの省の担当？")
+    assert "高性能AI半導体等の研究及び開発の担当は総務省、文部科学省(文科省)、経済産業省(経産省)" in ans.answer
+    assert "富岳NEXTの開発の担当は文部科学省(文科省)" in ans.answer
+    assert "◎による主担当の指定はありません" in ans.answer
+
+
 def test_names_are_canonical_and_collective_entries_kept(table):
     names = {n for m in table for n in m.ministries}
     assert not names & {"経産省", "文科省", "厚労省", "農水省", "国交省", "個情委", "他関係省庁"}

@@ -43,8 +43,14 @@ class Sector:
     lead: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
-        """The question names this sector, in full or by its first word (医療・ヘルスケア → 医療)."""
-        return bool(self.sector) and (self.sector in text or self.sector.split("・")[0] in text)
+        """The question names this sector, in full, by its first word (医療・ヘルスケア → 医療) or, for a project
+        of six characters or more, by three quarters of its character pairs (研究及び開発 → 研究開発)."""
+        if not self.sector:
+            return False
+        if self.sector in text or self.sector.split("・")[0] in text:
+            return True
+        pairs = {self.sector[i:i + 2] for i in range(len(self.sector) - 1)}
+        return len(self.sector) >= 6 and sum(p in text for p in pairs) >= 0.75 * len(pairs)
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,8 @@ class StructuredAnswers:
         if sectors:
             lines = [f"「{measure.text}」のうち"
                      + "、".join(f"{s.sector}の担当は{'、'.join(display_name(n) for n in s.ministries)}" for s in sectors)
-                     + "です。"] + ([f"この施策全体の主担当(◎)は{lead}です。"] if measure.lead else [])
+                     + "です。"] + ([f"この施策全体の主担当(◎)は{lead}です。"] if measure.lead
+                                   else ["この施策には◎による主担当の指定はありません。"])
         elif measure.lead:
             others = [display_name(n) for n in measure.ministries if n not in measure.lead]
             lines = [f"「{measure.text}」の主担当(◎)は{lead}です。"] + ([f"ほかに{'、'.join(others)}が担当します。"]
