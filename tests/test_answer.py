@@ -860,6 +860,17 @@ def test_a_heading_counted_in_kanji_is_the_same_heading(assistant):
     assert ans.citations[0].id == "plan:2.1" and "内外一体" in ans.answer
 
 
+@pytest.mark.parametrize("title, forms", [
+    ("3原則", ["3原則", "三原則", "3つの原則", "三つの原則"]),
+    ("4つの基本的な方針", ["4つの基本的な方針", "四つの基本的な方針"]),  # never 「4基本的な方針」
+    ("AI利活用の加速的推進(「AIを使う」)", ["AI利活用の加速的推進", "「AIを使う」", "『AIを使う』"]),
+])
+def test_a_heading_is_named_as_questions_name_it(title, forms):
+    from planqa.answer import _heading_forms
+
+    assert _heading_forms(title) == forms
+
+
 def test_a_blank_among_headings_of_two_lists_is_filled_from_the_list_the_question_names(assistant):
     ans = assistant.ask("骨子の4つの基本的な方針は「AI利活用の加速的推進」「（　　）」「AIガバナンスの主導」"
                         "「AI社会に向けた継続的変革」である。空欄を埋めよ。")

@@ -59,6 +59,7 @@ _ALL_OF_IT = re.compile(r"全部|すべて|全て|一覧")
 _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
                            r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
+_HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _PAUSE = re.compile(r"(って|とは)[、,]\s*")  # 「フィジカルAIって、なに？」 reads as 「…ってなに？」
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
@@ -125,8 +126,9 @@ def _heading_forms(title: str) -> list[str]:
     「3原則」 also as 「三つの原則」 (a count in kanji, with or without つの)."""
     if m := re.fullmatch(r"(.+?)\(「(.+?)」\)?", title):
         return [m.group(1), f"「{m.group(2)}」", f"『{m.group(2)}』"]
-    if m := re.fullmatch(r"(\d)(?:つの)?(\w{2,})", title):
-        return list(dict.fromkeys([title] + [f"{n}{joint}{m.group(2)}" for joint in ("", "つの")
+    if m := re.fullmatch(r"(\d)(つの)?(\w{2,})", title):  # 「3原則」 is said 「三つの原則」 too, 「4つの…」 never 「4…」
+        joints = ("つの",) if m.group(2) else ("", "つの")
+        return list(dict.fromkeys([title] + [f"{n}{joint}{m.group(3)}" for joint in joints
                                              for n in (m.group(1), "〇一二三四五六七八九"[int(m.group(1))])]))
     return [title]
 
@@ -217,10 +219,11 @@ class Assistant:
         self.terms = TermWeights(retriever.index, self.tokenize)
         self.finder = MeasureFinder(self.table, retriever, self.terms)
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
-                          if len(t := re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*|^\(|\)$", "", sec.title)) >= 6]
+                          if len(t := re.sub(r"^\(|\)$", "", _HEADING_NUMBER.sub("", sec.title))) >= 6]
         self._headings += [(sid, m.group(0)) for sid, t in self._headings  # 「…を踏まえた3原則」 → 「3原則」
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
+        self._titled = {sid for sid, _ in self._headings}
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
@@ -378,7 +381,7 @@ class Assistant:
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             place = self.corpus[blank[0]]
-            title = re.sub(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*", "", place.title)
+            title = _HEADING_NUMBER.sub("", place.title)
             answer = replace(answer, lines=(Line.at(f"空欄に当たるのは「{title}」です。", place), *answer.lines))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
@@ -389,10 +392,9 @@ class Assistant:
         the question does not name."""
         if not _BLANK_SLOT.search(query) or len(named) < 2:
             return ()
-        titled = {sid for sid, _ in self._headings}
         parents = {self.corpus[sid].parent for sid in named} - {None}
         for parent in sorted(parents, key=lambda p: (p not in named, p)):  # the list the question names first
-            children = [sid for sid in self.corpus[parent].children if sid in titled]
+            children = [sid for sid in self.corpus[parent].children if sid in self._titled]
             missing = [sid for sid in children if sid not in named]
             if len(missing) == 1 and len(children) - 1 >= 2:
                 return tuple(missing)
