@@ -53,9 +53,17 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "AI戦略本部長の任期は？", "基本計画の閣議決定の日付は？", "AI人材は何割増える？", "AI投資は何倍になる？",
     "AIを導入した会社は何社？", "AI担当大臣は何歳？",  # figures and dates the documents do not give
     "AIで訴訟を起こされたら？", "現職のAI担当大臣は？", "どの企業のAIが使われる？", "AI法の問い合わせ先は？",
+    "現在、AI戦略本部の本部長を務めているのはどなたですか。",  # a person today
+    "計算資源の整備にはどれだけの予算が充てられるのか。",  # an amount
+    "第3章第2節の取組には、それぞれいくらの予算が付くの？",  # an amount, though the place is named by its number
 ])
 def test_near_misses_in_everyday_words_are_declined(assistant, question):
     assert assistant.ask(question).abstained, question
+
+
+def test_how_many_years_apart_is_answered_by_every_year(assistant):
+    answer = assistant.ask("基本計画は何年おきに見直されるの？")
+    assert not answer.abstained and answer.citations[0].id == "plan:4.2" and "毎年" in answer.answer
 
 
 @pytest.mark.parametrize("question, place", [

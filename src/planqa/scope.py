@@ -26,16 +26,17 @@ _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定�
                        r"何割|何倍|何か国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"何歳|何社")
 _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
-                     r"(?:どれ|どの)(?:くらい|ぐらい|ほど)の?(?:予算|お金|費用)|(?:予算|お金|費用)[はがを]?(?:どれ|どの)(?:くらい|ぐらい|ほど)")
+                     r"(?:どれ|どの)(?:くらい|ぐらい|ほど|だけ)の?(?:予算|お金|費用)|(?:予算|お金|費用)[はがを]?(?:どれ|どの)(?:くらい|ぐらい|ほど)")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこも])|時期|任期")  # not 追いつく
 _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
-_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日|毎年")  # 毎年 answers 「何年おきに」
 _HAS_QUANTITY = re.compile(r""
                            r"毎年|全て")
-_CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|最新|今年度|実際に|現職")
+_CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
+                      r"実際に|現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|"
@@ -82,13 +83,13 @@ def asks_for_amount_or_date(query: str) -> bool:
 
 def value_present(query: str, answer: str, referenced: bool = False) -> bool:
     """A how-many / when question needs a number or date in the quoted sentences (labels removed); a
-    question naming a place (``referenced``) is held only to an exact day it asks for."""
+    question naming a place (``referenced``) is held only to an exact day or an amount it asks for."""
     if _DAY.search(query) and not _HAS_DAY.search(answer):
         return False  # 「何月何日を施行日と定めたのか」: 「公布の日から起算して三月」 names no day
+    if _AMOUNT.search(query) and not _HAS_AMOUNT.search(answer):
+        return False  # 「第3章第1節の施策にはいくら」: a place named holds no amount either
     if referenced:
         return True
-    if _AMOUNT.search(query) and not _HAS_AMOUNT.search(answer):
-        return False
     if _QUANTITY.search(query) and not _HAS_QUANTITY.search(answer):
         return False
     if _TIME.search(query) and not _HAS_TIME.search(answer):
