@@ -18,6 +18,14 @@ def test_circled_and_katakana_options():
     assert parse_options("正しいものを選べ。ア 内閣 イ 国会")[1] == [("ア", "内閣"), ("イ", "国会")]
 
 
+@pytest.mark.parametrize("text", [
+    "空欄補充：AI法は（ A ）に本部を置き、その長を（ B ）とする。A・Bに入る語は？",
+    "次の「（　ア　）」と「（　イ　）」に入る語句を書け。本部長は（　ア　）、副本部長は（　イ　）。",
+])
+def test_the_labels_of_blanks_to_fill_are_not_options(text):
+    assert parse_options(text) == (text, [])
+
+
 def test_words_that_merely_contain_letters_are_not_options():
     text = "AI法とAISIについて教えて。"
     assert parse_options(text) == (text, [])

@@ -28,12 +28,16 @@ def _marker(mark: str) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[\s。？?:：、]))[(（]?{re.escape(mark)}{after}")
 
 
+_BLANK_LABEL = re.compile(r"[(（][\s　]+\S[\s　]+[)）]")  # 「（ A ）」: the label of a blank to fill, not an option
+
+
 def parse_options(text: str) -> tuple[str, list[Option]]:
     """(stem, options) of a multiple-choice item; (text, []) when it has no A/B/… or ①/② … options."""
+    masked = _BLANK_LABEL.sub(lambda m: "□" * len(m.group(0)), text)  # same length: positions hold in ``text``
     for series in _SERIES:
         starts, ends, at = [], [], 0
         for mark in series:
-            m = _marker(mark).search(text, at)
+            m = _marker(mark).search(masked, at)
             if not m:
                 break
             starts.append(m.start())
