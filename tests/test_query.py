@@ -103,3 +103,10 @@ def test_ministries_as_the_subject_of_an_opinion_is_no_question_of_which_one(ass
 def test_which_of_the_ministries_leads_is_asked_with_izureno(assistant):
     ask = assistant.read("骨子は中小企業のAI導入をどう支援するのか。また、その支援はいずれの府省庁が中心となって行うのか。").asks[-1]
     assert ask.route.name == "ministry"
+
+
+def test_a_pause_after_tte_or_towa_is_read_once_in_the_query_stage():
+    from planqa.normalize import normalize_query
+
+    assert normalize_query("AIエージェントって、なに？") == "AIエージェントってなに?"
+    assert normalize_query("「人工知能関連技術」とは、何か。") == "「人工知能関連技術」とは何か。"

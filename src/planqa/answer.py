@@ -60,7 +60,6 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
                            r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
-_PAUSE = re.compile(r"(って|とは)[、,]\s*")  # 「フィジカルAIって、なに？」 reads as 「…ってなに？」
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
 _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
@@ -560,7 +559,7 @@ class Assistant:
         qvec = self.retriever.embedder.query(query)
         qvec = index.sentence_query(qvec) if cfg.query_adapter and not every_document else qvec
         qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
-        defining = _DEFINING.search(_PAUSE.sub(r"\1", query))
+        defining = _DEFINING.search(query)
         named = self.names.named(query)
         named_doc = named[0] if len(named) == 1 else None
         scored = []
@@ -605,7 +604,7 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
                 chosen.append(entry)
-        if _DEFINING.search(_PAUSE.sub(r"\1", query)):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
+        if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
             terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
 
             def defines(entry) -> bool:
@@ -667,7 +666,7 @@ class Assistant:
     def _meaning_only(self, query: str, terms: list[str]) -> bool:
         """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
         own = set(self.tokenize(" ".join(terms)))
-        rest = self.tokenize(_REFERENCE_TEXT.sub(" ", _DEFINING.sub(" ", _PAUSE.sub(r"\1", query))))
+        rest = self.tokenize(_REFERENCE_TEXT.sub(" ", _DEFINING.sub(" ", query)))
         return all(t in own or t in _GENERIC or t in _ABOUT_WORDS or t in FUNCTION_NOUNS for t in rest)
 
     def _paragraphs_referred(self, unit: Unit, sentence: str) -> list:

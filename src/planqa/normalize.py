@@ -117,6 +117,9 @@ def _focus(text: str) -> str:
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
 
 
+_PAUSE = re.compile(r"(って|とは)[、,]\s*")  # 「フィジカルAIって、なに？」 is read as 「…ってなに？」
+
+
 def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: DocumentNames | None = None) -> str:
     """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic; then, after ``ADDED``, the documents' terms
     for the asker's everyday words (learned, vocab.py) and ministry names in their other form."""
@@ -125,7 +128,7 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: 
     text = unicodedata.normalize("NFKC", protected)
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
-    text = re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text)
+    text = _PAUSE.sub(r"\1", re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text))
     if names and names.laws:  # a Diet question's 「同法」 with no law said before it (asks.py) is the first law
         text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", names.label(names.laws[0]), text)
     added = [t for t in vocabulary.expand(tokenizer(TOKEN_FORM)(text)) if t not in text] if vocabulary else []
