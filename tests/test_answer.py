@@ -497,6 +497,11 @@ def test_a_ministry_list_narrowed_to_the_section_named(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.4.1.1", "plan:3.4.2.2", "plan:3.4.3.5"]
 
 
+def test_the_plans_own_title_and_headings_name_no_subject_of_a_ministry_list(assistant):
+    ans = assistant.ask("骨子(案)の第3章第4節の具体的な取組例で、厚労省が◎のものを教えてください。")  # 案, 具体: no subject
+    assert ans.route == "ministry_list" and [c.id for c in ans.citations] == ["plan:3.4.4.3"]
+
+
 def test_a_ministry_list_over_several_named_sections_lists_only_theirs(assistant):
     ans = assistant.ask("総務省の職員です。骨子の第3章の第2節と第3節で、当省が◎になっている施策は？")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.1", "plan:3.3.1.5", "plan:3.3.2.1"]  # not 第1節's

@@ -7,6 +7,7 @@ import re
 from .corpus import id_matches
 from .ministries import SHORT_NAMES, Measure
 from .normalize import find_references, without_added_terms
+from .plan import EXAMPLES_HEADING
 from .results import Answer
 from .retrieve import Retriever
 from .routes import Route
@@ -38,6 +39,8 @@ class MeasureFinder:
         self.terms = terms
         self.chunks = {c.ids[0]: c for c in retriever.index.chunks if c.ids[0] in self.by_id}
         self._short_name_words = set(terms.tokenize(" ".join(SHORT_NAMES)))  # never a subject
+        plans = [name for name, doc in retriever.names.names if doc in retriever.names.plans]
+        self._frame_words = set(terms.tokenize(" ".join(plans) + EXAMPLES_HEADING))  # 「骨子(案)の具体的な取組例」
 
     def target(self, query: str, context: Answer | None) -> Measure | None:
         """The measure a 'who is responsible' question is about."""
@@ -169,7 +172,7 @@ class MeasureFinder:
         for name in route.ministries:
             text = text.replace(name, " ")
         words = {t for t in tokenize(text) if t not in GENERIC and t not in LIST_WORDS and t in self.terms.idf}
-        words -= {t for n in route.ministries for t in tokenize(n)} | self._short_name_words
+        words -= {t for n in route.ministries for t in tokenize(n)} | self._short_name_words | self._frame_words
         if not words:
             return None
         cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}

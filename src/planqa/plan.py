@@ -12,7 +12,7 @@ import re
 from .sections import Document, Section, TreeBuilder
 from .text import normalize
 
-__all__ = ["parse_plan", "CIRCLED"]
+__all__ = ["parse_plan", "CIRCLED", "EXAMPLES_HEADING"]
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -22,7 +22,7 @@ _SUBHEADING = re.compile(r"^\((?!※)(.+)\)$")
 _POLICY = re.compile(r"^(\d+)\.\s*(.+)$")
 _GROUP = re.compile(r"^\((\d+)\)\s*(.+)$")
 _MEASURE = re.compile(rf"^([{CIRCLED}])\s*(.+)$")
-_EXAMPLES = "【具体的な取組例】"
+EXAMPLES_HEADING = "【具体的な取組例】"
 
 
 def parse_plan(raw: str, doc: Document) -> list[Section]:
@@ -55,7 +55,7 @@ def parse_plan(raw: str, doc: Document) -> list[Section]:
             section, group = m.group(1), None
             current = tree.add(f"{p}:{chapter}.{section}", f"{lab} 第{chapter}章第{section}節",
                                f"第{section}節 {normalize(m.group(2))}", "section", f"{p}:{chapter}")
-        elif line == _EXAMPLES:
+        elif line == EXAMPLES_HEADING:
             continue
         elif section and (m := _GROUP.match(line)):
             group = m.group(1)
