@@ -376,7 +376,9 @@ class Assistant:
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare))
         blank = self._blank_sibling(bare, headings)
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
-        hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=documents, places=headings)
+        own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
+        hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
+                                   places=headings)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             place = self.corpus[blank[0]]
