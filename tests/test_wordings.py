@@ -54,11 +54,21 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "AIを導入した会社は何社？", "AI担当大臣は何歳？",  # figures and dates the documents do not give
     "AIで訴訟を起こされたら？", "現職のAI担当大臣は？", "どの企業のAIが使われる？", "AI法の問い合わせ先は？",
     "現在、AI戦略本部の本部長を務めているのはどなたですか。",  # a person today
+    "副本部長になっている担当大臣は現在どなたが務めていますか。",  # a person today, no comma
     "計算資源の整備にはどれだけの予算が充てられるのか。",  # an amount
     "第3章第2節の取組には、それぞれいくらの予算が付くの？",  # an amount, though the place is named by its number
 ])
 def test_near_misses_in_everyday_words_are_declined(assistant, question):
     assert assistant.ask(question).abstained, question
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AIで実際に権利を侵害されたら、国は何かしてくれるの？", "ai_act:16.1"),  # 実際に: not a current affair
+    ("戦略本部の事務って実際にはどこがやってるの？", "ai_act:2"),  # 「…って実際には」: an adverb, not the subject
+])
+def test_an_adverb_of_fact_is_no_near_miss(assistant, question, place):
+    answer = assistant.ask(question)
+    assert not answer.abstained and any(c.id.startswith(place) for c in answer.citations), question
 
 
 def test_how_many_years_apart_is_answered_by_every_year(assistant):

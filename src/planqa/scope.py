@@ -35,8 +35,8 @@ _HAS_DAY = re.compile(r"\d+月\d+日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日|毎年")  # 毎年 answers 「何年おきに」
 _HAS_QUANTITY = re.compile(r""
                            r"毎年|全て")
-_CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
-                      r"実際に|現職")
+_CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、?[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
+                      r"現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
 # Rights and liability under other law (who owns, who pays, which crime): the Act does not deal with them
 LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:は|が|って)?(?:認められ|発生|生じ|つく|付く)|判例|"
@@ -191,8 +191,8 @@ class Scope:
             return True  # penalties under another law
         for m in _FOCUS.finditer(query):  # the thing asked about is never mentioned
             word = m.group(1) or m.group(2)
-            if word.endswith("の") or self._law_name.search(word):
-                continue  # 「…を担うのはどこ」: a nominalised verb; 「AI新法っていつ」: the Act itself
+            if word.endswith(("の", "に")) or self._law_name.search(word):
+                continue  # 「…を担うのはどこ」: a nominalised verb; 「…って実際にはどこ」: an adverb; 「AI新法っていつ」: the Act
             focus = self.tokenize(word)
             if focus and focus[-1] not in self.vocab and focus[-1] not in GENERIC \
                     and not self.everyday(focus[-1]) and not self.everyday(word):
