@@ -886,3 +886,10 @@ def test_two_sibling_measures_named_by_their_rare_words_each_get_their_ministry(
     ans = assistant.ask("骨子では、警察と防衛の分野でのAI利活用の取組は、それぞれどこが担当していますか。")
     assert {c.id for c in ans.citations} == {"plan:3.1.2.3", "plan:3.1.2.4"}
     assert "防衛省" in ans.answer and "警察庁" in ans.answer
+
+
+def test_the_sentence_defining_the_term_asked_about_answers_it(assistant):
+    ans = assistant.ask("戦略本部の本部長には、どういう立場の人が就くことになっているの？")  # 本部長, not 副本部長
+    assert ans.citations[0].id == "ai_act:22.1" and "内閣総理大臣" in ans.answer
+    assert assistant._defined_subject("本部長には誰が") == "本部長"
+    assert assistant._defined_subject("人工知能基本計画は何を定める") is None  # a document's name

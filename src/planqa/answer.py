@@ -59,6 +59,7 @@ _ALL_OF_IT = re.compile(r"全部|すべて|全て|一覧")
 _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
                            r"(?:では|には|だと|の中で|によると|において)")
 _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
+_DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
@@ -115,6 +116,7 @@ class AnswerConfig:
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
     bank_link_bonus: float = 0.02  # +0.01 to +0.05 on 24 of them, key facts level; README "Composer")
+    subject_bonus: float = 0.02  # the sentence that defines the term a question asks about (「本部長には誰が」)
     note_penalty: float = 0.03  # an editor's note (``_NOTE``) loses this much: it answers questions about itself (27
     # used sets: citation precision +0.017 in sum, key facts unchanged; 0.06 lost one; README)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
@@ -223,6 +225,7 @@ class Assistant:
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
+        self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)}, key=len)
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
@@ -573,6 +576,7 @@ class Assistant:
                     seen.add(hit.chunk.doc)
                     candidates.append((rank, hit))
         linked = [_bare(a) for a in self._bank_link(query, hits)]
+        subject = self._defined_subject(without_added_terms(query))
         for rank, hit in candidates:
             sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
@@ -585,11 +589,20 @@ class Assistant:
                 score += cfg.document_weight if hit.chunk.doc == named_doc else 0.0
                 bare = _bare(sent) if linked else ""
                 score += cfg.bank_link_bonus if any(bare in a or a in bare for a in linked) else 0.0
+                score += cfg.subject_bonus if subject and f"「{subject}」という" in sent else 0.0
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))
         scored.sort(key=lambda x: -x[0])
         return scored
+
+    def _defined_subject(self, query: str) -> str | None:
+        """The one term the documents define (「…(以下「本部長」という。)」) that the question asks about as its
+        topic (「本部長には誰が」), a document's name aside; the longest one (本部長, not the 本部 inside it)."""
+        used = [t for t in self._defined if re.search(re.escape(t) + r"[)」]?(?:には|は|って)", query)
+                and not self.names.named(t)]
+        used = [t for t in used if not any(t != u and t in u for u in used)]
+        return used[0] if len(used) == 1 else None
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
                  briefing: bool = False, every_document: bool = False) -> Answer:
