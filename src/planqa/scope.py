@@ -28,7 +28,7 @@ _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定�
 _AMOUNT = re.compile(r"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
                      r"(?:どれ|どの)(?:くらい|ぐらい|ほど|だけ)の?(?:予算|お金|費用)|(?:予算|お金|費用)[はがを]?(?:どれ|どの)(?:くらい|ぐらい|ほど)")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
-_TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこも])|時期|任期")  # not 追いつく
+_TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこも])|何時頃|時期|任期")  # not 追いつく; いつごろ as the kana reader spells it
 _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
