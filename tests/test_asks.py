@@ -193,3 +193,11 @@ def test_an_ask_adding_to_the_first_and_pointing_back_is_read_with_it(joint):
 def test_a_short_ask_opening_with_sore_is_about_the_statement_before():
     asks = split_asks("国は自治体にAIの導入を急がせてばかりいる。それって本当に大丈夫なの？ほかに何か手当てはある？")
     assert asks[0] == "国は自治体にAIの導入を急がせてばかりいる。それって本当に大丈夫なの？"
+
+
+def test_an_ask_leaning_on_the_statement_before_keeps_its_quoted_words(assistant):
+    ans = assistant.ask("我が国はAIで出遅れたと言われる一方、政府は今こそ「反転攻勢」の好機だと述べている。"
+                        "見通しが甘いとの声もあるが、政府がそのように判断する理由と我が国の強みは何か。")
+    assert [c.id for c in ans.citations] == ["plan:1.3"]  # 「そのように」 leans on the statement; 「反転攻勢」 names it
+    asks = split_asks("政府は今を「反転攻勢」の好機と位置付けている。楽観的だとの批判もあるが、政府がそのように判断する根拠は何か。")
+    assert len(asks) == 1 and "反転攻勢" in asks[0]  # 「そのように」 keeps the statement it points at

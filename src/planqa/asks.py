@@ -24,7 +24,7 @@ CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?|(?:そこで|ついては)?、?(?:以下|次の(?:点|事項))(?:の点)?(?:について)?、?)?"
                       rf"{CLOSING_FORMULA}[。.]?$")  # 「そこで以下伺いたい。」 leads into the numbered asks
 _ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
-_BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|(?:こう|そう)いった")
+_BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|そのよう|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|(?:こう|そう)いった")
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
 # in a short ask: 「…ではそれぞれどうなっていますか」, 「それで大丈夫なの？」 (about the statement before)
