@@ -201,3 +201,9 @@ def test_an_ask_leaning_on_the_statement_before_keeps_its_quoted_words(assistant
     assert [c.id for c in ans.citations] == ["plan:1.3"]  # 「そのように」 leans on the statement; 「反転攻勢」 names it
     asks = split_asks("政府は今を「反転攻勢」の好機と位置付けている。楽観的だとの批判もあるが、政府がそのように判断する根拠は何か。")
     assert len(asks) == 1 and "反転攻勢" in asks[0]  # 「そのように」 keeps the statement it points at
+
+
+def test_a_closing_formula_counting_the_asks_is_no_ask():
+    asks = split_asks("AIの変化は速い。ついては、次の三点をお示しいただきたい。一、AI法の目的規定は何を掲げているか。"
+                      "二、人工知能戦略本部の本部長には誰が充てられるか。三、骨子は人材育成をどう位置付けているか。")
+    assert len(asks) == 3 and not any("三点" in a for a in asks)
