@@ -52,3 +52,13 @@ def test_a_view_on_funding_is_answered_and_an_amount_ask_declined(assistant):
 def test_a_view_asked_after_a_fact_frames_the_whole_answer_once(assistant):
     answer = assistant.ask("AI法の目的は何？それと、政府は規制を強めるべきではないか？")
     assert answer.answer.startswith(OPINION_FRAME + "\n") and answer.answer.count(OPINION_FRAME) == 1
+
+
+@pytest.mark.parametrize("question", [
+    "AIの人材育成って、今のやり方で足りてるの？国はもっと力を入れるべきじゃない？",  # 今の: a view of today's plan
+    "中国やアメリカに追いつくために、日本はどの分野で勝負すべきだと政府は考えているのか。",  # countries, in a view
+])
+def test_a_view_naming_today_or_another_country_is_answered_from_the_documents(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations, question
+    assert assistant.ask("今のAI担当大臣って誰なの？").abstained  # a fact of today, not a view: still declined

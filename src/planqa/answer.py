@@ -517,7 +517,7 @@ class Assistant:
     def _general(self, ask: Ask, turn: Turn) -> Answer:
         """The extractive composer, or a decline when the documents do not answer."""
         hits = turn.hits
-        if self._out_of_scope(turn.search_query, hits):
+        if self._out_of_scope(turn.search_query, hits, ask.opinion):
             return self._abstain(hits)
         if ask.legal:  # what each document says, the general laws (民法, 刑法) included: its best place each
             present = {h.chunk.doc for h in hits}
@@ -710,15 +710,16 @@ class Assistant:
             best = max(best, float((index.sentence_rows(hit.chunk) @ qvec).max()))
         return best
 
-    def _out_of_scope(self, query: str, hits: list[Hit]) -> bool:
-        """No hit, words the documents never use, or a weak best match (explicit references never)."""
+    def _out_of_scope(self, query: str, hits: list[Hit], view: bool = False) -> bool:
+        """No hit, words the documents never use, or a weak best match (explicit references never); ``view``: the
+        ask is for a view, which today's affairs or another country do not put out of scope alone."""
         if not hits:
             return True
         if any(h.referenced for h in hits):
             return False
         nearest, margin = self._bank_closeness(query)
         familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
-        return (margin < -self.config.negative_margin or self.scope.off_topic(query)
+        return (margin < -self.config.negative_margin or self.scope.off_topic(query, view)
                 or (not familiar and (self.scope.unfamiliar(query) or self.scope.consequence(query)
                                      or self.scope.background(query)))
                 or self._best_similarity(query, hits) < self.config.min_confidence)

@@ -180,12 +180,13 @@ class Scope:
         declines: ``off_topic``)."""
         return bool(_FOREIGN.search(query) or _CURRENT.search(query))
 
-    def off_topic(self, query: str) -> bool:
-        """True when the question's own words show the documents cannot answer it."""
+    def off_topic(self, query: str, view: bool = False) -> bool:
+        """True when the question's own words show the documents cannot answer it; a view asked for (``view``:
+        「今の体制で大丈夫なの？…すべきじゃないの？」) is not declined for naming today's affairs or another country."""
         if self.declined(query):
             return True
         focus = asked(query)
-        if _CURRENT.search(focus) or self.other_law(query) or _FOREIGN.search(focus):
+        if not view and (_CURRENT.search(focus) or _FOREIGN.search(focus)) or self.other_law(query):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
