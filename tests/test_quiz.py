@@ -21,6 +21,7 @@ def test_circled_and_katakana_options():
 @pytest.mark.parametrize("text", [
     "空欄補充：AI法は（ A ）に本部を置き、その長を（ B ）とする。A・Bに入る語は？",
     "次の「（　ア　）」と「（　イ　）」に入る語句を書け。本部長は（　ア　）、副本部長は（　イ　）。",
+    "穴埋め：本部は【 A 】に置かれ、本部長には【 B 】が充てられる。AとBを答えよ。",  # labels in 【】 too
 ])
 def test_the_labels_of_blanks_to_fill_are_not_options(text):
     assert parse_options(text) == (text, [])

@@ -28,7 +28,7 @@ def _marker(mark: str) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[\s。？?:：、]))[(（]?{re.escape(mark)}{after}")
 
 
-_BLANK_LABEL = re.compile(r"[(（][\s　]+\S[\s　]+[)）]")  # 「（ A ）」: the label of a blank to fill, not an option
+_BLANK_LABEL = re.compile(r"[(（][\s　]+\S[\s　]+[)）]|【[\s　]*\S[\s　]*】")  # 「（ A ）」「【A】」: a blank to fill, not option A
 
 
 def parse_options(text: str) -> tuple[str, list[Option]]:
