@@ -893,3 +893,9 @@ def test_the_sentence_defining_the_term_asked_about_answers_it(assistant):
     assert ans.citations[0].id == "ai_act:22.1" and "内閣総理大臣" in ans.answer
     assert assistant._defined_subject("本部長には誰が") == "本部長"
     assert assistant._defined_subject("人工知能基本計画は何を定める") is None  # a document's name
+
+
+def test_a_quote_that_abbreviates_one_heading_names_it(assistant):
+    ans = assistant.ask("骨子の「4つの方針」を全部教えて")  # 「4つの基本的な方針」
+    assert ans.citations[0].id == "plan:2.2" and "「AIを創る」" in ans.answer
+    assert assistant._loosely_quoted("「AIガバナンス主導」") == ()  # several headings fit: none is named

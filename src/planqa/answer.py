@@ -134,6 +134,12 @@ def _heading_forms(title: str) -> list[str]:
     return [title]
 
 
+def _in_order(short: str, long: str) -> bool:
+    """Every character of ``short`` appears in ``long``, in the same order."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
 def status_note(doc: Document) -> str:
     """The line that tells readers a quoted document's standing (manifest ``status``), with the official page."""
     return f"※ {doc.label}: {doc.status}" + (f" 公式: {doc.status_url}" if doc.status_url else "")
@@ -376,7 +382,8 @@ class Assistant:
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
-        headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare))
+        headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare)) \
+            or self._loosely_quoted(bare)  # a heading a quote abbreviates ranks first too
         blank = self._blank_sibling(bare, headings)
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
         own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
@@ -390,6 +397,13 @@ class Assistant:
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
+
+    def _loosely_quoted(self, query: str) -> tuple[str, ...]:
+        """The one heading a quoted phrase abbreviates (「4つの方針」 for 「4つの基本的な方針」): its characters in order
+        in the heading and at least half of it."""
+        found = {sid for quote in re.findall(r"「([^「」]{4,20})」", query) for sid, title in self._headings
+                 if 2 * len(quote) >= len(title) and _in_order(quote, title)}
+        return tuple(found) if len(found) == 1 else ()
 
     def _blank_sibling(self, query: str, named: tuple[str, ...]) -> tuple[str, ...]:
         """「「AIを使う」「AIを創る」「(　)」「AIと協働する」」: a blank among sibling headings is the one sibling
@@ -534,7 +548,7 @@ class Assistant:
         whose caption it names (「国の責務」; short ones such as 「目的」 only when the Act is named)."""
         act_named = self.names.law(query)
         plan_only = self.names.plan(query) and not act_named
-        found = [sid for sid, title in self._headings if title in query]
+        found = [sid for sid, title in self._headings if title in query] or list(self._loosely_quoted(query))
         if not plan_only:
             shortest = 2 if act_named else 4
             found += [sid for sid, caption in self._captions if len(caption) >= shortest and caption in query]
