@@ -56,6 +56,7 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "現在、AI戦略本部の本部長を務めているのはどなたですか。",  # a person today
     "副本部長になっている担当大臣は現在どなたが務めていますか。",  # a person today, no comma
     "計画にあるAI半導体って、いつごろ完成する予定なの？",  # a date to come (いつごろ, read 何時頃)
+    "第3章第2節(1)①の実証を請け負った会社の名前は？",  # a company, though the place is named by its number
     "計算資源の整備にはどれだけの予算が充てられるのか。",  # an amount
     "第3章第2節の取組には、それぞれいくらの予算が付くの？",  # an amount, though the place is named by its number
 ])

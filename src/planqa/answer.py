@@ -727,8 +727,8 @@ class Assistant:
     def _out_of_scope(self, query: str, hits: list[Hit], view: bool = False) -> bool:
         """No hit, words the documents never use, or a weak best match (explicit references never); ``view``: the
         ask is for a view, which today's affairs or another country do not put out of scope alone."""
-        if not hits:
-            return True
+        if not hits or self.scope.declined(query):
+            return True  # a company or an official is in no place, even one the question names
         if any(h.referenced for h in hits):
             return False
         nearest, margin = self._bank_closeness(query)

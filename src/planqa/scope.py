@@ -52,7 +52,7 @@ _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長
                       r"|(?:である[^、。?？]{0,8})?の(?:氏名|名前))")  # 「…のトップである所長の氏名」
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
                       r"\d+年後|予測")  # and predictions
-_COMPANY = re.compile(r"どこの会社|どの会社|どの企業|メーカー")
+_COMPANY = re.compile(r"どこの会社|どの会社|どの企業|メーカー|(?:企業|会社)の?(?:名前|名称)|企業名|会社名|社名")
 _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
