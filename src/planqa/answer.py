@@ -725,12 +725,13 @@ class Assistant:
         return best
 
     def _out_of_scope(self, query: str, hits: list[Hit], view: bool = False) -> bool:
-        """No hit, words the documents never use, or a weak best match (explicit references never); ``view``: the
-        ask is for a view, which today's affairs or another country do not put out of scope alone."""
-        if not hits or self.scope.declined(query):
-            return True  # a company or an official is in no place, even one the question names
+        """No hit, words the documents never use, or a weak best match; a place named explicitly only for what no
+        place holds (a company, an official). ``view``: the ask is for a view, which today's affairs or another
+        country do not put out of scope alone."""
+        if not hits:
+            return True
         if any(h.referenced for h in hits):
-            return False
+            return self.scope.declined(query)  # a company or an official is in no place, even one named
         nearest, margin = self._bank_closeness(query)
         familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
         return (margin < -self.config.negative_margin or self.scope.off_topic(query, view)
