@@ -231,7 +231,7 @@ class Assistant:
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
-        self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)}, key=len)
+        self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)})  # 本部長, 本部員 …
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do

@@ -28,7 +28,8 @@ def _marker(mark: str) -> re.Pattern:
     return re.compile(rf"(?:^|(?<=[\s。？?:：、]))[(（]?{re.escape(mark)}{after}")
 
 
-_BLANK_LABEL = re.compile(r"[(（][\s　]+\S[\s　]+[)）]|【[\s　]*\S[\s　]*】")  # 「（ A ）」「【A】」: a blank to fill, not option A
+# 「（ A ）」「【A】」: the label of a blank to fill, not option A (「【問】」 heads a question: no label)
+_BLANK_LABEL = re.compile(r"[(（][\s　]+\S[\s　]+[)）]|【[\s　]*[A-Za-zＡ-Ｚ][\s　]*】")
 
 
 def parse_options(text: str) -> tuple[str, list[Option]]:

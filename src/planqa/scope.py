@@ -33,8 +33,7 @@ _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
 _HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日|毎年")  # 毎年 answers 「何年おきに」
-_HAS_QUANTITY = re.compile(r""
-                           r"毎年|全て")
+_HAS_QUANTITY = re.compile(r"毎年|全て")
 _CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、?[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
                       r"現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
@@ -186,7 +185,7 @@ class Scope:
         if self.declined(query):
             return True
         focus = asked(query)
-        if not view and (_CURRENT.search(focus) or _FOREIGN.search(focus)) or self.other_law(query):
+        if self.other_law(query) or (not view and (_CURRENT.search(focus) or _FOREIGN.search(focus))):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
