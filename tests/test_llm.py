@@ -116,12 +116,12 @@ def test_answer_without_a_valid_citation_falls_back_to_extractive(llm_assistant,
 
 def test_label_and_list_citations_are_checked_like_ids(llm_assistant, chat):
     chat.script(f"{PURPOSE}[AI法 第1条第1項]\n基本理念もあります。[ai_act:3.4, ai_act:99]【AI法 第99条】\n"
-                "詳しくはai_act:4.1やplan:9.9を参照。【◎経産省】")
+                "詳しくはai_act:15.1やplan:9.9を参照。【◎経産省】")
     ans = llm_assistant.ask(QUESTION)
     assert ans.answer == (f"{PURPOSE}[{LABEL}]\n基本理念もあります。[AI法 第3条第4項]\n"
-                          "詳しくはやを参照。【◎経産省】[AI法 第4条第1項]\n(根拠が確認できない引用 3 件を除きました)")
-    assert ans.lines[2].places == (("ai_act:4.1", "AI法 第4条第1項"),)  # a line's places follow its words
-    assert [c.id for c in ans.citations] == ["ai_act:1.1", "ai_act:3.4", "ai_act:4.1"]
+                          "詳しくはやを参照。【◎経産省】[AI法 第15条第1項]\n(根拠が確認できない引用 3 件を除きました)")
+    assert ans.lines[2].places == (("ai_act:15.1", "AI法 第15条第1項"),)  # a line's places follow its words
+    assert [c.id for c in ans.citations] == ["ai_act:1.1", "ai_act:3.4", "ai_act:15.1"]
 
 
 # ---- failures ---------------------------------------------------------------------------------

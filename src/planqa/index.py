@@ -116,32 +116,9 @@ class SearchIndex:
             self._last_bank = (new, last)
         return last
 
-    def bank_search(self, query_vector: np.ndarray, k: int, common: int = 0) -> list[tuple[int, float]]:
-        """Top-k chunk positions by their best-matching bank question (question→question similarity).
-
-        ``common`` > 0: the bank's mean and its first ``common`` principal directions — what bank questions share
-        whatever they ask (question form, register: 「…べきではないか。政府の見解は。」) — are taken out of the query
-        and the bank vectors first ("all-but-the-top"), so a question matches bank questions on its subject."""
-        if not common or len(self.bank_vectors) <= common:  # no bank, or too small a one to have common directions
-            return self._best_per_chunk(self.bank_similarities(query_vector), k)
-        mean, directions, residual = self.bank_subject(common)
-        query = query_vector - mean
-        query = query - np.einsum("ij,i->j", directions, np.einsum("ij,j->i", directions, query))  # no BLAS: see above
-        query = query / max(float(np.sqrt(np.einsum("i,i->", query, query))), 1e-12)
-        return self._best_per_chunk(np.einsum("ij,j->i", residual, query), k)
-
-    def bank_subject(self, common: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The bank's mean, its first ``common`` principal directions and the bank vectors without both (unit rows);
-        computed once per ``common`` (an SVD of the bank: 0.3 s, done when a retriever is made)."""
-        cached = self.__dict__.setdefault("_subject", {})
-        if common not in cached:
-            mean = self.bank_vectors.mean(axis=0)
-            centred = self.bank_vectors - mean
-            directions = np.linalg.svd(centred, full_matrices=False)[2][:common]
-            residual = centred - (centred @ directions.T) @ directions
-            residual /= np.maximum(np.linalg.norm(residual, axis=1, keepdims=True), 1e-12)
-            cached[common] = (mean.astype(np.float32), directions.astype(np.float32), residual.astype(np.float32))
-        return cached[common]
+    def bank_search(self, similarities: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by their best-matching bank question (question→question similarity)."""
+        return self._best_per_chunk(similarities, k)
 
     def bank_sparse_search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by the BM25 score of their best-matching bank question: the bank's everyday

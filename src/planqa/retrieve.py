@@ -43,8 +43,6 @@ class RetrievalConfig:
     sparse_weight: float = 1.0
     bank_weight: float = 1.0  # question→question similarity to the question bank; measured on the 16 used sets with the 5,409-entry bank (README)
     bank_sparse_weight: float = 1.5  # BM25 over the bank questions; 0.5 / 0.75 / 1.0 / 1.5 measured on 19 used sets (README)
-    bank_common_directions: int = 20  # the bank's principal directions left out of question→question similarity:
-    # 0 / 3 / 10 / 20 measured on 34 used sets + unseen22 (README, "Question bank")
     candidates: int = 50
 
     def __post_init__(self) -> None:
@@ -63,8 +61,6 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.vocabulary = vocabulary
         self.tokenize = tokenizer(TOKEN_FORM)
-        if self.config.bank_common_directions and len(index.bank_vectors) > self.config.bank_common_directions:
-            index.bank_subject(self.config.bank_common_directions)  # at start-up, not in the first question
 
     def referenced_chunks(self, refs: list[str]) -> list[int]:
         """Positions of chunks lying inside (or containing) the referenced places."""
@@ -108,7 +104,7 @@ class Retriever:
         if cfg.mode in ("hybrid", "sparse"):
             sparse = self.index.sparse_search(tokens, cfg.candidates)
         if cfg.mode == "hybrid" and cfg.bank_weight:
-            bank = self.index.bank_search(vector, cfg.candidates, cfg.bank_common_directions)
+            bank = self.index.bank_search(self.index.bank_similarities(vector), cfg.candidates)
         if cfg.mode == "hybrid" and cfg.bank_sparse_weight:
             bank_sparse = self.index.bank_sparse_search(tokens, cfg.candidates)
         named = frozenset(self.names.named(query))
