@@ -79,8 +79,8 @@ class Retriever:
 
     def words(self, query: str) -> list[str]:
         """The query's words for the BM25 signals. A document's name (AI法, 基本計画) says where to look rather than
-        what about, so it is left out when another noun remains: 「基本計画に出てくるフィジカルAI」 matched 第18条, whose
-        text says 基本計画 most often; 「基本計画は誰が作る」 keeps it (README, "Question bank")."""
+        what about, so it is left out when another noun remains: 「人工知能基本計画に、自動運転のことは書いてある？」
+        matched 第18条, whose text says 基本計画 most often; 「基本計画は誰が作る」 keeps it (README, fifteenth change set)."""
         rest = self.names.pattern.sub(" ", query)
         return self.tokenize(rest) if self.tokenize.tokenize(rest, nouns_only=True) else self.tokenize(query)
 
