@@ -208,7 +208,8 @@ class KanaReader:
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
         ending = re.search(r"[ぁ-ゖ]*$", lemma).group(0)  # 見分ける → ける
-        reading = kata2hira(word.feature.lForm or "")  # みわける
+        reading = kata2hira((word.feature.kana if noun else word.feature.lForm) or "")  # みわける; a noun as read
+        # here (にほん, whose dictionary form reads ニッポン)
         stem_reading = reading[:len(reading) - len(ending)]  # みわ
         if not stem_reading or not surface.startswith(stem_reading):
             return surface
