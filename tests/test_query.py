@@ -51,6 +51,17 @@ def test_view_and_long_asks_are_flagged_for_the_composer(assistant):
     assert view.opinion and view.briefing and not plain.opinion and not plain.briefing
 
 
+@pytest.mark.parametrize("question, view", [
+    ("基本計画で定めるべき事項って法律にどう書いてある？", False),  # べき before a noun: a fact of the Act
+    ("政府が講ずべき施策の中身を教えて", False),
+    ("国はもっと規制を強めるべきだ。どう考える？", True),
+    ("AIの開発を優先すべきなのか", True),
+])
+def test_should_asks_a_view_only_when_it_ends_the_clause(assistant, question, view):
+    ask = assistant.read(question).asks[0]
+    assert ask.opinion is view and ("文書には次の記述があります" in assistant.ask(question).answer) is view
+
+
 def test_modules_import_in_one_direction():
     """No import cycle among planqa's modules, counting imports inside functions too."""
     src = Path(planqa.__file__).parent
