@@ -208,8 +208,8 @@ class KanaReader:
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
         ending = re.search(r"[ぁ-ゖ]*$", lemma).group(0)  # 見分ける → ける
-        reading = kata2hira((word.feature.kana if noun else word.feature.lForm) or "")  # みわける; a noun as read
-        # here (にほん, whose dictionary form reads ニッポン)
+        # みわける: a verb by its dictionary form's reading; a noun as read here (にほん; 日本's dictionary form is ニッポン)
+        reading = kata2hira((word.feature.kana if noun else word.feature.lForm) or "")
         stem_reading = reading[:len(reading) - len(ending)]  # みわ
         if not stem_reading or not surface.startswith(stem_reading):
             return surface

@@ -96,15 +96,13 @@ class Tokenizer:
         return self.tokenize(text)
 
     def tokenize(self, text: str, nouns_only: bool = False) -> list[str]:
-        """Split normalised text into tokens (numerals made arabic first); ``nouns_only``: the nouns that can name a
-        subject (not numbers or adverb-like nouns)."""
+        """Split normalised text into tokens (numerals made arabic first); ``nouns_only``: its nouns only."""
         tokens = []
         for word in self._tagger(arabic_numerals(normalize(text))):
             if self.content_only and (word.feature.pos1 in _STOP_POS or word.feature.pos2 in _STOP_POS2):
                 continue
-            if nouns_only and (word.feature.pos1 != "名詞" or word.feature.pos2 == "数詞"
-                               or word.feature.pos3 in ("副詞可能", "助数詞可能")):
-                continue  # 一度, 今後, 毎年: a number or an adverb, not a subject
+            if nouns_only and word.feature.pos1 != "名詞":
+                continue
             token = word.surface
             if self.form == "lemma":
                 lemma = word.feature.lemma
