@@ -324,6 +324,8 @@ def test_ministry_questions_find_the_measure_named(assistant, question, measure)
 
 @pytest.mark.parametrize("question, place", [
     ("計画がちゃんと進んでいるかのフォローアップはどこがやるの？", "plan:4.1"),  # a chapter, not a measure
+    ("基本計画を実行に移す体制はどういう会議体でできているのか。その進捗管理はどこが担うのか。", "plan:4.1"),  # a measure
+    # fifth in the topic's ranking, far below the chapter, is no measure asked about
     ("本部って誰に協力を求められるの？あと、本部の事務はどこがやることになってる？", "ai_act:26.1"),  # an article
 ])
 def test_a_where_ask_about_no_measure_is_not_given_a_measures_ministries(assistant, question, place):

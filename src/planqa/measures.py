@@ -27,6 +27,7 @@ LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", 
 
 
 _QUOTE = re.compile(r"「([^「」]{4,})」")
+_NEAR_TOP = 2 / 3  # a measure in the top five counts for a where-ask only with this share of the top hit's score
 
 
 class MeasureFinder:
@@ -71,7 +72,8 @@ class MeasureFinder:
         candidates = {cid: rank for rank, hit in enumerate(ranked) for cid in hit.chunk.ids[:1] if cid in self.by_id}
         named = {m.id for m in self.table if any(s.named_in(query) for s in m.sectors)
                  and (not within or m.id in within)}
-        if not within and not named and not any(hit.chunk.ids[0] in self.by_id for hit in ranked[:5]) \
+        near = [hit for hit in ranked[:5] if hit.score >= _NEAR_TOP * ranked[0].score]  # the hits close to the top
+        if not within and not named and not any(hit.chunk.ids[0] in self.by_id for hit in near) \
                 and not ranked[0].chunk.ids[0].startswith("plan:3") and self._has_subject(topic):
             return None  # the subject is an article or a chapter, not a measure (「本部の事務はどこが処理」)
         best, best_score = None, -1.0
