@@ -82,7 +82,9 @@ class Retriever:
         what about, so it is left out when another noun remains: 「人工知能基本計画に、自動運転のことは書いてある？」
         matched 第18条, whose text says 基本計画 most often; 「基本計画は誰が作る」 keeps it (README, fifteenth change set)."""
         rest = self.names.pattern.sub(" ", query)
-        return self.tokenize(rest) if self.tokenize.tokenize(rest, nouns_only=True) else self.tokenize(query)
+        if rest != query and self.tokenize.tokenize(rest, nouns_only=True):
+            return self.tokenize(rest)
+        return self.tokenize(query)  # no name, or nothing else named: one pass
 
     def search(self, question: str, k: int = 10) -> list[Hit]:
         """Top-k hits for a raw question (normalised here), explicitly referenced places first."""
