@@ -339,6 +339,14 @@ def test_liability_words_about_the_act_still_get_the_penalty_answer(assistant):
     assert ans.route == "penalty" and "罰則の規定はありません" in ans.answer
 
 
+def test_a_penalty_ask_is_about_the_law_its_sentence_names(assistant):
+    """The Act has no penalties; a fine under another law named before the ask is not the Act's to state."""
+    other = assistant.ask("計画には個人情報保護法の見直しも入っているそうですが、改正されたら、違反した事業者への罰則は重くなるのですか。")
+    assert "罰則の規定はありません" not in other.answer and "ai_act:title" not in [c.id for c in other.citations]
+    act = assistant.ask("AI法は推進法だと聞きましたが、違反したら罰則はありますか？")
+    assert act.route == "penalty" and act.answer.startswith("AI法には罰則の規定はありません。")
+
+
 def test_each_ask_of_a_diet_question_is_answered(assistant):
     ans = assistant.ask(
         "地方公共団体におけるAIの活用には差があるとの指摘がある。同法は地方公共団体の責務をいかに規定しているのか。"

@@ -495,12 +495,12 @@ class Assistant:
     def _penalty(self, ask: Ask, turn: Turn) -> Answer | None:
         """Whether a law has penalties, read off its structure."""
         law = self._law(ask, turn)
-        ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized) and law
+        ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized, ask.text) and law
         return self.structured.penalty(law) if ok else None
 
     def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
         law = self._law(ask, turn)
-        ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized) and law
+        ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized, ask.text) and law
         return self.structured.regulation(law) if ok else None
 
     def _metadata(self, ask: Ask, turn: Turn) -> Answer | None:

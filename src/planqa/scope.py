@@ -154,8 +154,11 @@ class Scope:
         return any((m.group(0) not in self.corpus_text or _ITS_TEXT.match(query, m.end()))
                    and not self.everyday(m.group(0)) for m in _OTHER_LAW.finditer(query))
 
-    def about_a_law(self, query: str) -> bool:
-        """A penalty question is about a law of the corpus, not another law or a foreign rule."""
+    def about_a_law(self, query: str, sentence: str = "") -> bool:
+        """A penalty question is about a law of the corpus, not another law or a foreign rule; an ask naming no law
+        of the corpus is about the other law its ``sentence`` names before it (「…法の改正が…が、違反した企業の罰金は」)."""
+        if sentence and not self.names.law(query) and _OTHER_LAW.search(self._law_name.sub("", sentence)):
+            return False
         return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
