@@ -62,7 +62,7 @@ _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|どうい�
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|てなん)")
-_WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a quoted heading: all of it
+_WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
 _OWN_TOPIC = re.compile(r"(?!所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|同様の")
@@ -176,7 +176,7 @@ def _enumerated(text: str, ask: str) -> bool:
     ask = ask.strip()
     if re.match(r"[そこあ](?:の|れ)", ask):
         return False  # 「また、そのうち…を何というか」 asks inside the same place
-    return bool(ask) and re.search(r"(?:また)、?\s*" + re.escape(ask[:8]), text) is not None
+    return bool(ask) and re.search(r"(?:また|さらに|併せて|あわせて|第[二三四五2-5]に)、?\s*" + re.escape(ask[:8]), text) is not None
 
 
 def _bare(sent: str) -> str:

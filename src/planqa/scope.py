@@ -19,7 +19,7 @@ from .text import tokenizer
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "GENERIC", "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|AI Act")
-_KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
+_KIND_OF_LAW = "|規制法|推進法|新法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は)|スペック|定数|の数(?=及び|と)|"
                        r"何人|何%|何万|"
                        r"割合|"
