@@ -46,11 +46,11 @@ __all__ = ["Citation", "Answer", "Assistant", "AnswerConfig", "status_note", "MA
 
 NOT_JAPANESE = "日本語でご質問ください。このアシスタントは、{}について日本語の質問にお答えします。(Please ask your question in Japanese.)"
 _CLAIM = re.compile(r"^.{2,}[はが].{2,}")  # an option that says something of something (「富岳NEXTの開発は経産省が担当」)
-_STATEMENT = re.compile(r"(?:る|ない|いる|られる|である)[。.]?$")  # an option that states something
+_STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である|です|ます)[。.]?$")  # an option that states something
 _BARE_WORD = 2  # a line this short is no sentence to quote
 # an editor's note, wholly bracketed or starred (「(※ 具体的な施策は…)」「【◎は主な府省庁を示す。】」): about the document
-_NOTE = re.compile(r"[(（]※[^()（）]*[)）]|【[^】]*】")
-_BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]|[_＿]{2,}")  # 「（　　）」: the slot of a fill-in-the-blank item
+_NOTE = re.compile(r"[(（]※[^()（）]*[)）]|※.*|【[^】]*】")
+_BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]|[_＿]{2,}|□")  # 「（　　）」: the slot of a fill-in-the-blank item
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -58,23 +58,23 @@ _ALL_OF_IT = re.compile(r"全部|すべて|全て|一覧")
 # 「国の計画では」「AI法には」「骨子で」: where to look, not what to find (the document weight covers it)
 _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
                            r"(?:では|には|だと|の中で|によると|において)")
-_DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|どういうもの|どんなもの|何を指す|の略|てなん")
+_DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
-_TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|てなん)")
+_TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
-_OWN_TOPIC = re.compile(r"(?!所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
-_EARLIER_PARAGRAPHS = re.compile(r"前(二)項の規定は")
+_OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
+_EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|同様の")
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|答えなさい|説明せよ|何が書|どのような|なにが書|ってなに|なんだっけ|"
                     r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|何個|いくつ|並ぶ|構成|"
-                    r"一覧|教えて|何(?:です|か。)|目的|"
+                    r"一覧|教えて|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"入って|絡|関わって|どこ|主担当|◎|中心にな|"
-                          r"ですよね|なん[?？]?$|"  # 「…が中心なんですよね？」
-                          r"が担当するとされ|が担当(?:している|です)?(?:か)?[。.?？]?$")  # ○× items, yes/no
-_LISTING_WORDS = re.compile(r"どれ(?!だけ)|全部")
+_CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|どこ|誰|主担当|◎|中心(?:に|と)な|"
+                          r"ですよね|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
+                          r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
+_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
                           "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
@@ -187,7 +187,7 @@ def _bare(sent: str) -> str:
 def _mentions_both_documents(query: str, names: DocumentNames) -> bool:
     """The question names (or speaks in the terms of) a law and the plan: quote each."""
     query = without_added_terms(query)
-    act = names.law(query) or re.search(r"第\d+条|法律", query)
+    act = names.law(query) or re.search(r"第\d+条|法律|条文", query)
     plan = names.plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
     return bool(act and plan)
 
@@ -228,7 +228,7 @@ class Assistant:
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
                           if len(t := re.sub(r"^\(|\)$", "", _HEADING_NUMBER.sub("", sec.title))) >= 6]
         self._headings += [(sid, m.group(0)) for sid, t in self._headings  # 「…を踏まえた3原則」 → 「3原則」
-                           if (m := re.search(r"(?<=た)\d+(?:つの)?\w{2,}$", t))]
+                           if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
         self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)})  # 本部長, 本部員 …

@@ -15,16 +15,16 @@ __all__ = ["split_asks", "without_where_to_look", "CLOSING_FORMULA"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
-_ASK_END = re.compile(r"(?:[?？]|か|如何|ください|教えて|たい|たいです|の|なの|かな|っけ)[。.]?$")
-_POLITE = re.compile(r"^(?:詳しい方|法律に詳しい方)?.{0,4}(?:教えてください|"
-                     r"お願いします)[。!！]?$")
+_ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|たいです|の|なの|かな|っけ)[。.]?$")
+_POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|法律に詳しい方)?.{0,4}(?:教えて(?:ください|下さい|ほしいです)|"
+                     r"お願いします|お願いいたします|よろしくお願いします)[。!！]?$")
 # Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
 CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
                    r"説明されたい|明らかにされたい|答弁を求める|如何|いかん|右質問する)")
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?|(?:そこで|ついては)?、?(?:以下|次)(?:の[一二三四五六七八九十\d]*(?:点|事項))?(?:について)?、?)?"
                       rf"{CLOSING_FORMULA}[。.]?$")  # 「そこで以下伺いたい。」 leads into the numbered asks
-_ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5]に、")
-_BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|そのよう|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|こういった")
+_ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
+_BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|そのよう|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|(?:こう|そう)いった")
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
 # in a short ask: 「…ではそれぞれどうなっていますか」, 「それで大丈夫なの？」 (about the statement before)
@@ -33,16 +33,16 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s")
 # 「一、…。二、その…」 and 「一、…の範囲、二、…について伺いたい。」: a number with a comma only marks an item (an item
 # that is no ask on its own, before another, asks too); unlike 「一　…」 it does not make an item detail a preamble
 _COMMA_NUMBER = re.compile(r"(?:^|(?<=、))[一二三四五六七八九十]、")
-_ANAPHORA = re.compile(r"これら|当該|(?<![どそあ])この(?!法律)|とすれば|であれば")
+_ANAPHORA = re.compile(r"これら|当該|こうした|そうした|(?<![どそあ])この(?!法律)|とすれば|であれば")
 _MASK = str.maketrans("。?？!！", "\ue000\ue001\ue002\ue003\ue004")
 _UNMASK = str.maketrans("\ue000\ue001\ue002\ue003\ue004", "。?？!！")
 _HEARSAY = re.compile(r"と聞き|と聞い|ニュースで|報道")
 # 「AI for Scienceってなに、どこの省庁がやるの」: a comma after the first ask's question word
-_COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何))[?？]?、"
-                           r"(?=[^、]{0,12}どこ)")
+_COMMA_JOINED = re.compile(r"(?:(?<=なに)|(?<=何)|(?<=なん)|(?<=誰)|(?<=だれ)|(?<=どこ)|(?<=いつ))[?？]?、"
+                           r"(?=[^、]{0,12}(?:どこ|誰|だれ|何|なに|いつ|どう))")
 # 「AI法の施行時期について伺う。」: the subject a Diet question's numbered asks are about (its criticism is not)
-_TOPIC = re.compile(r"^(.{2,40}?)について、?(?:以下)?(?:伺う|質問する"
-                    r")[。.]?$")
+_TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:伺う|伺いたい|お伺いしたい|質問する|問う|"
+                    r"お尋ねする|お尋ねしたい)[。.]?$")
 # a law named earlier by a short name, for a later 「同法」: 「AI法」, not 方法 or 司法 (a full title, 「…に関する
 # 法律」, would outweigh the ask's own words in retrieval, so 「同法」 stays)
 _LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
@@ -58,7 +58,7 @@ _AND = r"及び|および|並びに|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
                    r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
 # a later ask pointing back early on (「その具体策は」「あと、政府はそれで何をやるの」) is about the first ask's subject
-_POINTS_BACK = re.compile(r"(?:(?:あと|あわせて|加えて)、?)?[^、。?？]{0,8}?(?:それ(?!自体)|その(?!もの)|これ|この(?!法律))")
+_POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ|では|あわせて|加えて)、?)?[^、。?？]{0,8}?(?:それ(?!ぞれ|自体)|その(?!もの)|これ|この(?!法律)|あれ)")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)

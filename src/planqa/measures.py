@@ -17,8 +17,8 @@ from .terms import FUNCTION_NOUNS, TermWeights
 __all__ = ["MeasureFinder", "MINISTRY_WORDS", "LIST_WORDS"]
 
 # words that ask who is responsible, and the fillers of list questions: neither names a subject
-MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|役所)|どこが|"
-                            r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|役所|機関|組織)|"
+MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
+                            r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|"
                             r"府省庁|省庁|◎|は\?|ですか|ますか|していますか|しますか|になっていますか|は誰|誰")
 LIST_WORDS = frozenset({"施策", "取組", "取り組み", "全部", "全て", "一覧", "担当", "主担当", "関わる", "関与", "携わる", "担う",
                         "参加", "関係", "リード", "主導", "単独", "両方", "役割", "やる", "何", "教える", "挙げる", "リスト",

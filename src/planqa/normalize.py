@@ -82,7 +82,7 @@ def without_added_terms(query: str) -> str:
 _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
 _PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
 _CHAPTER_OF = re.compile(r"(第\d章|第\d節)の(第\d節|[(（]\d[)）])")  # 「第3章の第2節」「第4節の(4)」: one place
-_NEXT_SECTION = re.compile(r"第(\d)章(第\d節)(と|、|及び|・)(第\d節)")  # 「第3章第2節と第3節」: same chapter
+_NEXT_SECTION = re.compile(r"第(\d)章(第\d節)(と|、|及び|並びに|・|や)(第\d節)")  # 「第3章第2節と第3節」: same chapter
 
 
 _FILLERS = re.compile(r"えー+っ?と|えっと|あの[ー〜ぅう]+")
@@ -100,8 +100,8 @@ def _strip_markup(text: str) -> str:
 
 _DIET_TAIL = re.compile(rf"{CLOSING_FORMULA}[。.]?$")
 # 「「…」というSNSの書き込みは正しいでしょうか」: a claim to check; what to look up is the claim, not 「正しい」
-_CHECK_TAIL = re.compile(r"(?<=」)\s*(?:って)?[^「」。?？]{0,20}?(?:って)?\s*(?:正しい|合って(?:る)?)"
-                         r"(?:でしょうか)?[?？。]?$")
+_CHECK_TAIL = re.compile(r"(?<=」)\s*(?:という|って)?[^「」。?？]{0,20}?(?:は|って)?\s*(?:正しい|本当|事実|合って(?:い|る)?)"
+                         r"(?:のでしょうか|でしょうか|ですか|なの|の|か)?[?？。]?$")
 
 
 def _focus(text: str) -> str:
@@ -111,7 +111,7 @@ def _focus(text: str) -> str:
         quoted = re.findall(r"「[^」]{1,20}」", text[:len(text) - len(tail)])  # 「人間力」という言葉が…が、: it stays
         if not re.search(r"当該|これ|こうした|同様|この(?!法律)|その(?!他)", tail):
             text = " ".join([*quoted, tail])  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
-        elif (topic := re.match(r"([^、。]{2,12}?)は、?", text)) and len(text) - len(tail) > 25:
+        elif (topic := re.match(r"([^、。]{2,12}?)(?:は|では)、?", text)) and len(text) - len(tail) > 25:
             text = " ".join([topic.group(1), *quoted, tail])  # 「AI法は…と承知しているが、その施行期日は…」: its subject
     text = _CHECK_TAIL.sub("", text.strip()) if "「" in text else text
     return _DIET_TAIL.sub("", text.strip()).strip(" 、,") or text
@@ -130,7 +130,7 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: 
     text = re.sub(r"\s+", " ", arabic_numerals(text)).strip()
     text = _PAUSE.sub(r"\1", re.sub(r"(?<![第\d])(\d+)条", r"第\1条", text))
     if names and names.laws:  # a Diet question's 「同法」 with no law said before it (asks.py) is the first law
-        text = re.sub(r"同法(?=第|は|の|に|が)", names.label(names.laws[0]), text)
+        text = re.sub(r"同法(?=第|は|の|に|が|で|を|上)", names.label(names.laws[0]), text)
     added = [t for t in vocabulary.expand(tokenizer(TOKEN_FORM)(text)) if t not in text] if vocabulary else []
     added += [term for casual, term in _STATUTE_TERMS if re.search(casual, text) and term not in text + " ".join(added)]
     for full, short in _FULL_TO_SHORT.items():

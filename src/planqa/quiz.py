@@ -16,9 +16,9 @@ __all__ = ["Option", "parse_options", "pick_option", "strip_quiz_markers"]
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
 _POSITIVE = re.compile(r"正しい|適切な|含まれる|定められている|当てはまる|あてはまる|選べ|どれか|どれ\?|どこ\?")
-_ASKS_ON = re.compile(r"、を|されたい[。.?？]?$")  # the sentence goes on past the list
-_QUIZ_MARKERS = re.compile(r"^\s*(?:[【\[][^】\]]{0,12}(?:クイズ|問題|テスト|検定|確認|穴埋め)[^】\]]{0,6}[】\]]|"
-                           r"[(（]?(?:○×|〇×|穴埋め)(?:クイズ|問題)?[)）]?|(?:問題|問\d*)\s*[:：])\s*[:：]?\s*")
+_ASKS_ON = re.compile(r"、を|(?:されたい|ください|下さい|たい|伺う|問う|ますか|ですか|のか)[。.?？]?$")  # the sentence goes on past the list
+_QUIZ_MARKERS = re.compile(r"^\s*(?:[【\[][^】\]]{0,12}(?:クイズ|問題|テスト|検定|確認|演習|穴埋め|○×|〇×)[^】\]]{0,6}[】\]]|"
+                           r"[(（]?(?:○×|〇×|◯×|マルバツ|穴埋め)(?:クイズ|問題)?[)）]?|(?:クイズ|問題|問\d*)\s*[:：])\s*[:：]?\s*")
 
 Option = tuple[str, str]  # (mark, text)
 
@@ -65,7 +65,7 @@ def _nfkc(text: str) -> str:
 
 
 def _found(option: str, passage: str) -> bool:
-    parts = [p for p in re.split(r"と(?=[^と]{2,})|及び|並びに|、", _nfkc(option)) if p.strip()]
+    parts = [p for p in re.split(r"と(?=[^と]{2,})|及び|並びに|、|,", _nfkc(option)) if p.strip()]
     return bool(parts) and all(p.strip(" 「」『』") in passage for p in parts)
 
 

@@ -16,7 +16,7 @@ __all__ = ["StructuredAnswers", "strip_marker"]
 
 
 # provisions that license, register or prohibit (「許可を受けなければならない」「…してはならない」)
-_CONTROLS = re.compile(r"許可を受け|届け?出をし|してはならない")
+_CONTROLS = re.compile(r"許可を受け|届け?出(?:なければ|をし)|してはならない")
 _PUNISHES = re.compile(r"に処する|過料に")  # 「…の罰金に処する」「…の過料に処する」
 
 
