@@ -62,7 +62,7 @@ _DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|�
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
-_WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|誤って|正しい")  # with a quoted heading: all of it
+_WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a quoted heading: all of it
 _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|同様の")
@@ -76,11 +76,9 @@ _CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|�
                           r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
 _LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
-_ABOUT_WORDS = frozenset({"書く", "書い", "内容", "定める", "規定", "どんな", "挙げる", "含む", "並ぶ", "構成", "一覧", "テーマ",
-                          "扱う", "章", "節", "条", "項", "号", "グループ", "取組", "施策", "具体", "的", "例", "よう", "どの",
-                          "章題", "タイトル", "見出し", "名前", "示す", "全体",
-                          "どのよう", "教える", "ください", "下さる", "次", "内", "物", "どれ", "選ぶ", "正しい", "誤る", "個",
-                          "幾つ", "箇条", "書き", "だ", "っけ", "説明", "知る"})
+_ABOUT_WORDS = frozenset({"書く", "どんな", "含む", "並ぶ", "テーマ", "扱う", "節", "グループ", "施策", "具体", "的",
+                          "例", "章題", "名前", "示す", "全体", "次", "内", "物", "選ぶ", "正しい", "箇条", "書き",
+                          "説明", "知る"})
 
 
 
@@ -176,7 +174,7 @@ def _enumerated(text: str, ask: str) -> bool:
     ask = ask.strip()
     if re.match(r"[そこあ](?:の|れ)", ask):
         return False  # 「また、そのうち…を何というか」 asks inside the same place
-    return bool(ask) and re.search(r"(?:また|さらに|併せて|あわせて|第[二三四五2-5]に)、?\s*" + re.escape(ask[:8]), text) is not None
+    return bool(ask) and re.search(r"また、?\s*" + re.escape(ask[:8]), text) is not None
 
 
 def _bare(sent: str) -> str:

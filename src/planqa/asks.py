@@ -20,7 +20,7 @@ _POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|�
                      r"お願いします|お願いいたします|よろしくお願いします)[。!！]?$")
 # Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
 CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
-                   r"説明されたい|明らかにされたい|答弁を求める|如何|いかん|右質問する)")
+                   r"説明されたい|明らかにされたい|答弁を求める|如何|右質問する)")
 _CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?|(?:そこで|ついては)?、?(?:以下|次)(?:の[一二三四五六七八九十\d]*(?:点|事項))?(?:について)?、?)?"
                       rf"{CLOSING_FORMULA}[。.]?$")  # 「そこで以下伺いたい。」 leads into the numbered asks
 _ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
@@ -48,13 +48,13 @@ _TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:
 _LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
 _NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法", "違法", "合法", "適法", "本法")
 # 「…どう変わるの？計画にある？」: whether a document covers the ask before; the answer says so, it is no new ask
-_IN_THE_DOCUMENTS = (r"(?:計画|法律|法|骨子|条文|文書|資料)(?:の中)?(?:に|で)(?:は|も)?"
-                     r"(?:ある|あります|書いてある|書いてあります|書かれてる|書かれている|載ってる|載っている|出てくる|"
-                     r"触れてる|触れている)(?:の|ん)?(?:です)?か?[?？。]?$")
+_IN_THE_DOCUMENTS = (r"(?:計画|法律|骨子)(?:の中)?に(?:も)?"
+                     r"(?:ある|あります|書いてある|書いてあります|載ってる|出てくる"
+                     r")(?:の)?(?:です)?か?[?？。]?$")
 _COVERED = re.compile(rf"^(?:それ(?:って|は)?)?[^、。?？]{{0,8}}?{_IN_THE_DOCUMENTS}")
 _WHERE_TAIL = re.compile(rf"(?:って|は|が|も)?{_IN_THE_DOCUMENTS}")
 # 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
-_AND = r"及び|および|並びに|と"
+_AND = r"及び|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
                    r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
 # a later ask pointing back early on (「その具体策は」「あと、政府はそれで何をやるの」) is about the first ask's subject

@@ -19,7 +19,7 @@ from .text import tokenizer
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "GENERIC", "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
-_KIND_OF_LAW = "|規制法|推進法|新法"  # 「AI法って規制法なの？」 names no other law
+_KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
                        r"何人|何件|何回|何個|何%|いくら|何円|何兆|何億|何万|金額|"
                        r"割合|"
@@ -61,10 +61,9 @@ _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
 _CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに|(?<=[るいだた])し)、")  # a background clause ends here (…負けてるし、)
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
-GENERIC = frozenset({"つもり", "予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "なに", "どう", "どの", "ある", "有る", "いる", "居る", "する",
-                      "為る", "なる", "成る", "教える", "いう", "言う", "ない", "無い", "です", "ます", "ん", "の",
-                      "奴", "やつ", "略", "話", "全部", "条文",
-                      "意味", "文脈", "言葉", "用語", "部局", "部署"})  # 「…という言葉はどのような意味で」: no content
+GENERIC = frozenset({"予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "どう",
+                     "教える", "言う", "奴", "略", "話", "全部", "条文", "意味", "文脈", "言葉", "用語", "部局",
+                     "部署"})  # 「…という言葉はどのような意味で」: no content
 
 
 def asked(query: str) -> str:
