@@ -48,9 +48,8 @@ _TOPIC = re.compile(r"^(.{2,40}?)(?:について|に関して)、?(?:以下)?(?:
 _LAW_NAME = re.compile(r"[A-Za-z一-龥ァ-ヶー]{1,10}?法(?![人律令案則])")
 _NOT_LAW = ("方法", "手法", "用法", "文法", "同法", "立法", "司法", "違法", "合法", "適法", "本法")
 # 「…どう変わるの？計画にある？」: whether a document covers the ask before; the answer says so, it is no new ask
-_IN_THE_DOCUMENTS = (r"(?:計画|法律|骨子)(?:の中)?に(?:も)?"
-                     r"(?:ある|あります|書いてある|書いてあります|載ってる|出てくる"
-                     r")(?:の)?(?:です)?か?[?？。]?$")
+_IN_THE_DOCUMENTS = (r"(?:計画|法律|骨子)(?:の中)?にも?(?:ある|あります|書いてある|書いてあります|載ってる|出てくる)"
+                     r"の?(?:です)?か?[?？。]?$")
 _COVERED = re.compile(rf"^(?:それ(?:って|は)?)?[^、。?？]{{0,8}}?{_IN_THE_DOCUMENTS}")
 _WHERE_TAIL = re.compile(rf"(?:って|は|が|も)?{_IN_THE_DOCUMENTS}")
 # 「本部長、副本部長及び本部員には、それぞれ誰が…」: one ask about each of two to four coordinated subjects
