@@ -347,6 +347,20 @@ def test_a_penalty_ask_is_about_the_law_its_sentence_names(assistant):
     assert act.route == "penalty" and act.answer.startswith("AI法には罰則の規定はありません。")
 
 
+def test_an_overview_question_gets_the_outline_of_its_group(assistant):
+    """The bank's overview questions of a group (第3章第1節(1), no text of its own) place a list ask there: its
+    outline lists every measure, not the one that scores best."""
+    ans = assistant.ask("政府や自治体でAIを使う施策には何があるの？")
+    assert [c.id for c in ans.citations][:4] == ["plan:3.1.1", "plan:3.1.1.1", "plan:3.1.1.2", "plan:3.1.1.3"]
+    assert "ガバメントAI" in ans.answer and "地方自治体" in ans.answer
+
+
+def test_an_outline_without_the_amount_asked_is_no_answer(assistant):
+    """The outline names measures, not what each costs: an amount asked for is still declined."""
+    ans = assistant.ask("政府や自治体でAIを使う施策にはいくらの予算がつくの？")
+    assert ans.abstained
+
+
 def test_each_ask_of_a_diet_question_is_answered(assistant):
     ans = assistant.ask(
         "地方公共団体におけるAIの活用には差があるとの指摘がある。同法は地方公共団体の責務をいかに規定しているのか。"

@@ -114,6 +114,8 @@ class AnswerConfig:
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
     bank_link_bonus: float = 0.02  # +0.01 to +0.05 on 24 of them, key facts level; README "Composer")
+    group_margin: float = 0.012  # a group's overview questions this much nearer than any other place's answer with
+    # the group's outline (「方針って4つあるらしいけど何と何？」; README "Question bank", overview questions)
     subject_bonus: float = 0.02  # the sentence that defines the term a question asks about (「本部長には誰が」)
     note_penalty: float = 0.03  # an editor's note (``_NOTE``) loses this much: it answers questions about itself (27
     # used sets: citation precision +0.017 in sum, key facts unchanged; 0.06 lost one; README)
@@ -229,6 +231,7 @@ class Assistant:
                            if (m := re.search(r"(?<=た|の)\d+(?:つの)?\w{2,}$", t))]
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
+        self._groups = {sec.id for sec in corpus if not sec.text.strip() and corpus.descendants(sec.id)[1:]}
         self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)})  # 本部長, 本部員 …
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
@@ -341,6 +344,8 @@ class Assistant:
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
+        if not verdict and not heading and mostly(_CLAIM):  # what the stem found singles out no option: each one
+            return each_option()  # says something to look up (「正しいのは？ A 地方自治体の…は文科省が担当 B …」)
         return replace(answer, lines=plain(verdict) + answer.lines) if verdict and not answer.abstained else answer
 
     def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
@@ -524,6 +529,12 @@ class Assistant:
         if refs and _ABOUT.search(query) and self._route(ask).name in ("reference", "general") \
                 and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
             return self.structured.reference(refs[0])
+        group = self._bank_group(turn.search_query) if self._route(ask).name in ("reference", "general") \
+            and not _BLANK_SLOT.search(query) else None  # a blank among a list's items asks for one of them
+        if group and turn.allows(self.corpus[group].doc) and not self._out_of_scope(turn.search_query, turn.hits):
+            outline = self.structured.reference(group)  # 「方針って4つあるらしいけど何と何？」: the group's outline,
+            if value_present(query, "\n".join(line.text for line in outline.lines)):  # unless it lacks what is asked
+                return outline  # (「…施策にはそれぞれいくら」 holds no amount)
         return None
 
     def _general(self, ask: Ask, turn: Turn) -> Answer:
@@ -756,6 +767,19 @@ class Assistant:
                    for cid in hit.chunk.ids):
             return ()
         return entry.answer
+
+    def _bank_group(self, query: str) -> str | None:
+        """The group (4つの基本的な方針, 第3章第1節(1): a heading over parts, no text of its own) whose overview
+        questions in the bank are clearly the nearest: near (``bank_link_similarity``) and nearer by ``group_margin``
+        than any question of another place (its parts' included) or any near miss."""
+        index, cfg = self.retriever.index, self.config
+        sims = index.bank_similarities(self.retriever.embedder.query(query))
+        order = np.argsort(-sims)[:50]
+        entry = index.bank[order[0]]
+        if entry.id is None or entry.id not in self._groups or sims[order[0]] < cfg.bank_link_similarity:
+            return None
+        other = next((i for i in order if index.bank[i].id != entry.id), None)
+        return entry.id if other is None or sims[order[0]] - sims[other] >= cfg.group_margin else None
 
     def _bank_closeness(self, query: str) -> tuple[float, float]:
         """(cosine to the nearest bank question a place answers, how much nearer that is than the nearest near-miss

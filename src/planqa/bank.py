@@ -98,8 +98,11 @@ def load_bank(corpus: Corpus) -> list[BankEntry]:
 
 
 def place_sentences(corpus: Corpus, place_id: str) -> list[str]:
-    """The sentences of a place as the composer quotes them (a paragraph's number leads its first one)."""
+    """The sentences of a place as the composer quotes them (a paragraph's number leads its first one); a group
+    (a chapter, 4つの基本的な方針) holding no text of its own has its parts' headings and text, as its outline shows."""
     sec = corpus[place_id]
+    if not sec.text.strip():
+        return split_sentences(corpus.full_text(place_id))
     text = f"{sec.title} {sec.text}".strip() if sec.kind in ("paragraph", "item", "measure") else sec.text
     return split_sentences(text)
 

@@ -41,7 +41,7 @@ from . import __version__
 from .adapter import EPOCHS, PULL, TAU, adapt, fit_adapter
 from .bank import BankEntry, bank_digest, load_bank
 from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
-from .corpus import Corpus, id_matches
+from .corpus import Corpus
 from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from .kana import KanaReader
@@ -81,9 +81,9 @@ class SearchIndex:
             for cid in chunk.ids:
                 where.setdefault(cid, pos)
         self.bank_negative = np.array([e.id is None for e in self.bank], dtype=bool)  # near-miss questions
-        # the chunk holding each bank entry's place, or its first part (-1: a negative)
-        self.bank_chunk = np.array([-1 if e.id is None else where.get(e.id, next(
-            (pos for cid, pos in where.items() if id_matches(cid, e.id)), -1)) for e in self.bank], dtype=np.int64)
+        # the chunk holding each bank entry's place (-1: a negative, or a group's overview question: 4つの基本的な
+        # 方針 has no text of its own, and its questions rank none of its parts above the others)
+        self.bank_chunk = np.array([where.get(e.id, -1) if e.id else -1 for e in self.bank], dtype=np.int64)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
         self._last_bank: tuple[bytes, np.ndarray] = (b"", np.zeros(0, dtype=np.float32))
 
