@@ -361,6 +361,14 @@ def test_an_outline_without_the_amount_asked_is_no_answer(assistant):
     assert ans.abstained
 
 
+def test_an_amount_asked_after_an_answered_ask_is_said_to_be_absent(assistant):
+    """「その金額も」 leans on the ask before it, which is answered; the amount is not in the documents, and the
+    answer says so instead of dropping that part."""
+    ans = assistant.ask("AIデータセンターの整備について、骨子はどのような施策を掲げているのか。その金額もお示しいただきたい。")
+    assert not ans.abstained and ans.citations[0].id == "plan:3.2.4.1"
+    assert "「その金額もお示しいただきたい。」については、文書に記載がありません" in ans.answer
+
+
 def test_each_ask_of_a_diet_question_is_answered(assistant):
     ans = assistant.ask(
         "地方公共団体におけるAIの活用には差があるとの指摘がある。同法は地方公共団体の責務をいかに規定しているのか。"

@@ -157,9 +157,9 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
         lines = list(dict.fromkeys(line for _, p in answered for line in p.lines))
         framed = [line for line in lines if line.text == OPINION_FRAME]  # a view ask's frame heads the whole answer
         lines = framed + [line for line in lines if line.text != OPINION_FRAME]
-    lines += [Line(f"ご質問のうち「{ask[:40]}」については、文書に記載がありません。")
+    lines += [Line(f"ご質問のうち「{own[:40]}」については、文書に記載がありません。")
               for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
-              and not any(a in ask or ask in a for a, _ in answered)]  # an ask that leans on one answered
+              and (own := _own_part(ask, [a for a, _ in answered]))]
     citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
     retrieved, seen = [], set()
     for rank in range(max(len(p.retrieved) for p in parts)):  # interleave the asks' rankings
@@ -168,6 +168,16 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
                 seen.add(p.retrieved[rank].chunk.key)
                 retrieved.append(p.retrieved[rank])
     return Answer(tuple(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
+
+
+def _own_part(ask: str, answered: list[str]) -> str:
+    """What a declined ask adds to the answered ones: all of it, nothing when it leans on one of them, or — when
+    what it adds asks for an amount or a date (「…を掲げているのか。 その金額は」) — that part, which was not found."""
+    leaned = next((a for a in answered if a in ask or ask in a), None)
+    if leaned is None:
+        return ask
+    own = ask.replace(leaned, "", 1).strip()
+    return own if own and asks_for_amount_or_date(own) else ""
 
 
 def _enumerated(text: str, ask: str) -> bool:
