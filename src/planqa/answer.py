@@ -171,8 +171,9 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
 
 
 def _own_part(ask: str, answered: list[str]) -> str:
-    """What a declined ask adds to the answered ones: all of it, nothing when it leans on one of them, or — when
-    what it adds asks for an amount or a date (「…を掲げているのか。 その金額は」) — that part, which was not found."""
+    """What a declined ask says that no answered ask covers: all of it when it leans on none; when it extends an
+    answered one, its addition if that asks for an amount or a date (「…を掲げているのか。 その金額は」), which was not
+    found, else nothing; when an answered one extends it, all of it if it asks for an amount or a date."""
     leaned = next((a for a in answered if a in ask or ask in a), None)
     if leaned is None:
         return ask
@@ -530,17 +531,19 @@ class Assistant:
         return None
 
     def _reference(self, ask: Ask, turn: Turn) -> Answer | None:
-        """A named place asked for as a whole (or one whose text was not obtained)."""
+        """A named place asked for as a whole (or one whose text was not obtained), or the outline of a group whose
+        overview questions in the bank are clearly the nearest (``_bank_group``)."""
         query = ask.normalized
         refs = [r for r in self._titles_in(query) + [r for r in ask.references if r in self.corpus]
                 if turn.allows(self.corpus[r].doc)]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
-        if refs and _ABOUT.search(query) and self._route(ask).name in ("reference", "general") \
-                and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
+        if self._route(ask).name not in ("reference", "general"):
+            return None
+        if refs and _ABOUT.search(query) and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
             return self.structured.reference(refs[0])
-        group = self._bank_group(turn.search_query) if self._route(ask).name in ("reference", "general") \
-            and not _BLANK_SLOT.search(query) else None  # a blank among a list's items asks for one of them
+        # the list of a group the bank places the ask at (a blank among the list's items asks for one of them)
+        group = None if _BLANK_SLOT.search(query) else self._bank_group(turn.search_query)
         if group and turn.allows(self.corpus[group].doc) and not self._out_of_scope(turn.search_query, turn.hits):
             outline = self.structured.reference(group)  # 「方針って4つあるらしいけど何と何？」: the group's outline,
             if value_present(query, "\n".join(line.text for line in outline.lines)):  # unless it lacks what is asked
@@ -763,8 +766,7 @@ class Assistant:
         near (``bank_link_similarity``), nearer by ``bank_link_margin`` than any question of another place or any
         near miss, and its place among the top ``bank_link_hits`` hits, in the top hit's document (retrieval agrees)."""
         index, cfg = self.retriever.index, self.config
-        sims = index.bank_similarities(self.retriever.embedder.query(query))
-        order = np.argsort(-sims)[:50]
+        sims, order = self._nearest_bank(query)
         nearest = next((i for i in order if index.bank[i].id is not None), None)
         if nearest is None or sims[nearest] < cfg.bank_link_similarity:
             return ()
@@ -783,13 +785,17 @@ class Assistant:
         questions in the bank are clearly the nearest: near (``bank_link_similarity``) and nearer by ``group_margin``
         than any question of another place (its parts' included) or any near miss."""
         index, cfg = self.retriever.index, self.config
-        sims = index.bank_similarities(self.retriever.embedder.query(query))
-        order = np.argsort(-sims)[:50]
+        sims, order = self._nearest_bank(query)
         entry = index.bank[order[0]]
         if entry.id is None or entry.id not in self._groups or sims[order[0]] < cfg.bank_link_similarity:
             return None
         other = next((i for i in order if index.bank[i].id != entry.id), None)
         return entry.id if other is None or sims[order[0]] - sims[other] >= cfg.group_margin else None
+
+    def _nearest_bank(self, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """The query's cosine with every bank question, and the 50 nearest, nearest first."""
+        sims = self.retriever.index.bank_similarities(self.retriever.embedder.query(query))
+        return sims, np.argsort(-sims)[:50]
 
     def _bank_closeness(self, query: str) -> tuple[float, float]:
         """(cosine to the nearest bank question a place answers, how much nearer that is than the nearest near-miss
