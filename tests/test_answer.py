@@ -539,6 +539,11 @@ def test_a_ministry_list_over_several_named_sections_lists_only_theirs(assistant
     assert [c.id for c in ans.citations] == ["plan:3.2.4.1", "plan:3.3.1.5", "plan:3.3.2.1"]  # not 第1節's
 
 
+def test_a_ministry_list_over_a_range_of_sections_lists_each_of_them(assistant):
+    ans = assistant.ask("総務省で働いています。骨子の第3章第2節〜第4節の範囲で、総務省が主担当の施策を全部知りたいです。")
+    assert [c.id for c in ans.citations] == ["plan:3.2.4.1", "plan:3.3.1.5", "plan:3.3.2.1"]  # 第3節 inside the range
+
+
 def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     ans = assistant.ask("経産省として確認です。骨子第3章第2節の取組の中で、具体的に当省が◎のものはありますか。")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer

@@ -83,6 +83,7 @@ _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\
 _PLAN = re.compile(rf"第(\d)章(?:第?(\d)節)?(?:[(（](\d)[)）])?([{CIRCLED}])?")
 _CHAPTER_OF = re.compile(r"(第\d章|第\d節)の(第\d節|[(（]\d[)）])")  # 「第3章の第2節」「第4節の(4)」: one place
 _NEXT_SECTION = re.compile(r"第(\d)章(第\d節)(と|、|及び|並びに|・|や)(第\d節)")  # 「第3章第2節と第3節」: same chapter
+_SECTION_RANGE = re.compile(r"第(\d)章第(\d)節(?:から|〜|～|~)第?(\d)節")  # 「第3章第1節から第3節まで」: each section
 
 
 _FILLERS = re.compile(r"えー+っ?と|えっと|あの[ー〜ぅう]+")
@@ -159,6 +160,8 @@ def find_references(query: str, names: DocumentNames) -> list[str]:
         return refs
     act_context = names.law(query) or "法律" in query
     query = _CHAPTER_OF.sub(r"\1\2", query)
+    query = _SECTION_RANGE.sub(lambda m: "、".join(f"第{m[1]}章第{n}節" for n in range(int(m[2]), int(m[3]) + 1))
+                               if m[2] < m[3] else m[0], query)
     while (more := _NEXT_SECTION.sub(r"第\1章\2\3第\1章\4", query, count=1)) != query:
         query = more
     for m in _PLAN.finditer(query):
