@@ -361,6 +361,11 @@ def test_an_outline_without_the_amount_asked_is_no_answer(assistant):
     assert ans.abstained
 
 
+def test_a_later_ask_without_its_subject_is_read_with_the_first(assistant):
+    ans = assistant.ask("AI法ってもう効力があるの？ すべての規定がいっせいに動き出したわけじゃないってほんとう？")
+    assert [c.id for c in ans.citations] == ["ai_act:suppl.1.1"] and "記載がありません" not in ans.answer
+
+
 def test_an_amount_asked_after_an_answered_ask_is_said_to_be_absent(assistant):
     """「その金額も」 leans on the ask before it, which is answered; the amount is not in the documents, and the
     answer says so instead of dropping that part."""

@@ -385,7 +385,12 @@ class Assistant:
             if own and _OWN_TOPIC.match(own) and (alone := self.reader.ask(own)).route.name in ("ministry",
                                                                                               "ministry_list"):
                 read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
-            parts.append(self._answer_one(read, history, said, documents))
+            part = self._answer_one(read, history, said, documents)
+            if part.abstained and parts and not ask.startswith(asks[0]) and not asks_for_amount_or_date(read.normalized):
+                # declined alone, a later ask may lean on the first (「本部ってどこ？あと、いちばんえらいひとはだれ？」)
+                again = self._answer_one(self.reader.ask(f"{asks[0]} {ask}", several=True), history, said, documents)
+                part = part if again.abstained else again
+            parts.append(part)
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
