@@ -59,6 +59,7 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "第3章第2節(1)①の実証を請け負った会社の名前は？",  # a company, though the place is named by its number
     "計算資源の整備にはどれだけの予算が充てられるのか。",  # an amount
     "第3章第2節の取組には、それぞれいくらの予算が付くの？",  # an amount, though the place is named by its number
+    "人材育成の取組に、総額でどれほどの経費を見込んでいるのか。",  # an amount: a how-much word near a word for money
 ])
 def test_near_misses_in_everyday_words_are_declined(assistant, question):
     assert assistant.ask(question).abstained, question
