@@ -386,8 +386,9 @@ class Assistant:
                                                                                               "ministry_list"):
                 read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
             part = self._answer_one(read, history, said, documents)
-            if part.abstained and parts and not ask.startswith(asks[0]) and not asks_for_amount_or_date(read.normalized):
-                # declined alone, a later ask may lean on the first (「本部ってどこ？あと、いちばんえらいひとはだれ？」)
+            if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
+                    and not asks_for_amount_or_date(read.normalized):
+                # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
                 again = self._answer_one(self.reader.ask(f"{asks[0]} {ask}", several=True), history, said, documents)
                 part = part if again.abstained else again
             parts.append(part)
