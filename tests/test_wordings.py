@@ -115,3 +115,10 @@ def test_not_the_lead_lists_the_measures_it_takes_part_in(assistant, question):
     """「主担当ではないが…」 asks beyond the ◎ measures (routes ``_ANY_MARK``)."""
     answer = assistant.ask(question)
     assert answer.answer.startswith("総務省が担当する施策(◎は主担当)"), answer.answer
+
+
+def test_a_comparison_with_another_countrys_rules_is_declined(assistant):
+    """The documents describe Japan's side only; the background clause naming the foreign rules is read too."""
+    ans = assistant.ask("イギリスのAI規制は分野ごとの既存ルールで対応していると聞きました。日本のAI法とはどこが違うんですか？")
+    assert ans.abstained
+    assert not assistant.ask("日本のAI法には罰則がないって本当？EUみたいに厳しくはないの？").abstained  # no rules compared

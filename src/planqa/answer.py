@@ -391,6 +391,8 @@ class Assistant:
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
                 again = self._answer_one(self.reader.ask(f"{asks[0]} {ask}", several=True), history, said, documents)
                 part = part if again.abstained else again
+            if not part.abstained and self.scope.compares_with_foreign_rules(text, read.text):
+                part = self._abstain(list(part.retrieved))
             parts.append(part)
         return parts[0] if len(parts) == 1 else _join(asks, parts)
 

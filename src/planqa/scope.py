@@ -60,6 +60,8 @@ _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _FOREIGN = re.compile(r"中国|アメリカ|EU|欧州|英国|イギリス|フランス|ドイツ|カナダ|インド")
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
+_FOREIGN_RULES = re.compile(rf"(?:{_FOREIGN.pattern})の[^、。？?]{{0,8}}(?:法|規則|規制|ルール)")  # 「EUのAI規則」
+_COMPARE = re.compile(r"比べ|比較|違い|違う|異な")
 _CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに|(?<=[るいだた])し)、")  # a background clause ends here (…負けてるし、)
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
 _HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
@@ -164,6 +166,11 @@ class Scope:
         return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
+
+    def compares_with_foreign_rules(self, message: str, ask: str) -> bool:
+        """The ask compares with another country's law or rules the message names (「EUのAI規則は…と聞きますが、日本の
+        AI法と比べてどこが違う？」): the documents describe only Japan's side."""
+        return bool(_FOREIGN_RULES.search(message) and _COMPARE.search(asked(ask)))
 
     def unfamiliar(self, query: str) -> bool:
         """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
