@@ -549,6 +549,12 @@ def test_a_ministry_list_over_a_range_of_sections_lists_each_of_them(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.2.4.1", "plan:3.3.1.5", "plan:3.3.2.1"]  # 第3節 inside the range
 
 
+def test_a_later_ministry_list_ask_keeps_the_sections_the_first_named(assistant):
+    ans = assistant.ask("文科省の者です。骨子第3章第2節の取組で、うちの省が関わっているものを全部挙げてください。"
+                        "また、文科省が◎になっているものはどれでしょうか。")
+    assert ans.citations and all(c.id.startswith("plan:3.2.") for c in ans.citations)  # not 第3章第4節's ◎
+
+
 def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     ans = assistant.ask("経産省として確認です。骨子第3章第2節の取組の中で、具体的に当省が◎のものはありますか。")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer

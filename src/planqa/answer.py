@@ -385,6 +385,7 @@ class Assistant:
             if own and _OWN_TOPIC.match(own) and (alone := self.reader.ask(own)).route.name in ("ministry",
                                                                                               "ministry_list"):
                 read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
+            read = self._within_first_places(read, ask, query.asks[0]) if parts else read
             part = self._answer_one(read, history, said, documents)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
@@ -395,6 +396,14 @@ class Assistant:
                 part = self._abstain(list(part.retrieved))
             parts.append(part)
         return parts[0] if len(parts) == 1 else _join(asks, parts)
+
+    def _within_first_places(self, read: Ask, ask: str, first: Ask) -> Ask:
+        """A later ministry-list ask naming no place lists within the places the first ask named (「第3章第2節で当省が
+        関わる取組は。また、当省が◎のものは」), not across the whole plan."""
+        if read.route.name != "ministry_list" or read.references or not first.references:
+            return read
+        places = " ".join(self.corpus[r].label for r in first.references if r in self.corpus)
+        return self.reader.ask(f"{places}の {ask}", several=True)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
                     documents: frozenset[str] | None = None) -> Answer:
