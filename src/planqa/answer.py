@@ -368,7 +368,9 @@ class Assistant:
     def _answer_asks(self, query: Query, history: list[Answer] | None,
                      documents: frozenset[str] | None = None) -> Answer:
         """Each ask of the message answered on its own and joined; an ask that details an earlier one
-        is answered with what that one did not quote."""
+        is answered with what that one did not quote. A later ask may lean on the first: a ministry list within the
+        places the first named, a declined ask read again after an answered first; an ask comparing with another
+        country's rules the message names is declined."""
         text, asks = query.stem, [a.text for a in query.asks]
         parts: list[Answer] = []
         started = time.perf_counter()
