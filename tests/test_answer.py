@@ -366,6 +366,15 @@ def test_a_later_ask_without_its_subject_is_read_with_the_first(assistant):
     assert [c.id for c in ans.citations] == ["ai_act:suppl.1.1"] and "記載がありません" not in ans.answer
 
 
+def test_a_detail_ask_answered_by_the_first_quote_adds_no_runner_up(assistant):
+    """The second ask details the first (what is weighed in the review), which 附則第2条 already answers: the
+    施行 article ranked next is not quoted for it; another paragraph of the quoted article still is."""
+    ans = assistant.ask("AI法に、施行後に法律自体を再検討する条項はありますか。あるとすれば、何を勘案して検討することになっていますか。")
+    assert [c.id for c in ans.citations] == ["ai_act:suppl.2.1"]
+    ans = assistant.ask("本部が協力を求められる相手は法律でどう決まっているのですか。列挙された機関以外に頼むことはできますか。")
+    assert [c.id for c in ans.citations] == ["ai_act:25.1", "ai_act:25.2"]
+
+
 def test_an_amount_asked_after_an_answered_ask_is_said_to_be_absent(assistant):
     """「その金額も」 leans on the ask before it, which is answered; the amount is not in the documents, and the
     answer says so instead of dropping that part."""
