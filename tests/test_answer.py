@@ -569,6 +569,15 @@ def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer
 
 
+def test_a_unit_speaks_of_itself_as_this_office(assistant):
+    """「当室」「うちの事務局」 stand for the unit the message names, by its short or its full name."""
+    ans = assistant.ask("内閣府AI室の者です。第3章第2節の取組で、当室が◎になっているのはどれですか。")
+    assert ans.route == "ministry_list" and len(ans.citations) > 1
+    assert all(c.id.startswith("plan:3.2.") for c in ans.citations)
+    ans = assistant.ask("知的財産戦略推進事務局で働いています。第3章第4節で、うちの事務局が主担当の施策を教えて。")
+    assert [c.id for c in ans.citations] == ["plan:3.4.2.3"]
+
+
 def test_an_empty_narrowed_ministry_list_does_not_speak_for_the_whole_plan(assistant):
     ans = assistant.ask("第3章第4節のうち、外務省が主担当(◎)の施策は？")
     assert "お尋ねの範囲にありません" in ans.answer and "骨子にありません" not in ans.answer
