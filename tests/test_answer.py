@@ -569,6 +569,13 @@ def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer
 
 
+def test_more_of_the_quoted_place_joins_when_close(assistant):
+    """The heading's point is spread over its bullets: the ones scored close to the best join it, with no new
+    citation."""
+    ans = assistant.ask("骨子のいう「反転攻勢」の好機って、どういう話なの？")
+    assert [c.id for c in ans.citations] == ["plan:1.3"] and "キャッチアップ" in ans.answer
+
+
 def test_a_unit_speaks_of_itself_as_this_office(assistant):
     """「当室」「うちの事務局」 stand for the unit the message names, by its short or its full name."""
     ans = assistant.ask("内閣府AI室の者です。第3章第2節の取組で、当室が◎になっているのはどれですか。")
