@@ -62,3 +62,10 @@ def test_a_view_naming_today_or_another_country_is_answered_from_the_documents(a
     answer = assistant.ask(question)
     assert not answer.abstained and answer.citations, question
     assert assistant.ask("今のAI担当大臣って誰なの？").abstained  # a fact of today, not a view: still declined
+
+
+def test_forever_is_no_when_question(assistant):
+    """「いつまでも」 (forever) asks no date: the view is answered, while 「いつまでに」 still asks one."""
+    answer = assistant.ask("ルール作りにこだわっていたら、いつまでもAIの活用が進まないのではないか。政府はどう考えているのか。")
+    assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
+    assert assistant.ask("AI基本計画はいつまでに閣議決定されるの？").abstained

@@ -30,7 +30,7 @@ _HOW_MUCH = r"(?:どれ|どの)(?:くらい|ぐらい|ほど|だけ|程度)"
 _AMOUNT = re.compile(rf"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
                      rf"{_HOW_MUCH}[^。？?]{{0,6}}{_MONEY}|{_MONEY}[^。？?]{{0,6}}{_HOW_MUCH}")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
-_TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこも])|何時頃|時期|任期")  # not 追いつく; いつごろ as the kana reader spells it
+_TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこ])(?!(?:まで)?も)|何時頃|時期|任期")  # not 追いつく, いつまでも; いつごろ as the kana reader spells it
 _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
