@@ -57,7 +57,7 @@ _AND = r"及び|と"
 _EACH = re.compile(rf"^(?P<pre>.*?)(?P<items>[^、。「」\s]{{2,12}}(?:、[^、。「」\s]{{2,12}})*(?:{_AND})"
                    r"[^、。「」\s]{2,12}?)(?P<part>には|は|の|について|に)、?それぞれ、?(?P<rest>.+)$")
 # a later ask pointing back early on (「その具体策は」「あと、政府はそれで何をやるの」) is about the first ask's subject
-_POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ|では|あわせて|加えて)、?)?[^、。?？]{0,8}?(?:それ(?!ぞれ|自体)|その(?!もの)|これ|この(?!法律)|あれ)")
+_POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ|では|あわせて|加えて)、?)?[^、。?？]{0,8}?(?:それ(?!ぞれ|自体|と、)|その(?!もの)|これ|この(?!法律)|あれ)")
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
