@@ -69,3 +69,9 @@ def test_forever_is_no_when_question(assistant):
     answer = assistant.ask("ルール作りにこだわっていたら、いつまでもAIの活用が進まないのではないか。政府はどう考えているのか。")
     assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
     assert assistant.ask("AI基本計画はいつまでに閣議決定されるの？").abstained
+
+
+def test_how_do_you_see_it_asks_a_view(assistant):
+    """「どう思ってるの」 asks for a view as 「どう考えているのか」 does."""
+    answer = assistant.ask("AIの研究開発を国が後押しすることについて、政府はどう思っていますか。")
+    assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
