@@ -48,6 +48,7 @@ def test_two_projects_of_one_measure_are_sub_entries(table):
 
 @pytest.mark.parametrize("text, named", [
     ("高性能AI半導体等の研究開発の担当は？", True),  # 及び left out: most of its character pairs are there
+    ("高性能AI半導体の研究開発は、どの省が受け持っていますか。", True),  # 等 and 及び left out: two thirds of its pairs
     ("AI半導体の担当は？", False),
     ("研究開発の担当は？", False),
 ])

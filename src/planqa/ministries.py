@@ -44,13 +44,13 @@ class Sector:
 
     def named_in(self, text: str) -> bool:
         """The question names this sector, in full, by its first word (医療・ヘルスケア → 医療) or, for a project
-        of six characters or more, by three quarters of its character pairs (研究及び開発 → 研究開発)."""
+        of six characters or more, by 65% of its character pairs (研究及び開発 → 研究開発; 半導体等の → 半導体の)."""
         if not self.sector:
             return False
         if self.sector in text or self.sector.split("・")[0] in text:
             return True
         pairs = {self.sector[i:i + 2] for i in range(len(self.sector) - 1)}
-        return len(self.sector) >= 6 and sum(p in text for p in pairs) >= 0.75 * len(pairs)
+        return len(self.sector) >= 6 and sum(p in text for p in pairs) >= 0.65 * len(pairs)
 
 
 @dataclass(frozen=True)
