@@ -185,8 +185,9 @@ def _own_part(ask: str, answered: list[str]) -> str:
 
 def _near_place(place: str, other: str) -> bool:
     """``place`` lies within ``other`` or beside it (another paragraph of the same article, a sibling measure)."""
-    return place.startswith(other + ".") or (place.count(".") > 0 and place.rsplit(".", 1)[0] == other.rsplit(".", 1)[0]
-                                            and other.count(".") > 0)
+    def parent(p: str) -> str | None:
+        return p.rsplit(".", 1)[0] if "." in p else None
+    return place.startswith(other + ".") or parent(place) is not None and parent(place) == parent(other)
 
 
 def _enumerated(text: str, ask: str) -> bool:
@@ -670,7 +671,8 @@ class Assistant:
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
                  briefing: bool = False, every_document: bool = False) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
-        places in ``said`` (quoted for an earlier ask of the same message) are passed over."""
+        places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
+        is one of them, only places within or beside it follow unless another scores within ``said_margin``."""
         every = self._score_sentences(query, hits, every_document)
         scored = [e for e in every if e[1].id not in said]
         if not scored:
