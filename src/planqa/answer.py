@@ -187,7 +187,7 @@ def _near_place(place: str, other: str) -> bool:
     """``place`` lies within ``other`` or beside it (another paragraph of the same article, a sibling measure)."""
     def parent(p: str) -> str | None:
         return p.rsplit(".", 1)[0] if "." in p else None
-    return place.startswith(other + ".") or parent(place) is not None and parent(place) == parent(other)
+    return id_matches(place, other) or parent(place) is not None and parent(place) == parent(other)
 
 
 def _enumerated(text: str, ask: str) -> bool:
