@@ -75,3 +75,14 @@ def test_how_do_you_see_it_asks_a_view(assistant):
     """「どう思ってるの」 asks for a view as 「どう考えているのか」 does."""
     answer = assistant.ask("AIの研究開発を国が後押しすることについて、政府はどう思っていますか。")
     assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
+
+
+@pytest.mark.parametrize("question, place", [
+    ("今のルールのままで、AIで作った偽の画像への対策は大丈夫なの？", "plan:3.3.1.5"),
+    ("今の体制のままでAI人材の育成は大丈夫なのかな", "plan:3.4"),
+])
+def test_is_it_all_right_asks_a_view_even_of_today(assistant, question, place):
+    """「…で大丈夫なの？」 asks for a judgement: today's arrangements (今の) are the subject, not a fact of today."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
+    assert any(c.id == place or c.id.startswith(place + ".") for c in answer.citations)
