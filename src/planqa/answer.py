@@ -50,32 +50,32 @@ _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である
 _BARE_WORD = 2  # a line this short is no sentence to quote
 # an editor's note, wholly bracketed or starred (「(※ 具体的な施策は…)」「【◎は主な府省庁を示す。】」): about the document
 _NOTE = re.compile(r"[(（]※[^()（）]*[)）]|※.*|【[^】]*】")
-_BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]|[_＿]{2,}|□")  # 「（　　）」: the slot of a fill-in-the-blank item
+_BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]")  # 「（　　）」: the slot of a fill-in-the-blank item
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
-_ALL_OF_IT = re.compile(r"全部|すべて|全て|一覧")
+_ALL_OF_IT = re.compile(r"すべて|全て")
 # 「国の計画では」「AI法には」「骨子で」: where to look, not what to find (the document weight covers it)
 _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
                            r"(?:では|には|だと|の中で|によると|において)")
-_DEFINING = re.compile(r"とは|定義|意味|って何|ってなに|とは何|どういうもの|どんなもの|何を指す|の略|てなん")
+_DEFINING = re.compile(r"とは|意味|って何|ってなに|どういうもの|どんなもの|何を指す|てなん")
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a quoted heading: all of it
 _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
-_PROCEDURE = re.compile(r"手続|手順|流れ|経て|閣議|公表|同様の")
+_PROCEDURE = re.compile(r"手続")
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
-_ABOUT = re.compile(r"答えよ|答えなさい|説明せよ|何が書|どのような|なにが書|ってなに|なんだっけ|"
-                    r"内容|定め|規定|について|どんな|何と|とは|挙げ|含まれ|当てはま|何個|いくつ|並ぶ|構成|"
+_ABOUT = re.compile(r"答えよ|何が書|どのような|なにが書|ってなに|"
+                    r"内容|定め|規定|について|どんな|当てはま|何個|いくつ|並ぶ|構成|"
                     r"一覧|教えて|何(?:です|か。|だ)|目的|"
                     r"[何は][?。]?$")
-_CHECK_WORDS = re.compile(r"入って|含まれ|絡|関わって|関係して|どこ|誰|主担当|◎|中心(?:に|と)な|"
+_CHECK_WORDS = re.compile(r"入って|含まれ|絡|主担当|◎|"
                           r"ですよね|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
                           r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
-_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|一覧|全部|すべて|全て|何件|挙げ|リスト")
-_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|\(\d\)|[①-⑳]|骨子|AI法|法律|人工知能基本計画|基本計画|本法")
+_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|全部")
+_REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|[①-⑳]|骨子|AI法|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "どんな", "含む", "並ぶ", "テーマ", "扱う", "節", "グループ", "施策", "具体", "的",
                           "例", "章題", "名前", "示す", "全体", "次", "内", "物", "選ぶ", "正しい", "箇条", "書き",
                           "説明", "知る"})
@@ -207,8 +207,8 @@ def _bare(sent: str) -> str:
 def _mentions_both_documents(query: str, names: DocumentNames) -> bool:
     """The question names (or speaks in the terms of) a law and the plan: quote each."""
     query = without_added_terms(query)
-    act = names.law(query) or re.search(r"第\d+条|法律|条文", query)
-    plan = names.plan(query) or re.search(r"第\d+章|第\d+節|施策|取組", query)
+    act = names.law(query) or re.search(r"第\d+条|法律", query)
+    plan = names.plan(query) or re.search(r"第\d+章|施策|取組", query)
     return bool(act and plan)
 
 
