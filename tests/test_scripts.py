@@ -73,3 +73,17 @@ def test_rule_coverage_lists_the_alternatives_no_question_reaches(tmp_path):
     dead = json.loads(proc.stdout.splitlines()[-1])
     penalty = next(alts for pattern, alts in dead.items() if pattern.startswith("罰則|罰金"))
     assert "過料" in penalty and "罰則" not in penalty
+
+
+def test_rule_ablation_lists_what_can_go_and_keeps_what_an_answer_needs(tmp_path):
+    """Asked only about penalties, the penalty cue can lose 「過料」 but not 「罰則」, which the answer needs."""
+    gold = tmp_path / "one.jsonl"
+    gold.write_text('{"id": "t-1", "question": "AI法に罰則はありますか", "answer": "", "citations": ["ai_act:title"], '
+                    '"key_facts": ["罰則の規定はありません"], "kind": "yes_no"}\n', encoding="utf-8")
+    out = tmp_path / "removable.json"
+    proc = subprocess.run([sys.executable, str(EVAL / "rule_ablation.py"), str(out), str(gold)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    penalty = [r["alternative"] for r in json.loads(out.read_text(encoding="utf-8"))
+               if r["pattern"].startswith("罰則|罰金")]
+    assert "過料" in penalty and "罰則" not in penalty
