@@ -21,21 +21,16 @@ import ast
 import collections
 import json
 import re
-import sys
 from pathlib import Path
 
+from rule_coverage import _compile, _japanese, planqa_compile  # the same wrapping of planqa's patterns
 from rules import bars  # eval/rules.py: where a regex's alternatives are cut
 
-_compile = re._compile
 LOG: dict[tuple[str, int], dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
 SWITCHED: dict[tuple[str, int], re.Pattern] = {}
 ASKING: list[str | None] = [None]  # the question whose pattern calls are logged
 _LOADING = "(load)"
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
-
-
-def _japanese(text: object) -> bool:
-    return isinstance(text, str) and any(ch >= "\u3000" for ch in text)
 
 
 class _Switchable:
@@ -55,18 +50,6 @@ class _Switchable:
                 LOG[self._key][ASKING[0]].add(text)
             return method(*args, **kwargs)
         return logged
-
-
-def _switchable_compile(pattern, flags):
-    if isinstance(pattern, _Switchable):
-        return pattern
-    compiled = _compile(pattern, flags)
-    caller = sys._getframe(1)
-    while caller and caller.f_code.co_filename.endswith(("re/__init__.py", "rule_ablation.py")):
-        caller = caller.f_back
-    if _japanese(pattern) and caller and "planqa" in caller.f_code.co_filename:
-        return _Switchable(compiled, (pattern, int(flags)))
-    return compiled
 
 
 def alternatives(pattern: str) -> tuple[str, list[str], str]:
@@ -103,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("gold", nargs="+", help="gold JSON Lines files whose questions are asked")
     parser.add_argument("--tests", action="store_true", help="also keep every alternative a test wording needs")
     args = parser.parse_args(argv)
-    re._compile = _switchable_compile
+    re._compile = planqa_compile(_Switchable)
     try:
         from planqa.answer import Assistant
         from planqa.evaluate import _fact_found, load_gold

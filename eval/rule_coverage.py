@@ -44,16 +44,24 @@ class _Logged:
         return logged
 
 
-def _logging_compile(pattern, flags):
-    if isinstance(pattern, _Logged):
-        return pattern
-    compiled = _compile(pattern, flags)
-    caller = sys._getframe(1)
-    while caller and caller.f_code.co_filename.endswith(("re/__init__.py", "rule_coverage.py")):
-        caller = caller.f_back
-    if _japanese(pattern) and caller and "planqa" in caller.f_code.co_filename:
-        return _Logged(compiled, (pattern, int(flags)))
-    return compiled
+def planqa_compile(wrap):
+    """A ``re._compile`` that gives every Japanese pattern compiled in src/planqa to ``wrap(compiled, key)``."""
+
+    def compile_(pattern, flags):
+        if not isinstance(pattern, (str, bytes)):
+            return pattern  # already wrapped
+        compiled = _compile(pattern, flags)
+        caller = sys._getframe(1)
+        while caller and caller.f_code.co_filename.endswith(("re/__init__.py", "rule_coverage.py",
+                                                              "rule_ablation.py")):
+            caller = caller.f_back
+        if _japanese(pattern) and caller and "planqa" in caller.f_code.co_filename:
+            return wrap(compiled, (pattern, int(flags)))
+        return compiled
+    return compile_
+
+
+_logging_compile = planqa_compile(_Logged)
 
 
 def alternatives(pattern: str) -> list[str]:
