@@ -18,10 +18,10 @@ from .text import tokenizer
 
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "GENERIC", "LEGAL_CONSEQUENCE"]
 
-_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])")
+_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
-_QUANTITY = re.compile(r"スペック|の数(?=は|を|が|及び|と|、|$)|"
-                       r"何人|何万|"
+_QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
+                       r"何人|何件|何回|何個|何%|いくら|何円|何兆|何億|何万|金額|"
                        r"割合|"
                        r"何割|何倍|何か国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"何歳|何社")
@@ -31,11 +31,11 @@ _AMOUNT = re.compile(rf"いくら|幾ら|何円|金額|概算|何兆|何億|内�
                      rf"{_HOW_MUCH}[^。？?]{{0,6}}{_MONEY}|{_MONEY}[^。？?]{{0,6}}{_HOW_MUCH}")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこ])(?!(?:まで)?も)|何時頃|時期|任期")  # not 追いつく, いつまでも; いつごろ as the kana reader spells it
-_DATE = re.compile(r"何年|日付")
-_DAY = re.compile(r"何月何日")
+_DATE = re.compile(r"何年|何月|日付|期日")
+_DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
-_HAS_DATE = re.compile(r"令和|の日|毎年")  # 毎年 answers 「何年おきに」
-_HAS_QUANTITY = re.compile(r"全て")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日|毎年")  # 毎年 answers 「何年おきに」
+_HAS_QUANTITY = re.compile(r"毎年|全て")
 _CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、?[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
                       r"現職")
 _PAST_TIME = re.compile(r"いつ.{0,15}(?:された|した|だった|決まった|できた|されました|しました|決まりました)")
@@ -51,10 +51,10 @@ _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に�
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長|センター長)"
                       r"(?:(?:って|は|が|を務めている(?:の|人)(?:は|って))?(?:誰|だれ|どなた)"
                       r"|(?:である[^、。?？]{0,8})?の(?:氏名|名前))")  # 「…のトップである所長の氏名」
-_OPINION = re.compile(r"どう思います|良い法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
-                      r"\d+年後")  # and predictions
-_COMPANY = re.compile(r"どこの会社|どの会社|どの企業|メーカー|(?:企業|会社)の?(?:名前|名称)")
-_ITS_TEXT = re.compile(r"(?:の|に)(?:第\d+[章条])")  # 「デジタル社会形成基本法の第2章」: its own text
+_OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
+                      r"\d+年後|予測")  # and predictions
+_COMPANY = re.compile(r"どこの会社|どの会社|どの企業|メーカー|(?:企業|会社)の?(?:名前|名称)|企業名|会社名|社名")
+_ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
@@ -64,7 +64,7 @@ _FOREIGN_RULES = re.compile(rf"(?:{_FOREIGN.pattern})の[^、。？?]{{0,8}}(?:�
 _COMPARE = re.compile(r"比べ|比較|違い|違う|異な")
 _CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに|(?<=[るいだた])し)、")  # a background clause ends here (…負けてるし、)
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
-_HAS_TIME = re.compile(r"令和|遅滞なく|施行")
+_HAS_TIME = re.compile(r"\d+年|\d+月|\d+日|年\d|公布の日|毎年|当面|令和|起算|遅滞なく|施行")
 GENERIC = frozenset({"予定", "ため", "方", "場合", "感じ", "本当", "ai", "法", "こと", "もの", "何", "どう",
                      "教える", "言う", "奴", "略", "話", "全部", "条文", "意味", "文脈", "言葉", "用語", "部局",
                      "部署"})  # 「…という言葉はどのような意味で」: no content
