@@ -28,6 +28,8 @@ def reader(corpus):
     ("骨子の「かいよりはじめよ」って誰が", "骨子の「隗より始めよ」って誰が"),  # a phrase the documents quote, read whole
     ("ガバメンドAIの担当は", "ガバメントAIの担当は"),  # a katakana word one letter off the documents' spelling
     ("ディープフェイクとエージェンシー", "ディープフェイクとエージェンシー"),  # words the bank writes, or two letters off
+    ("AIほうの もくてきって", "AI法の 目的って"),  # the letters typed, the rest of the compound in kana
+    ("AIほうりつ", "AI法律"),  # AIほう is not followed by a particle: ほうりつ is read as a word of its own
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected
@@ -53,6 +55,7 @@ def test_ordinary_kana_is_left_alone(reader, text):
     ("ことし 85さいに なりました。AIが すこし しんぱいです。くにの けいかくでは AIの きけんを どう かいて いますか。", "plan:1.4"),
     ("ai法の9条にはなにが書いてあるの？", "ai_act:9.1"),  # typed in lower case: the law and its article still found
     ("AIエージョントって骨子ではどんな意味？", "plan:1.2"),  # the mistyped word defined where the documents define it
+    ("AIほうって じんこうちのうを どう ていぎしてるの", "ai_act:2.1"),
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
     ans = assistant.ask(question)
@@ -64,6 +67,7 @@ def test_questions_in_easy_japanese_find_their_place(assistant, question, place)
     ("えーあいで つくった にせものの しゃしんを みわける ぎじゅつは あるの", ["偽物", "見分ける", "技術"]),
     ("えーあいほうってばっそくとかあるんだっけ", ["AI法", "罰則"]),  # 罰則: a word of the bank, not the documents
     ("にほんのえーあいのほうしんってなに", ["日本", "方針"]),  # にほん as read, though 日本's dictionary form is ニッポン
+    ("えーあいのほうりつは なにを ていぎしてるんですか", ["定義"]),  # an article's caption (定義), used as a verb
 ])
 def test_a_message_mostly_in_hiragana_is_read_word_by_word(assistant, text, written):
     """Inside a run the documents' words do not spell whole, the words the documents or the bank write in kanji

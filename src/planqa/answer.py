@@ -256,7 +256,8 @@ class Assistant:
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
-        self.kana = KanaReader(index.kana_words, "\n".join([sec.text for sec in corpus] + [e.q for e in index.bank]))
+        known = [f"{sec.title}\n{sec.text}" for sec in corpus] + [e.q for e in index.bank]
+        self.kana = KanaReader(index.kana_words, "\n".join(known))
         # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
         self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
         self.vocabulary = retriever.vocabulary or Vocabulary()

@@ -231,7 +231,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
         bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank]) if bank else None
-        kana = KanaReader.learn((sec.text for sec in corpus), (e.q for e in bank))
+        kana = KanaReader.learn((f"{sec.title}\n{sec.text}" for sec in corpus), (e.q for e in bank))  # 「(定義)」 too
 
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
         try:
