@@ -39,7 +39,7 @@ _LATIN_KANA = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,6})([ぁ-ゖー]+)")  # �
 _QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
-_SURU = ("する", "して", "した", "しな", "され", "させ", "しま")  # a noun used as a verb ends before these
+_SURU = ("し", "さ", "す")  # a noun used as a verb (ていぎ|してる, こうふ|された) ends before these
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
 # particles a run may end in (「こくみんは」「ほんぶの」), longest first
 _TAILS = ("からは", "までは", "には", "では", "とは", "から", "まで", "って", "は", "の", "を", "が", "に", "で",
