@@ -821,6 +821,13 @@ def test_a_paragraph_applying_earlier_ones_brings_them_for_a_procedure_question(
     assert "閣議の決定" in ans.answer and "遅滞なく" in ans.answer
 
 
+def test_a_procedure_question_gets_the_next_step_that_takes_up_the_quoted_paragraph(assistant):
+    ans = assistant.ask("基本計画の案ができてから世に出るまで、どんな手続を踏むの？")
+    ids = [c.id for c in ans.citations]
+    assert ids[:2] == ["ai_act:18.3", "ai_act:18.4"]  # 「前項の閣議の決定があったときは、遅滞なく、…公表」 follows
+    assert "遅滞なく" in ans.answer
+
+
 def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
     ans = assistant.ask("国の役所自身もAIを活用しなさいって法律にある？ガバメントAIの担当はどこ？")
     assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer

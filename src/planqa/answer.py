@@ -740,6 +740,10 @@ class Assistant:
                     cites[prior.id] = Citation(prior.id, prior.label, self._place_text(prior))
             lines.append(Line.at(strip_marker(sent), unit))
             cites.setdefault(unit.id, Citation(unit.id, unit.label, self._place_text(unit)))
+            for step in self._next_steps(unit) if first_of_doc and _PROCEDURE.search(query) else []:
+                if not any(c[1].id == step.id for c in chosen) and step.id not in cites:  # 第18条第3項 → 第4項
+                    lines.append(Line.at(strip_marker(step.text), step))
+                    cites[step.id] = Citation(step.id, step.label, self._place_text(step))
             after = split_sentences(unit.text)
             at = after.index(sent) if sent in after else -1
             if 0 <= at < len(after) - 1 and after[at + 1].startswith("ただし") \
@@ -765,6 +769,17 @@ class Assistant:
         count, number = {"": 1, "二": 2, "三": 3}[m.group(1)], int(place.group(2))
         ids = [f"{place.group(1)}.{k}" for k in range(max(1, number - count), number)]
         return [self.corpus[i] for i in ids if i in self.corpus]
+
+    def _next_steps(self, unit: Unit) -> list:
+        """The paragraphs after this one that take it up (「前項の閣議の決定があったときは、…公表」): a procedure's
+        next steps, each opening with 前項 about the one before it."""
+        place = re.fullmatch(r"(\w+:[\w.-]+?)\.(\d+)", unit.id)
+        steps, number = [], int(place.group(2)) if place else 0
+        while place and (nxt := f"{place.group(1)}.{number + 1}") in self.corpus \
+                and re.match(r"[^、。]{0,20}、?前項の(?!規定)", self.corpus[nxt].text):
+            steps.append(self.corpus[nxt])
+            number += 1
+        return steps
 
     def _overlap(self, a: str, b: str) -> float:
         ta, tb = self.terms.words(a), self.terms.words(b)
