@@ -828,6 +828,17 @@ def test_a_procedure_question_gets_the_next_step_that_takes_up_the_quoted_paragr
     assert "遅滞なく" in ans.answer
 
 
+@pytest.mark.parametrize("question, measure", [
+    ("第3章第1節(2)③の「防衛力の抜本的強化に向けたAI利活用の推進」は、どこが主担当で、ほかにどこが関与しますか。", "plan:3.1.2.3"),
+    ("第3章第1節(1)③の「地方自治体におけるAIの適正な利活用の促進」について、関係府省庁と主担当（◎）を確認させてください。",
+     "plan:3.1.1.3"),
+])
+def test_a_measure_quoted_by_its_text_is_the_only_one_answered(assistant, question, measure):
+    """The words around the quote (関与, 確認) name no second measure: only the quoted one is listed."""
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == [measure]
+
+
 def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
     ans = assistant.ask("国の役所自身もAIを活用しなさいって法律にある？ガバメントAIの担当はどこ？")
     assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer

@@ -515,8 +515,9 @@ class Assistant:
                 or (measure := self.finder.target(query, turn.context)) is None:
             return None
         answer = self.structured.ministry(query, measure)
-        others = [m for m in self.finder.quoted(query) if m != measure] \
-            or self.finder.sharing_rare_words(query, measure) or self.finder.siblings_asked(query, measure) \
+        quoted = self.finder.quoted(query)  # measures quoted by their text are the ones asked, and only they
+        others = [m for m in quoted if m != measure] if quoted else \
+            self.finder.sharing_rare_words(query, measure) or self.finder.siblings_asked(query, measure) \
             or self.finder.also_asked(query, measure)
         for other in others:
             more = self.structured.ministry(query, other)
