@@ -28,8 +28,6 @@ def reader(corpus):
     ("骨子の「かいよりはじめよ」って誰が", "骨子の「隗より始めよ」って誰が"),  # a phrase the documents quote, read whole
     ("ガバメンドAIの担当は", "ガバメントAIの担当は"),  # a katakana word one letter off the documents' spelling
     ("ディープフェイクとエージェンシー", "ディープフェイクとエージェンシー"),  # words the bank writes, or two letters off
-    ("AIほうの もくてきって", "AI法の 目的って"),  # the letters typed, the rest of the compound in kana
-    ("AIほうりつ", "AI法律"),  # AIほう is not followed by a particle: ほうりつ is read as a word of its own
 ])
 def test_kana_words_are_written_as_the_documents_write_them(reader, text, expected):
     assert reader.rewrite(text) == expected
@@ -55,7 +53,7 @@ def test_ordinary_kana_is_left_alone(reader, text):
     ("ことし 85さいに なりました。AIが すこし しんぱいです。くにの けいかくでは AIの きけんを どう かいて いますか。", "plan:1.4"),
     ("ai法の9条にはなにが書いてあるの？", "ai_act:9.1"),  # typed in lower case: the law and its article still found
     ("AIエージョントって骨子ではどんな意味？", "plan:1.2"),  # the mistyped word defined where the documents define it
-    ("AIほうって じんこうちのうを どう ていぎしてるの", "ai_act:2.1"),
+    ("えーあいほうって じんこうちのうを どう ていぎしてるの", "ai_act:2.1"),
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
     ans = assistant.ask(question)

@@ -35,7 +35,6 @@ _JAPANESE = re.compile(r"[ぁ-ゖァ-ヶー\u4e00-\u9fff]")
 _MOSTLY_KANA = 0.7  # a message this much hiragana (「えーあいほうってばっそくあるの」) is read word by word,
 _FEW_KANJI = 0.15  # and this little kanji: who writes 仕事 and 政府 in kanji means 「そのへんどう」 as kana (not 変動)
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
-_LATIN_KANA = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,6})([ぁ-ゖー]+)")  # 「AIほう」: letters, then the compound's kana
 _QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
@@ -131,24 +130,11 @@ class KanaReader:
         noun) written in kanji; in a message written mostly in hiragana, also the words found inside a run
         (``_partial``)."""
         text = _LATIN_WORD.sub(lambda m: self._latin.get(m.group(0).casefold(), m.group(0)), text)
-        text = _LATIN_KANA.sub(self._latin_compound, text)
         text = _KATAKANA_WORD.sub(self._katakana_typo, text)
         japanese = _JAPANESE.findall(text)
         mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese) \
             and len(_KANJI.findall(text)) <= _FEW_KANJI * len(japanese)
         return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
-
-    def _latin_compound(self, match: re.Match) -> str:
-        """Latin letters with the kana of the rest of a compound (AIほうの → AI法の): the longest run of the kana that,
-        read after the letters' names, spells a word of the documents and ends before a particle or the run's end."""
-        latin, kana = match.group(1), match.group(2)
-        letters = "".join(_LETTERS.get(ch, "?") for ch in latin.upper())
-        for end in range(len(kana), 0, -1):
-            rest = kana[end:]
-            word = self.words.get(letters + hira2kata(kana[:end]))
-            if word and word.casefold().startswith(latin.casefold()) and (not rest or rest.startswith(_TAILS[:-1])):
-                return word + rest
-        return match.group(0)
 
     def _katakana_typo(self, match: re.Match) -> str:
         """A long katakana word that neither the documents nor the bank write, one edit away from exactly one of the
