@@ -839,6 +839,17 @@ def test_a_measure_quoted_by_its_text_is_the_only_one_answered(assistant, questi
     assert [c.id for c in ans.citations] == [measure]
 
 
+def test_a_named_list_asked_item_by_item_gets_the_headings_of_its_items(assistant):
+    ans = assistant.ask("4つの方針が掲げられていると新聞に出ていたが、それぞれどういう標語が付いているのか知りたい。")
+    assert [c.id for c in ans.citations] == ["plan:2.2", "plan:2.2.1", "plan:2.2.2", "plan:2.2.3", "plan:2.2.4"]
+    assert "「AIを創る」" in ans.answer and "「AIと協働する」" in ans.answer
+
+
+def test_a_count_of_things_names_the_heading_it_abbreviates_without_quotes(assistant):
+    ans = assistant.ask("AI基本計画の4つの方針ってなんだっけ？")  # 「4つの基本的な方針」, not the Act's 第18条第2項
+    assert ans.citations and all(c.id.startswith("plan:2.2") for c in ans.citations)
+
+
 def test_a_short_second_ask_naming_its_own_measure_is_answered_alone(assistant):
     ans = assistant.ask("国の役所自身もAIを活用しなさいって法律にある？ガバメントAIの担当はどこ？")
     assert [c.id for c in ans.citations] == ["ai_act:4.2", "plan:3.1.1.1"] and "デジタル庁" in ans.answer

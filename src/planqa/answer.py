@@ -66,6 +66,7 @@ _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a 
 _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続")
+_EACH_OF = re.compile(r"それぞれ")  # a named list asked item by item
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|何が書|どのような|なにが書|ってなに|"
                     r"内容|定め|規定|について|どんな|当てはま|何個|いくつ|並ぶ|構成|"
@@ -443,8 +444,9 @@ class Assistant:
 
     def _loosely_quoted(self, query: str) -> tuple[str, ...]:
         """The one heading a quoted phrase abbreviates (「4つの方針」 for 「4つの基本的な方針」): its characters in order
-        in the heading and at least half of it."""
-        found = {sid for quote in re.findall(r"「([^「」]{4,20})」", query) for sid, title in self._headings
+        in the heading and at least half of it. A count of things (4つの方針) needs no quotes."""
+        quotes = [q or n for q, n in re.findall(r"「([^「」]{4,20})」|(?<!\d)(\d+つの[一-龥ァ-ヶー]{2,10})", query)]
+        found = {sid for quote in quotes for sid, title in self._headings
                  if 2 * len(quote) >= len(title) and _in_order(quote, title)}
         return tuple(found) if len(found) == 1 else ()
 
@@ -572,6 +574,12 @@ class Assistant:
             return None
         if refs and _ABOUT.search(query) and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
             return self.structured.reference(refs[0])
+        named = self._titles_in(query)  # a list named by its heading (not by number), asked item by item:
+        if named and refs[0] == named[0] and _EACH_OF.search(query) \
+                and len(self._titled & set(self.corpus[named[0]].children)) >= 2:  # 「4つの方針…それぞれどんな…」
+            outline = self.structured.reference(named[0])  # the headings of its items, unless they lack what
+            if value_present(query, "\n".join(line.text for line in outline.lines)):  # is asked (an amount)
+                return outline
         # the list of a group the bank places the ask at (a blank among the list's items asks for one of them)
         group = None if _BLANK_SLOT.search(query) else self._bank_group(turn.search_query)
         if group and turn.allows(self.corpus[group].doc) and not self._out_of_scope(turn.search_query, turn.hits):
