@@ -257,10 +257,10 @@ class Assistant:
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
-        known = [f"{sec.title}\n{sec.text}" for sec in corpus] + [e.q for e in index.bank]
-        self.kana = KanaReader(index.kana_words, "\n".join(known))
-        # every heading and text in one plain string: quiz options (「2023年」「4つ」) are looked up in it
-        self._plain = arabic_numerals(normalize("\n".join(f"{sec.title}\n{sec.text}" for sec in corpus)))
+        places = [f"{sec.title}\n{sec.text}" for sec in corpus]  # every heading and text (「(定義)」 included)
+        self.kana = KanaReader(index.kana_words, "\n".join(places + [e.q for e in index.bank]))
+        # in one plain string: quiz options (「2023年」「4つ」) are looked up in it
+        self._plain = arabic_numerals(normalize("\n".join(places)))
         self.vocabulary = retriever.vocabulary or Vocabulary()
         self.names = corpus.names
         names = [doc.name or doc.label for doc in corpus.documents]  # 「AI基本計画(骨子)とAI法」
@@ -566,20 +566,19 @@ class Assistant:
         """A named place asked for as a whole (or one whose text was not obtained), or the outline of a group whose
         overview questions in the bank are clearly the nearest (``_bank_group``)."""
         query = ask.normalized
-        refs = [r for r in self._titles_in(query) + [r for r in ask.references if r in self.corpus]
-                if turn.allows(self.corpus[r].doc)]
+        titled = self._titles_in(query)  # places named by their heading, not by number
+        refs = [r for r in titled + [r for r in ask.references if r in self.corpus] if turn.allows(self.corpus[r].doc)]
         if refs and not self.corpus[refs[0]].indexed:  # 附則第3条: any question about it gets "not obtained"
             return self.structured.reference(refs[0])
         if self._route(ask).name not in ("reference", "general"):
             return None
         if refs and _ABOUT.search(query) and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
             return self.structured.reference(refs[0])
-        named = self._titles_in(query)  # a list named by its heading (not by number), asked item by item:
-        if named and refs[0] == named[0] and _EACH_OF.search(query) \
-                and len(self._titled & set(self.corpus[named[0]].children)) >= 2:  # 「4つの方針…それぞれどんな…」
-            outline = self.structured.reference(named[0])  # the headings of its items, unless they lack what
-            if value_present(query, "\n".join(line.text for line in outline.lines)):  # is asked (an amount)
-                return outline
+        if titled and refs[0] == titled[0] and _EACH_OF.search(query) \
+                and len(self._titled & set(self.corpus[refs[0]].children)) >= 2:  # 「4つの方針…それぞれどんな…」:
+            outline = self.structured.reference(refs[0])  # a list named by its heading and asked item by item gets
+            if value_present(query, "\n".join(line.text for line in outline.lines)):  # its items' headings, unless
+                return outline  # they lack what is asked (an amount)
         # the list of a group the bank places the ask at (a blank among the list's items asks for one of them)
         group = None if _BLANK_SLOT.search(query) else self._bank_group(turn.search_query)
         if group and turn.allows(self.corpus[group].doc) and not self._out_of_scope(turn.search_query, turn.hits):
