@@ -87,3 +87,36 @@ def test_rule_ablation_lists_what_can_go_and_keeps_what_an_answer_needs(tmp_path
     penalty = [r["alternative"] for r in json.loads(out.read_text(encoding="utf-8"))
                if r["pattern"].startswith("罰則|罰金")]
     assert "過料" in penalty and "罰則" not in penalty
+
+
+def test_compare_runs_sets_and_diffs_two_runs_question_by_question(tmp_path):
+    gold = tmp_path / "mine.jsonl"
+    rows = [
+        {"id": "m-001", "question": "AI法で国民に求められていることは？", "answer": "国民は施策に協力するよう努める。",
+         "citations": ["ai_act:8"], "key_facts": ["協力するよう努める"], "kind": "factoid"},
+        {"id": "m-002", "question": "基本計画の来年度の予算額はいくら？", "answer": "文書には書かれていません。", "citations": [],
+         "key_facts": [], "kind": "out_of_scope"},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    (tmp_path / "mine.classes.json").write_text('{"m-001": "casual", "m-002": "oos"}', encoding="utf-8")
+    out = tmp_path / "run.json"
+    proc = subprocess.run([sys.executable, str(EVAL / "compare.py"), "run", str(out), str(gold)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))[str(gold)]
+    first, second = result["questions"]
+    assert first["hit5"] and "ai_act:8.1" in first["cited"] and first["kfr"] == 1.0 and not first["abstained"]
+    assert second["abstained"] and second["cp"] is None
+    assert result["figures"]["false_abstain_rate"] == 0.0 and "sum over 1 sets" in proc.stdout
+    # a changed run: the moved figures are listed per question
+    moved = json.loads(out.read_text(encoding="utf-8"))
+    moved[str(gold)]["questions"][0]["kfr"] = 0.0
+    (tmp_path / "moved.json").write_text(json.dumps(moved, ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(EVAL / "compare.py"), "diff", str(out), str(tmp_path / "moved.json")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].startswith(f"{gold} m-001 factoid: kfr 1.0→0.0")
+    proc = subprocess.run([sys.executable, str(EVAL / "compare.py"), "classes", str(out), str(gold)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "casual" in proc.stdout and "declined=1/1" in proc.stdout
