@@ -32,14 +32,9 @@ def _set_path(name: str) -> Path:
 
 
 def _record(rec) -> dict:
-    from planqa.corpus import id_matches
-
-    gold, in_scope = rec.gold, rec.gold.kind != "out_of_scope"
-    matches = [any(id_matches(c, g) for g in gold.citations) for c in rec.cited]
+    gold = rec.gold
     return {"id": gold.id, "kind": gold.kind, "question": gold.question, "gold": list(gold.citations),
-            "hit5": any(id_matches(c, g) for ids in rec.retrieved[:5] for c in ids for g in gold.citations),
-            "kfr": sum(rec.facts_found) / len(rec.facts_found) if rec.facts_found else None,
-            "cp": sum(matches) / len(matches) if in_scope and matches else None,
+            "hit5": rec.hit5, "kfr": rec.fact_recall, "cp": rec.precision,
             "abstained": rec.abstained, "cited": rec.cited, "answer": rec.answer, "route": rec.route}
 
 

@@ -52,6 +52,23 @@ class Record:
     facts_found: list[bool] = field(default_factory=list)
     fired: tuple[str, ...] = ()  # the query-stage rules that shaped the reading (Query.rules)
 
+    @property
+    def hit5(self) -> bool:
+        """A gold place lies in (or contains) one of the first five retrieved chunks."""
+        return any(id_matches(c, g) for ids in self.retrieved[:5] for c in ids for g in self.gold.citations)
+
+    @property
+    def precision(self) -> float | None:
+        """Share of the cited places that match a gold place (None for no citations or an out-of-scope item)."""
+        if not self.cited or self.gold.kind == "out_of_scope":
+            return None
+        return sum(any(id_matches(c, g) for g in self.gold.citations) for c in self.cited) / len(self.cited)
+
+    @property
+    def fact_recall(self) -> float | None:
+        """Share of the key facts found in the answer (None when the item has none)."""
+        return sum(self.facts_found) / len(self.facts_found) if self.facts_found else None
+
 
 def load_gold(path: Path | str) -> list[GoldItem]:
     """Read a JSON Lines gold set, checking each line's fields and kind."""
@@ -138,10 +155,8 @@ def compute_metrics(records: list[Record]) -> dict[str, float]:
     """The SPEC §5 figures for a set of records."""
     in_scope = [r for r in records if r.gold.kind != "out_of_scope"]
     oos = [r for r in records if r.gold.kind == "out_of_scope"]
-    precision, recall = [], []
+    precision, recall = [r.precision for r in in_scope if r.cited], []
     for r in in_scope:
-        if r.cited:
-            precision.append(sum(any(id_matches(c, g) for g in r.gold.citations) for c in r.cited) / len(r.cited))
         if r.gold.citations:
             recall.append(sum(any(id_matches(c, g) for c in r.cited) for g in r.gold.citations)
                           / len(r.gold.citations))
@@ -149,7 +164,7 @@ def compute_metrics(records: list[Record]) -> dict[str, float]:
     out = {"n": len(records)} | _ranking(records) | {
         "citation_precision": _mean(precision),
         "citation_recall": _mean(recall),
-        "key_fact_recall": _mean([sum(r.facts_found) / len(r.facts_found) for r in records if r.facts_found]),
+        "key_fact_recall": _mean([r.fact_recall for r in records if r.facts_found]),
         "abstain_accuracy": _mean([float(r.abstained) for r in oos]),
         "false_abstain_rate": _mean([float(r.abstained) for r in in_scope]),
         "p50_ms": float(np.percentile(latencies, 50)) if latencies else float("nan"),
@@ -162,7 +177,6 @@ def failures(records: list[Record]) -> list[dict]:
     """Questions that went wrong, with gold IDs, retrieved IDs and the answer."""
     out = []
     for r in records:
-        hit5 = any(id_matches(c, g) for ids in r.retrieved[:5] for c in ids for g in r.gold.citations)
         oos = r.gold.kind == "out_of_scope"
         reasons = []
         if r.error:
@@ -171,7 +185,7 @@ def failures(records: list[Record]) -> list[dict]:
             reasons.append("answered out-of-scope")
         if not oos and r.abstained:
             reasons.append("false abstention")
-        if not oos and r.gold.citations and not hit5:
+        if not oos and r.gold.citations and not r.hit5:
             reasons.append("gold not in top 5")
         if r.facts_found and not all(r.facts_found):
             reasons.append("key facts missing")
