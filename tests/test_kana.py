@@ -94,6 +94,16 @@ def test_kanji_typed_with_a_wrong_homophone_are_spelled_as_the_documents_do(assi
     assert assistant.kana.rewrite(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("地方公兵団体にも責務があるの？", "地方公共団体にも責務があるの？"),  # 兵 for 共: not a homophone
+    ("人工知能戦略推進会義って何をするの", "人工知能戦略推進会議って何をするの"),
+    ("農林水産省の施策は？", "農林水産省の施策は？"),  # 省 for 業 at the end makes another word (農林水産業)
+    ("特定秘密保護法は関係ある？", "特定秘密保護法は関係ある？"),  # no run of the documents is one kanji away
+])
+def test_a_long_kanji_compound_with_one_wrong_kanji_is_spelled_as_the_documents_do(assistant, text, expected):
+    assert assistant.kana.rewrite(text) == expected
+
+
 @pytest.mark.parametrize("question, place", [
     ("AI法の基本理年ってなに？", "ai_act:3.1"),  # declined or answered from 第1条 before the respelling
     ("じんこうちのう戦略本部の本部超はだれがやるの", "ai_act:22.1"),

@@ -77,6 +77,18 @@ def test_how_do_you_see_it_asks_a_view(assistant):
     assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
 
 
+@pytest.mark.parametrize("question", [
+    "いまの日本のAIの開発力を、政府はどう見てるの？",
+    "AIが雇用に与える影響を政府はどう捉えているのか",
+])
+def test_how_the_government_sees_something_asks_a_view(assistant, question):
+    """「どう見ている」「どう捉えている」 ask for a view as 「どう考えている」 does: what the documents say, framed, even
+    when the subject is today's (いまの)."""
+    ask = assistant.read(question).asks[0]
+    answer = assistant.ask(question)
+    assert ask.opinion and not answer.abstained and answer.answer.startswith(OPINION_FRAME)
+
+
 @pytest.mark.parametrize("question, place", [
     ("今のルールのままで、AIで作った偽の画像への対策は大丈夫なの？", "plan:3.3.1.5"),
     ("今の体制のままでAI人材の育成は大丈夫なのかな", "plan:3.4"),

@@ -9,7 +9,8 @@ the dictionary's lemma when the tagger reads it as one noun (きけん → 危�
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
 phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
 Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a long katakana word mistyped by one
-letter as the documents spell it (エージョント → エージェント). In a message
+letter as the documents spell it (エージョント → エージェント), a long kanji compound with one wrong kanji likewise
+(個人情報保獲法 → 個人情報保護法). In a message
 written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
 inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
 見分ける, ばっそく → 罰則).
@@ -37,6 +38,7 @@ _FEW_KANJI = 0.15  # and this little kanji: who writes 仕事 and 政府 in kanj
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
+_KANJI_TYPO = 5  # a kanji run this long that no text holds, one kanji from one run the documents or the bank write
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 _SURU = ("し", "さ", "す")  # a noun used as a verb (ていぎ|してる, こうふ|された) ends before these
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -74,6 +76,7 @@ class KanaReader:
         self._known = known
         self._latin = {w.casefold(): w for w in sorted(words.values()) if w.isascii() and w.isalnum()}  # ai → AI
         self._katakana = sorted(w for r, w in words.items() if r == w and len(w) >= _KATAKANA_TYPO)
+        self._kanji_runs: dict[int, set[str]] = {}  # length → every stretch of that length of a known kanji run
 
     @classmethod
     def learn(cls, texts: Iterable[str], everyday: Iterable[str] = ()) -> "KanaReader":
@@ -157,7 +160,19 @@ class KanaReader:
             return run
         pieces = self._segment("".join(w.feature.kana for w in words))
         fixed = "".join(pieces) if pieces else run
-        return fixed if fixed != run and fixed in self._known else run
+        return fixed if fixed != run and fixed in self._known else self._kanji_typo(run)
+
+    def _kanji_typo(self, run: str) -> str:
+        """A long kanji run one inner kanji away from exactly one stretch of a kanji run the documents or the bank
+        write (個人情報保獲法 → 個人情報保護法): spelled as they do; anything else as written."""
+        if len(run) < _KANJI_TYPO:
+            return run
+        if len(run) not in self._kanji_runs:
+            self._kanji_runs[len(run)] = {k[i:i + len(run)] for k in _KANJI_RUN.findall(self._known)
+                                          for i in range(len(k) - len(run) + 1)}
+        near = [w for w in self._kanji_runs[len(run)]  # inside only: a first or last kanji (農林水産省/業) makes a word
+                if w[0] == run[0] and w[-1] == run[-1] and sum(a != b for a, b in zip(w, run)) == 1]
+        return near[0] if len(near) == 1 else run
 
     def _run(self, match: re.Match, mostly_kana: bool = False) -> str:
         run = match.group(0)
