@@ -58,6 +58,16 @@ def test_ministry_with_lead_names_lead_and_co_responsible(assistant):
     assert_grounded(ans)
 
 
+@pytest.mark.parametrize("question", [
+    "ガバメントAIの整備はどの府省が担当していますか。主担当(◎)と、ほかに入っている府省も教えてください。",
+    "ガバメントAIの整備の担当府省を知りたい。◎はどこで、ほかにどこが関わっているの？",
+])
+def test_a_later_ministry_ask_with_no_measure_of_its_own_leans_on_the_first(assistant, question):
+    """The first ask's answer names the lead and the others; a second ask about them adds no other measure."""
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == ["plan:3.1.1.1"] and "主担当(◎)は" in ans.answer
+
+
 def test_sector_inside_a_measure_answers_for_that_sector(assistant):
     ans = assistant.ask("医療・ヘルスケア分野のAI活用の担当省庁は？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)、厚生労働省(厚労省)、経済産業省(経産省)です。" in ans.answer

@@ -399,6 +399,10 @@ class Assistant:
                                                                                               "ministry_list"):
                 read = alone  # 「…法律に書いてある？ガバメントAIってどこがやるの」: names its own measure
             read = self._within_first_places(read, ask, query.asks[0]) if parts else read
+            if parts and parts[0].route == "ministry" and read.route.name == "ministry" \
+                    and not self.finder.names_a_measure(read.normalized):
+                parts.append(parts[0])  # 「◎はどこで、ほかにどこが入っているか」: the first answer names them all
+                continue
             part = self._answer_one(read, history, said, documents)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):

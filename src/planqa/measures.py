@@ -20,7 +20,7 @@ __all__ = ["MeasureFinder", "MINISTRY_WORDS", "LIST_WORDS"]
 MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこが|"
                             r"中心(?:に|と)?なって|中心的に?|メインで|どこ|どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|"
                             r"府省庁|省庁|◎|は\?|ですか|ますか|していますか|しますか|になっていますか|は誰|誰")
-LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", "関わる", "関与", "携わる", "担う", "関係",
+LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", "関わる", "関与", "携わる", "担う", "関係", "入る", "他",
                         "リード", "主導", "単独", "両方", "役割", "教える", "リスト", "件", "確認", "骨子", "計画",
                         "中", "中心", "省庁", "主", "一緒", "共", "共同", "関連"})
 
@@ -84,6 +84,10 @@ class MeasureFinder:
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self._original(best) if best is not None else None
+
+    def names_a_measure(self, query: str) -> bool:
+        """The ask names a subject of its own beside the ministry words (``_has_subject``)."""
+        return self._has_subject(MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip())
 
     def _has_subject(self, topic: str) -> bool:
         """The ask names a subject of its own: two words the documents use, beside the list and ministry words
