@@ -46,11 +46,6 @@ def test_added_terms_are_kept_apart_from_the_askers_words(assistant):
     assert assistant.ask("Does the AI Act have penalties?").route == "language"
 
 
-def test_a_word_spaced_from_the_next_still_maps_to_the_documents_term(assistant):
-    """やさしい日本語 puts a space between words (「ちいさい かいしゃ」); the everyday phrase maps across it."""
-    assert "中小企業" in assistant.read("うちは ちいさい かいしゃ だけど AIを いれる しえんは ある？").asks[0].added
-
-
 def test_view_and_long_asks_are_flagged_for_the_composer(assistant):
     view, plain = (assistant.read(q).asks[0] for q in ("AI人材の育成を強化すべきではないか", "AI人材の育成の施策は？"))
     assert view.opinion and view.briefing and not plain.opinion and not plain.briefing

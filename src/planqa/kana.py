@@ -220,7 +220,7 @@ class KanaReader:
         keeps its ending (つくった → 作った); anything else as written."""
         surface, lemma = word.surface, word.feature.lemma or ""
         noun = word.feature.pos1 == "名詞"
-        if not (noun or word.feature.pos1 in ("動詞", "形容詞")) or len(surface) < (3 if noun else 4) \
+        if not (noun or word.feature.pos1 == "動詞") or len(surface) < (3 if noun else 4) \
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
         ending = re.search(r"[ぁ-ゖ]*$", lemma).group(0)  # 見分ける → ける
