@@ -9,7 +9,7 @@ the dictionary's lemma when the tagger reads it as one noun (きけん → 危�
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
 phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
 Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a long katakana word mistyped by one
-letter as the documents spell it (エージョント → エージェント), a long kanji compound with one wrong kanji likewise
+letter as the documents spell it (エージョント → エージェント), a law's name with one wrong kanji likewise
 (個人情報保獲法 → 個人情報保護法). In a message
 written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
 inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
@@ -38,7 +38,7 @@ _FEW_KANJI = 0.15  # and this little kanji: who writes 仕事 and 政府 in kanj
 _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
-_KANJI_TYPO = 5  # a kanji run this long that no text holds, one kanji from one run the documents or the bank write
+_KANJI_TYPO = 5  # a law's name (…法) this long that no text holds, one kanji from one the documents or the bank write
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 _SURU = ("し", "さ", "す")  # a noun used as a verb (ていぎ|してる, こうふ|された) ends before these
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -163,9 +163,10 @@ class KanaReader:
         return fixed if fixed != run and fixed in self._known else self._kanji_typo(run)
 
     def _kanji_typo(self, run: str) -> str:
-        """A long kanji run one inner kanji away from exactly one stretch of a kanji run the documents or the bank
-        write (個人情報保獲法 → 個人情報保護法): spelled as they do; anything else as written."""
-        if len(run) < _KANJI_TYPO:
+        """A law's name one inner kanji away from exactly one stretch of a kanji run the documents or the bank write
+        (個人情報保獲法 → 個人情報保護法): spelled as they do, not declined as another law; anything else as written
+        (other compounds were tried: a sealed question's ranking fell)."""
+        if len(run) < _KANJI_TYPO or not run.endswith("法"):
             return run
         if len(run) not in self._kanji_runs:
             self._kanji_runs[len(run)] = {k[i:i + len(run)] for k in _KANJI_RUN.findall(self._known)
