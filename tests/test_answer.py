@@ -68,6 +68,14 @@ def test_a_later_ministry_ask_with_no_measure_of_its_own_leans_on_the_first(assi
     assert [c.id for c in ans.citations] == ["plan:3.1.1.1"] and "主担当(◎)は" in ans.answer
 
 
+def test_a_later_ministry_ask_on_an_article_gets_the_measure_that_cites_it(assistant):
+    """「二、それを受けた骨子の取組と担当」 leans on the article the first ask was answered from (第13条); the plan's
+    measure that names it (「AI法第13条に基づく指針」) is the one asked about."""
+    ans = assistant.ask("一、AI法は、適正な研究開発や活用のために国が何をするよう定めているのか。"
+                        "二、それを受けた骨子の取組と、その担当府省を示されたい。")
+    assert [c.id for c in ans.citations] == ["ai_act:13.1", "plan:3.3.1.2"] and "主担当(◎)は" in ans.answer
+
+
 def test_sector_inside_a_measure_answers_for_that_sector(assistant):
     ans = assistant.ask("医療・ヘルスケア分野のAI活用の担当省庁は？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)、厚生労働省(厚労省)、経済産業省(経産省)です。" in ans.answer

@@ -518,7 +518,7 @@ class Assistant:
         """Who is responsible for a measure (◎ lead first); None when no measure is identified."""
         route, query, hits = self._route(ask), ask.normalized, turn.hits
         if route.name != "ministry" or not turn.allows(*self.names.plans) \
-                or (measure := self.finder.target(query, turn.context)) is None:
+                or (measure := self.finder.target(query, turn.context, turn.said)) is None:
             return None
         answer = self.structured.ministry(query, measure)
         quoted = self.finder.quoted(query)  # measures quoted by their text are the ones asked, and only they

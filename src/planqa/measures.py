@@ -42,16 +42,17 @@ class MeasureFinder:
         plans = [name for name, doc in retriever.names.names if doc in retriever.names.plans]
         self._frame_words = set(terms.tokenize(" ".join(plans) + EXAMPLES_HEADING))  # 「骨子(案)の具体的な取組例」
 
-    def target(self, query: str, context: Answer | None) -> Measure | None:
-        """The measure a 'who is responsible' question is about."""
+    def target(self, query: str, context: Answer | None, said: frozenset[str] = frozenset()) -> Measure | None:
+        """The measure a 'who is responsible' question is about; ``said``: the places an earlier ask of the same
+        message was answered from, when this ask leans on it (「一、AI法は…調査研究を…。二、この規定を踏まえた取組は」)."""
         refs = find_references(query, self.retriever.names)
         if any(r in self.by_id for r in refs):
             return self.by_id[next(r for r in refs if r in self.by_id)]
         for ref in refs:  # 「AI法第16条に基づく取組」: the measure that cites the article
-            if (m := re.fullmatch(r"(\w+):(\d+)", ref)) and m.group(1) in self.retriever.names.laws:
-                citing = [x for x in self.table if f"第{m.group(2)}条" in x.text]
-                if len(citing) == 1:
-                    return citing[0]
+            if (citing := self._citing(ref)) is not None:
+                return citing
+        if not refs and len(found := {m for sid in said if (m := self._citing(sid)) is not None}) == 1:
+            return found.pop()  # the one measure citing the article the earlier ask was answered from
         within = {mid for mid in self.by_id if any(id_matches(mid, r) for r in refs)}  # 「第3章第4節(4)の…」
         if quoted := self.quoted(query, within):
             return quoted[0]
@@ -84,6 +85,13 @@ class MeasureFinder:
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self._original(best) if best is not None else None
+
+    def _citing(self, place: str) -> Measure | None:
+        """The one measure whose text cites this article of a law (AI法第16条に基づく…), or None."""
+        if (m := re.fullmatch(r"(\w+):(\d+)(?:\.\d+)*", place)) and m.group(1) in self.retriever.names.laws:
+            citing = [x for x in self.table if f"第{m.group(2)}条" in x.text]
+            return citing[0] if len(citing) == 1 else None
+        return None
 
     def names_a_measure(self, query: str) -> bool:
         """The ask names a subject of its own beside the ministry words (``_has_subject``)."""
