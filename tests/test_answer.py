@@ -76,6 +76,16 @@ def test_a_later_ministry_ask_on_an_article_gets_the_measure_that_cites_it(assis
     assert [c.id for c in ans.citations] == ["ai_act:13.1", "plan:3.3.1.2"] and "主担当(◎)は" in ans.answer
 
 
+@pytest.mark.parametrize("question, place, heading", [
+    ("骨子の掲げる基本的な方針のうち、働き方に関係するものはどれで、どういう内容か。", "plan:2.2.4", "AI社会に向けた継続的変革"),
+    ("骨子の基本的な方針のうち、国際的なガバナンスを扱っているのはどれ？", "plan:2.2.3", "AIガバナンスの主導"),
+])
+def test_one_item_of_a_list_is_named_by_its_heading(assistant, question, place, heading):
+    """「…のうち…どれ」 asks for one item of a list: that item by its heading, not the whole list's outline."""
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == [place] and ans.answer.startswith(f"該当するのは「{heading}")
+
+
 def test_sector_inside_a_measure_answers_for_that_sector(assistant):
     ans = assistant.ask("医療・ヘルスケア分野のAI活用の担当省庁は？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)、厚生労働省(厚労省)、経済産業省(経産省)です。" in ans.answer

@@ -67,6 +67,7 @@ _OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続")
 _EACH_OF = re.compile(r"それぞれ")  # a named list asked item by item
+_ONE_OF = re.compile(r"のうち[^。？?]{0,30}(?:どれ|どの)")  # 「方針のうち、雇用に関わるものはどれ」: one item of a list
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
 _ABOUT = re.compile(r"答えよ|何が書|どのような|なにが書|ってなに|"
                     r"内容|定め|規定|について|どんな|当てはま|何個|いくつ|並ぶ|構成|"
@@ -442,6 +443,10 @@ class Assistant:
             place = self.corpus[blank[0]]
             title = _HEADING_NUMBER.sub("", place.title)
             answer = replace(answer, lines=(Line.at(f"空欄に当たるのは「{title}」です。", place), *answer.lines))
+        first = answer.citations[0].id if answer.citations and not answer.abstained else None
+        if first in self._titled and _ONE_OF.search(bare) and self.corpus[first].parent in self._titled:
+            title = _HEADING_NUMBER.sub("", self.corpus[first].title)  # 「方針のうち…どれ」: the item, by its heading
+            answer = replace(answer, lines=(Line.at(f"該当するのは「{title}」です。", self.corpus[first]), *answer.lines))
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
@@ -583,8 +588,9 @@ class Assistant:
             outline = self.structured.reference(refs[0])  # a list named by its heading and asked item by item gets
             if value_present(query, "\n".join(line.text for line in outline.lines)):  # its items' headings, unless
                 return outline  # they lack what is asked (an amount)
-        # the list of a group the bank places the ask at (a blank among the list's items asks for one of them)
-        group = None if _BLANK_SLOT.search(query) else self._bank_group(turn.search_query)
+        # the list of a group the bank places the ask at (a blank among the list's items, or 「…のうち…どれ」, asks for
+        # one of them)
+        group = None if _BLANK_SLOT.search(query) or _ONE_OF.search(query) else self._bank_group(turn.search_query)
         if group and turn.allows(self.corpus[group].doc) and not self._out_of_scope(turn.search_query, turn.hits):
             outline = self.structured.reference(group)  # 「方針って4つあるらしいけど何と何？」: the group's outline,
             if value_present(query, "\n".join(line.text for line in outline.lines)):  # unless it lacks what is asked
