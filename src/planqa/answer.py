@@ -440,16 +440,19 @@ class Assistant:
                                    places=headings)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
-            place = self.corpus[blank[0]]
-            title = _HEADING_NUMBER.sub("", place.title)
-            answer = replace(answer, lines=(Line.at(f"空欄に当たるのは「{title}」です。", place), *answer.lines))
+            answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
         if first in self._titled and _ONE_OF.search(bare) and self.corpus[first].parent in self._titled:
-            title = _HEADING_NUMBER.sub("", self.corpus[first].title)  # 「方針のうち…どれ」: the item, by its heading
-            answer = replace(answer, lines=(Line.at(f"該当するのは「{title}」です。", self.corpus[first]), *answer.lines))
+            answer = self._headed(answer, first, "該当するのは")  # 「方針のうち…どれ」: the item, by its heading
         if ask.route.name == "general" and not answer.abstained and ask.opinion:
             answer = replace(answer, lines=plain(OPINION_FRAME) + answer.lines)
         return replace(answer, retrieved=tuple(answer.retrieved or hits))
+
+    def _headed(self, answer: Answer, place_id: str, lead: str) -> Answer:
+        """The answer under a line naming the place by its heading (「空欄に当たるのは「…」です。」)."""
+        place = self.corpus[place_id]
+        line = Line.at(f"{lead}「{_HEADING_NUMBER.sub('', place.title)}」です。", place)
+        return replace(answer, lines=(line, *answer.lines))
 
     def _loosely_quoted(self, query: str) -> tuple[str, ...]:
         """The one heading a quoted phrase abbreviates (「4つの方針」 for 「4つの基本的な方針」): its characters in order

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import cached_property
 from typing import Iterable
 
 from jaconv import hira2kata, kata2hira
@@ -76,7 +77,6 @@ class KanaReader:
         self._known = known
         self._latin = {w.casefold(): w for w in sorted(words.values()) if w.isascii() and w.isalnum()}  # ai → AI
         self._katakana = sorted(w for r, w in words.items() if r == w and len(w) >= _KATAKANA_TYPO)
-        self._kanji_runs: dict[int, set[str]] = {}  # length → every stretch of that length of a known kanji run
 
     @classmethod
     def learn(cls, texts: Iterable[str], everyday: Iterable[str] = ()) -> "KanaReader":
@@ -168,12 +168,16 @@ class KanaReader:
         (other compounds were tried: a sealed question's ranking fell)."""
         if len(run) < _KANJI_TYPO or not run.endswith("法"):
             return run
-        if len(run) not in self._kanji_runs:
-            self._kanji_runs[len(run)] = {k[i:i + len(run)] for k in _KANJI_RUN.findall(self._known)
-                                          for i in range(len(k) - len(run) + 1)}
-        near = [w for w in self._kanji_runs[len(run)]  # inside only: a first or last kanji (農林水産省/業) makes a word
-                if w[0] == run[0] and w[-1] == run[-1] and sum(a != b for a, b in zip(w, run)) == 1]
+        near = [w for w in self._law_names  # inner kanji only: a first one (新/旧) makes another word
+                if len(w) == len(run) and w[0] == run[0] and sum(a != b for a, b in zip(w, run)) == 1]
         return near[0] if len(near) == 1 else run
+
+    @cached_property
+    def _law_names(self) -> frozenset[str]:
+        """Every stretch of a kanji run the documents or the bank write that ends in 法 and is ``_KANJI_TYPO`` long
+        or longer (個人情報保護法, 情報保護法 …): what a mistyped law name is compared with."""
+        return frozenset(run[start:end + 1] for run in _KANJI_RUN.findall(self._known)
+                         for end, ch in enumerate(run) if ch == "法" for start in range(end + 2 - _KANJI_TYPO))
 
     def _run(self, match: re.Match, mostly_kana: bool = False) -> str:
         run = match.group(0)
