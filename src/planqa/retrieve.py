@@ -43,6 +43,7 @@ class RetrievalConfig:
     sparse_weight: float = 1.0
     bank_weight: float = 1.0  # question→question similarity to the question bank; measured on the 16 used sets with the 5,409-entry bank (README)
     bank_sparse_weight: float = 1.5  # BM25 over the bank questions; 0.5 / 0.75 / 1.0 / 1.5 measured on 19 used sets (README)
+    place_weight: float = 0.5  # the bank-fitted place classifier (places.py); README "Retrieval"
     candidates: int = 50
 
     def __post_init__(self) -> None:
@@ -98,7 +99,7 @@ class Retriever:
         query, cfg = query.replace(ADDED, " "), self.config
         if documents is not None:
             cfg = replace(cfg, candidates=len(self.index.chunks))
-        dense = sparse = bank = bank_sparse = []
+        dense = sparse = bank = bank_sparse = classed = []
         vector = self.embedder.query(query) if cfg.mode != "sparse" else None  # one embedding for dense and bank
         tokens = self.words(query) if cfg.mode != "dense" else []
         if cfg.mode in ("hybrid", "dense"):
@@ -109,13 +110,16 @@ class Retriever:
             bank = self.index.bank_search(self.index.bank_similarities(vector), cfg.candidates)
         if cfg.mode == "hybrid" and cfg.bank_sparse_weight:
             bank_sparse = self.index.bank_sparse_search(tokens, cfg.candidates)
+        if cfg.mode == "hybrid" and cfg.place_weight:
+            classed = self.index.place_search(vector, cfg.candidates)
         named = frozenset(self.names.named(query))
         if named - self.index.banked_documents:  # a named document the bank has no questions for: the bank speaks
             chunks = self.index.chunks  # for the named ones only, so another document's bank does not outrank it
-            bank, bank_sparse = ([(p, s) for p, s in r if chunks[p].doc in named] for r in (bank, bank_sparse))
+            bank, bank_sparse, classed = ([(p, s) for p, s in r if chunks[p].doc in named]
+                                          for r in (bank, bank_sparse, classed))
         fused: dict[int, float] = {}
         for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank),
-                                (cfg.bank_sparse_weight, bank_sparse)):
+                                (cfg.bank_sparse_weight, bank_sparse), (cfg.place_weight, classed)):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
         referenced = self.referenced_chunks(list(dict.fromkeys([*find_references(query, self.names), *places])))
