@@ -69,6 +69,8 @@ _PROCEDURE = re.compile(r"手続")
 _EACH_OF = re.compile(r"それぞれ")  # a named list asked item by item
 _ONE_OF = re.compile(r"のうち[^。？?]{0,30}(?:どれ|どの)")  # 「方針のうち、雇用に関わるものはどれ」: one item of a list
 OPINION_FRAME = "文書には次の記述があります。政府の見解や評価そのものは書かれていません。"
+_UNCLEAR = Answer((Line("どの施策についてのご質問か分かりませんでした。施策の名前や内容を入れて、もう一度お尋ねください。"),),
+                  True, (), (), 0.0, "abstain")
 _ABOUT = re.compile(r"答えよ|何が書|どのような|なにが書|ってなに|"
                     r"内容|定め|規定|について|どんな|当てはま|何個|いくつ|並ぶ|構成|"
                     r"一覧|教えて|何(?:です|か。|だ)|目的|"
@@ -428,6 +430,9 @@ class Assistant:
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
+        if context is None and ask.route.name == "ministry" and is_followup(query) \
+                and not self.finder.names_a_measure(query):
+            return _UNCLEAR  # 「それの担当は？」 with nothing before it to point at
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
