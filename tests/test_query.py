@@ -136,3 +136,26 @@ def test_an_ask_naming_one_document_by_its_own_name_looks_in_it(assistant):
                         "二、人工知能基本計画骨子(案)は、推進の基本的な考え方としていかなる原則を掲げているか。")
     cited = [c.id for c in ans.citations]
     assert "plan:1.5" in cited and not any(c.startswith("ai_act:18") for c in cited)
+
+
+def test_an_ask_respelled_from_kana_keeps_how_it_was_written(assistant):
+    """The bank holds hiragana questions too, so retrieval hears an ask both as read and as written."""
+    one = assistant.read("えーあいの ほうりつは いつ こうふされたの？").asks[0]
+    assert "AI" in one.normalized and one.written == "えーあいの ほうりつは いつ こうふされたの？"
+    two = assistant.read("ほんぶの じむは どこが やるの？あと ほんぶちょうは だれ？").asks
+    assert [a.written for a in two] == ["ほんぶの じむは どこが やるの？",
+                                        "ほんぶの じむは どこが やるの？ あと ほんぶちょうは だれ？"]  # as split
+    assert assistant.read("AI法の目的は？").asks[0].written is None  # nothing respelled
+
+
+def test_the_written_spelling_reaches_the_bank_questions_in_hiragana(assistant):
+    """「ぼす」 is read as nothing the documents write; the bank's hiragana questions on the head of the
+    headquarters (第22条) are nearer to the message as written."""
+    ask = assistant.read("AIせんりゃくほんぶの ぼすは だれ？").asks[0]
+    assert ask.written
+
+    def top3(written):
+        return [h.chunk.ids[0] for h in assistant.retriever.rank(ask.normalized, k=3, written=written)]
+
+    assert "ai_act:22.1" in top3(ask.written)
+    assert "ai_act:22.1" not in top3(None)

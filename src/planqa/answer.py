@@ -442,7 +442,7 @@ class Assistant:
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
         own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
-                                   places=headings)
+                                   places=headings, written=None if context else ask.written)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")

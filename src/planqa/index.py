@@ -127,9 +127,12 @@ class SearchIndex:
         scores = self.bank_bm25.get_scores(known)
         return [(p, s) for p, s in self._best_per_chunk(scores, k) if s > 0]
 
-    def place_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """Top-k chunk positions by the bank-fitted place classifier's score (places.py)."""
+    def place_search(self, query_vector: np.ndarray, k: int, also: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k chunk positions by the bank-fitted place classifier's score (places.py); with ``also`` (a second
+        spelling of the same question), by the mean of both scores."""
         scores = place_scores(query_vector, self.places)
+        if also is not None:
+            scores = (scores + place_scores(also, self.places)) / 2
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(p), float(scores[p])) for p in order]
 

@@ -68,6 +68,7 @@ class Ask:
     legal: bool = False
     document: str | None = None  # one of several asks: the one document it names by its own name (「二、骨子(案)は…」)
     fired: tuple[str, ...] = ()  # the rules that shaped this reading (route, flags, appended terms by source)
+    written: str | None = None  # the ask as the message wrote it, when the kana reading respelled it (「じむ」)
 
     @property
     def added(self) -> tuple[str, ...]:
@@ -126,6 +127,10 @@ class QueryReader:
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
+        if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
+            written = split_asks(parse_options(strip_quiz_markers(message) or message)[0])
+            if len(written) == len(asks):
+                asks = tuple(replace(a, written=w) if w != a.text else a for a, w in zip(asks, written))
         fired = ["kana"] if read != message else []
         fired += [f"quiz:{len(options)} options"] if options else []
         fired += [f"asks:{len(parts)}"] if len(parts) > 1 else []

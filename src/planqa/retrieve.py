@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .chunk import Chunk
 from .corpus import id_matches
 from .embed import Embedder
@@ -92,10 +94,12 @@ class Retriever:
         return self.rank(normalize_query(question, self.vocabulary, self.names), k)
 
     def rank(self, query: str, k: int = 10, documents: frozenset[str] | None = None,
-             places: tuple[str, ...] = ()) -> list[Hit]:
+             places: tuple[str, ...] = (), written: str | None = None) -> list[Hit]:
         """Top-k hits for a question the query stage has already normalised (its appended terms count as words);
         ``documents``: only places of these documents (every chunk is then a candidate); ``places``: places the
-        question names otherwise than by number (a heading it quotes), first after those it names by number."""
+        question names otherwise than by number (a heading it quotes), first after those it names by number;
+        ``written``: the question as written before its kana was read (「だれがいちばんえらいの」): the bank holds
+        questions in hiragana too, so the bank lists also take the nearer of the two spellings."""
         query, cfg = query.replace(ADDED, " "), self.config
         if documents is not None:
             cfg = replace(cfg, candidates=len(self.index.chunks))
@@ -106,12 +110,16 @@ class Retriever:
             dense = self.index.dense_search(vector, cfg.candidates)
         if cfg.mode in ("hybrid", "sparse"):
             sparse = self.index.sparse_search(tokens, cfg.candidates)
+        as_written = self.embedder.query(written) if written and cfg.mode == "hybrid" else None
         if cfg.mode == "hybrid" and cfg.bank_weight:
-            bank = self.index.bank_search(self.index.bank_similarities(vector), cfg.candidates)
+            similarities = self.index.bank_similarities(vector)
+            if as_written is not None:
+                similarities = np.maximum(similarities, self.index.bank_similarities(as_written))
+            bank = self.index.bank_search(similarities, cfg.candidates)
         if cfg.mode == "hybrid" and cfg.bank_sparse_weight:
             bank_sparse = self.index.bank_sparse_search(tokens, cfg.candidates)
         if cfg.mode == "hybrid" and cfg.place_weight:
-            classed = self.index.place_search(vector, cfg.candidates)
+            classed = self.index.place_search(vector, cfg.candidates, also=as_written)
         named = frozenset(self.names.named(query))
         if named - self.index.banked_documents:  # a named document the bank has no questions for: the bank speaks
             chunks = self.index.chunks  # for the named ones only, so another document's bank does not outrank it
