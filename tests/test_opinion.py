@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planqa.answer import OPINION_FRAME
@@ -98,3 +100,20 @@ def test_is_it_all_right_asks_a_view_even_of_today(assistant, question, place):
     answer = assistant.ask(question)
     assert not answer.abstained and answer.answer.startswith(OPINION_FRAME)
     assert any(c.id == place or c.id.startswith(place + ".") for c in answer.citations)
+
+
+def test_a_view_is_briefed_from_the_other_document_only_when_the_bank_puts_it_there(assistant):
+    """Liability for AI accidents is a plan subject (第3章第4節(2)②); the place classifier puts almost none of the
+    question on the Act, so the Act's best sentence (第4条, the state's duty) no longer joins the briefing."""
+    question = "AIで事故が起きたら、誰が責任を取るのかをはっきり決めるべきではないか。政府はどう考えるのか。"
+    shares = assistant.retriever.index.document_shares(
+        assistant.retriever.embedder.query(assistant.read(question).asks[0].normalized))
+    assert shares["ai_act"] < assistant.config.briefing_share < shares["plan"]
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert cited[0] == "plan:3.4.2.2" and not any(c.startswith("ai_act:") for c in cited)
+    config = assistant.config
+    assistant.config = replace(config, briefing_share=0.0)
+    try:
+        assert any(c.id.startswith("ai_act:") for c in assistant.ask(question).citations)
+    finally:
+        assistant.config = config

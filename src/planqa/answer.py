@@ -106,6 +106,8 @@ class AnswerConfig:
     place_window: float = 0.15  # a quoted place's other sentences within this much of the top join it (at most
     place_extra: int = 4  # this many): the key fact is often the next bullet of the same place, and no citation
     # is added (23 used sets: key facts +0.33 in sum at 0.1 / 2; 40 sets: +0.149 more at 0.15 / 4, none lost; README)
+    briefing_share: float = 0.25  # … unless the place classifier puts less than this share of the question on that
+    # document (places.py; 50 sets: citation precision +0.136, key facts −0.005 in sum; README "Composer")
     legal_margin: float = 0.08  # a legal-consequence ask: each document's best joins within this much of the top
     # (民法・刑法 pack: related.jsonl citation precision 0.26 → 0.38, key facts unchanged; README)
     negative_margin: float = 0.015  # out of scope when a near-miss negative is this much closer than any bank
@@ -739,6 +741,9 @@ class Assistant:
                     chosen += [e for e in scored if e[3].doc == doc][:1]
         elif briefing and self.config.briefing_margin:  # the best of each other document, when close to the top
             docs = {c[3].doc for c in chosen}  # (a legal ask: each document's best within legal_margin, 民法・刑法 too)
+            shares = self.retriever.index.document_shares(self.retriever.embedder.query(query)) \
+                if self.config.briefing_share and not every_document else {}
+            docs |= {d for d, share in shares.items() if share < self.config.briefing_share}
             for entry in scored:
                 margin = self.config.legal_margin if every_document else self.config.briefing_margin
                 if entry[3].doc not in docs and entry[0] >= scored[0][0] - margin:

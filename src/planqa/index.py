@@ -136,6 +136,17 @@ class SearchIndex:
         order = np.argsort(-scores, kind="stable")[:k]
         return [(int(p), float(scores[p])) for p in order]
 
+    def document_shares(self, query_vector: np.ndarray) -> dict[str, float]:
+        """The place classifier's probability mass on each document's chunks: how likely the bank makes it that
+        the question is about that document."""
+        z = place_scores(query_vector, self.places) / TEMPERATURE
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        shares: dict[str, float] = {}
+        for chunk, share in zip(self.chunks, p.tolist()):
+            shares[chunk.doc] = shares.get(chunk.doc, 0.0) + share
+        return shares
+
     def _best_per_chunk(self, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by the best score of a bank question placed in them (negatives ignored)."""
         held = self.bank_chunk >= 0
