@@ -62,3 +62,10 @@ def test_place_signal_brings_the_asked_article_into_the_top_hits(assistant):
 
     assert "ai_act:22.1" in top3(retriever.config)
     assert "ai_act:22.1" not in top3(replace(retriever.config, place_weight=0.0))
+
+
+def test_document_shares_are_a_distribution_over_the_documents(assistant):
+    index, embedder = assistant.retriever.index, assistant.retriever.embedder
+    shares = index.document_shares(embedder.query("人工知能戦略本部の本部長は誰が務めますか"))
+    assert set(shares) == {c.doc for c in index.chunks} and abs(sum(shares.values()) - 1.0) < 1e-5
+    assert shares["ai_act"] > 0.5 > shares["plan"]  # the Act holds the headquarters; 第4章 names it too

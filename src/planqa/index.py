@@ -46,7 +46,7 @@ from .corpus import Corpus
 from .embed import Embedder, EmbeddingCache
 from .errors import IndexCorruptError, IndexLockedError, IndexMismatchError, IndexNotFoundError
 from .kana import KanaReader
-from .places import DECAY, STEPS, TEMPERATURE, fit_places, place_scores
+from .places import DECAY, STEPS, TEMPERATURE, fit_places, place_probabilities, place_scores
 from .text import TOKEN_FORM, TOKENIZER_VERSION, tokenizer
 
 __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_INDEX_DIR", "TOKEN_FORM"]
@@ -139,11 +139,8 @@ class SearchIndex:
     def document_shares(self, query_vector: np.ndarray) -> dict[str, float]:
         """The place classifier's probability mass on each document's chunks: how likely the bank makes it that
         the question is about that document."""
-        z = place_scores(query_vector, self.places) / TEMPERATURE
-        p = np.exp(z - z.max())
-        p /= p.sum()
         shares: dict[str, float] = {}
-        for chunk, share in zip(self.chunks, p.tolist()):
+        for chunk, share in zip(self.chunks, place_probabilities(query_vector, self.places).tolist()):
             shares[chunk.doc] = shares.get(chunk.doc, 0.0) + share
         return shares
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fit_places", "place_scores", "TEMPERATURE", "DECAY", "STEPS"]
+__all__ = ["fit_places", "place_scores", "place_probabilities", "TEMPERATURE", "DECAY", "STEPS"]
 
-TEMPERATURE = 0.05  # softmax temperature over the class scores (0.02 / 0.05 / 0.1 measured, README "Retrieval")
+TEMPERATURE = 0.05  # softmax temperature over the class scores (0.02 / 0.05 / 0.1 measured, README "Question bank")
 DECAY = 1e-3  # L2 weight (1e-4 / 1e-3 measured)
 STEPS = 300
 _LR = 0.01
@@ -38,9 +38,7 @@ def fit_places(questions: np.ndarray, labels: np.ndarray, n_places: int) -> np.n
     m, v = np.zeros_like(w), np.zeros_like(w)
     b1, b2, eps = 0.9, 0.999, 1e-8
     for step in range(1, STEPS + 1):
-        z = x @ w / TEMPERATURE
-        p = np.exp(z - z.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
+        p = _softmax(x @ w / TEMPERATURE)
         grad = x.T @ ((p - target) / (len(y) * TEMPERATURE)) + decay * w
         m = b1 * m + (1 - b1) * grad
         v = b2 * v + (1 - b2) * grad ** 2
@@ -54,3 +52,13 @@ def place_scores(vector: np.ndarray, weights: np.ndarray) -> np.ndarray:
     einsum, not ``@``: a BLAS call wakes OpenBLAS's thread pool, which then slows the next query embedding on
     2 cores (see ``SearchIndex.bank_similarities``)."""
     return np.einsum("i,ij->j", vector, weights[:-1]) + weights[-1]
+
+
+def place_probabilities(vector: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The classifier's probability of every place for one unit query vector."""
+    return _softmax(place_scores(vector, weights)[None, :] / TEMPERATURE)[0]
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
