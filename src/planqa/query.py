@@ -120,15 +120,14 @@ class QueryReader:
         if not _JAPANESE.search(message):
             return Query(message, message, message, japanese=False)
         read = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
-        stem, options = parse_options(strip_quiz_markers(read) or read)
-        parts = [] if options else split_asks(stem)
+        stem, options, parts = _split(read)
         office = ministry_mentions(stem, self.known_ministries)
         own = office[0] if len(office) == 1 and _OWN_OFFICE.search(stem) else None
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
         if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
-            written = split_asks(parse_options(strip_quiz_markers(message) or message)[0])
+            written = _split(message)[2]
             if len(written) == len(asks):
                 asks = tuple(replace(a, written=w) if w != a.text else a for a, w in zip(asks, written))
         fired = ["kana"] if read != message else []
@@ -167,3 +166,9 @@ class QueryReader:
     def normalize(self, text: str) -> str:
         """Normalise other text the same way (a follow-up joined with the question it follows)."""
         return normalize_query(text, self.vocabulary, self.names)
+
+
+def _split(text: str) -> tuple[str, list[Option], list[str]]:
+    """A message's stem, its multiple-choice options, and its asks (none for a multiple-choice item)."""
+    stem, options = parse_options(strip_quiz_markers(text) or text)
+    return stem, options, [] if options else split_asks(stem)

@@ -45,7 +45,7 @@ class RetrievalConfig:
     sparse_weight: float = 1.0
     bank_weight: float = 1.0  # question→question similarity to the question bank; measured on the 16 used sets with the 5,409-entry bank (README)
     bank_sparse_weight: float = 1.5  # BM25 over the bank questions; 0.5 / 0.75 / 1.0 / 1.5 measured on 19 used sets (README)
-    place_weight: float = 0.5  # the bank-fitted place classifier (places.py); README "Retrieval"
+    place_weight: float = 0.5  # the bank-fitted place classifier (places.py); 0.3–1.0 measured, README "Question bank"
     candidates: int = 50
 
     def __post_init__(self) -> None:
