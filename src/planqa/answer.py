@@ -94,7 +94,7 @@ class AnswerConfig:
     candidate_chunks: int = 5
     coverage_weight: float = 0.15
     rank_weight: float = 0.02
-    sentence_window: float = 0.02  # 0.04 with the query adapter (its cosines are more peaked)
+    sentence_window: float = 0.02
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     max_asks: int = 8  # asks of one message answered; a Diet question rarely has more, a flood has 40
     time_budget_s: float = 3.0  # no further ask of a message is started after this long
@@ -114,8 +114,6 @@ class AnswerConfig:
     # question (920 negatives); the smallest margin that declines no in-scope question of dev (README)
     familiar_margin: float = 0.01  # words the documents never use decline a question unless the bank places it
     familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
-    query_adapter: bool = False  # score sentences with the bank-fitted query adapter (adapter.py): used sets up,
-    # sealed sets down at window 0.04 (README, "Query adapter"), so off until a richer bank shows it holds
     bank_link_similarity: float = 0.93  # a bank question this near, nearer by bank_link_margin than any question of
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
@@ -650,12 +648,9 @@ class Assistant:
     def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False
                          ) -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank
-        (``every_document``: also the first hit of each document ranked lower, for a briefing). With
-        ``query_adapter`` the query is adapted by the bank (adapter.py), except for a legal ask: it spans the general
-        laws (民法, 刑法), which have no bank to learn from, and its margin is calibrated on raw cosines."""
+        (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
-        qvec = index.sentence_query(qvec) if cfg.query_adapter and not every_document else qvec
         qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
         named = self.names.named(query)

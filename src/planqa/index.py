@@ -8,7 +8,6 @@ Layout of ``indexes/<name>/``::
     sentences.npy   one vector per sentence of every chunk (the extractive composer's)
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
-    adapter.npy     the query adapter fitted on the bank (adapter.py): the composer's question→sentence map
     places.npy      the place classifier fitted on the bank (places.py): question → chunk, a retrieval signal
     kana.json       reading → written form of the documents' words (kana.py): the query stage's kana rewrite
     bm25/           bm25s index over fugashi tokens
@@ -39,7 +38,6 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import __version__
-from .adapter import EPOCHS, PULL, TAU, adapt, fit_adapter
 from .bank import BankEntry, bank_digest, load_bank
 from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus
@@ -53,7 +51,7 @@ __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_I
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "adapter.npy", "places.npy",
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "places.npy",
           "kana.json")  # + bank_bm25/ with a bank
 
 
@@ -69,7 +67,6 @@ class SearchIndex:
     bank: list[BankEntry]
     bank_vectors: np.ndarray  # one row per bank entry
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
-    adapter: np.ndarray  # the query adapter fitted on the bank (adapter.py)
     places: np.ndarray  # the place classifier fitted on the bank (places.py), (dim + 1) × chunks
     kana_words: dict[str, str]  # katakana reading → the documents' spelling (kana.py)
 
@@ -89,10 +86,6 @@ class SearchIndex:
         """The sentence vectors of one chunk, in chunk.sentences() order."""
         start, end = self._rows[chunk.key]
         return self.sentence_vectors[start:end]
-
-    def sentence_query(self, query_vector: np.ndarray) -> np.ndarray:
-        """The query vector the composer compares with sentence vectors: adapted by the bank's adapter."""
-        return adapt(query_vector, self.adapter)
 
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Top-k chunk positions by inner product with a unit query vector."""
@@ -241,7 +234,6 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         bank_matrix = cache.embed([e.q for e in bank], is_query=True, progress=step)
         if cache.misses:
             cache.save()
-        adapter = _adapter(chunks, bank, sentence_matrix, bank_matrix, cache.path)
         places = _places(chunks, bank, bank_matrix, cache.path)
         store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(embedder.dim))
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
@@ -253,7 +245,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         try:
             (work / "chunks.json").write_bytes(_chunks_json(chunks))
             store.persist(str(work / "dense.faiss"))
-            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix), ("adapter.npy", adapter),
+            for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix),
                                 ("places.npy", places)):
                 with open(work / name, "wb") as fh:
                     np.save(fh, array, allow_pickle=False)
@@ -287,26 +279,9 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
     return manifest
 
 
-def _adapter(chunks: list[Chunk], bank: list[BankEntry], sentences: np.ndarray, questions: np.ndarray,
-             embeddings: Path) -> np.ndarray:
-    """The query adapter fitted on the bank's question→sentence links, cached beside the embedding cache under a
-    digest of the vectors and links: a rebuild that changes nothing fits nothing."""
-    rows: dict[tuple[str, str], int] = {}
-    row = 0
-    for chunk in chunks:
-        for unit, sent in chunk.sentences():
-            rows.setdefault((unit.id, sent), row)
-            rows.setdefault(("", sent), row)
-            row += 1
-    targets = [sorted({r for s in e.answer if (r := rows.get((e.id, s), rows.get(("", s)))) is not None})
-               if e.id else [] for e in bank]
-    key = sentences.tobytes() + questions.tobytes() + json.dumps([targets, TAU, PULL, EPOCHS]).encode()
-    return _fitted(embeddings, "adapter", key, lambda: fit_adapter(questions, targets, sentences))
-
-
 def _places(chunks: list[Chunk], bank: list[BankEntry], questions: np.ndarray, embeddings: Path) -> np.ndarray:
     """The place classifier fitted on the bank's questions and the chunks holding their places (``bank_chunks``;
-    those holding none are left out), cached like the adapter."""
+    those holding none are left out), cached beside the embedding cache."""
     labels = bank_chunks(chunks, bank)
     key = questions.tobytes() + labels.tobytes() + json.dumps([len(chunks), TEMPERATURE, DECAY, STEPS]).encode()
     return _fitted(embeddings, "places", key, lambda: fit_places(questions, labels, len(chunks)))
@@ -407,7 +382,6 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
         bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
         bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
-        adapter = np.load(index_dir / "adapter.npy", allow_pickle=False)
         places = np.load(index_dir / "places.npy", allow_pickle=False)
         kana_words = json.loads((index_dir / "kana.json").read_text(encoding="utf-8"))
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
@@ -417,9 +391,9 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
             or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)
-            or adapter.shape != (manifest["dim"], manifest["dim"]) or places.shape != (manifest["dim"] + 1, len(chunks))
+            or places.shape != (manifest["dim"] + 1, len(chunks))
             or not isinstance(kana_words, dict)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25,
-                       adapter=adapter, places=places, kana_words=kana_words)
+                       places=places, kana_words=kana_words)
