@@ -139,8 +139,10 @@ def test_thumbs_up_and_down_are_stored(server, page):
     _ask(page, "AI法に罰則はある？")
     _last_bot_message(page).get_by_text("罰則の規定はありません").first.wait_for()
     page.get_by_label("この回答へのご意見（任意）").fill("わかりやすい")
-    page.locator("#planqa-up").click()
+    page.locator("#planqa-up").click()  # while the answer may still be streaming
     page.locator("#planqa-feedback-status").get_by_text("ありがとうございました").wait_for()
+    page.locator("#planqa-chips label").first.wait_for()  # the stream's last update has come …
+    assert "ありがとうございました" in page.locator("#planqa-feedback-status").inner_text()  # … and left the thanks
     rows = [r for r in FeedbackStore(data_dir).export() if r.question == "AI法に罰則はある？"]
     assert [(r.rating, r.comment) for r in rows] == [(1, "わかりやすい")]
     assert "ai_act:title" in rows[0].citation_ids

@@ -270,13 +270,16 @@ def build_app(assistant: Assistant, data_dir: Path | str = DEFAULT_DATA_DIR,
         chat = [*chat, {"role": "user", "content": md_escape(shown)}, {"role": "assistant", "content": ""}]
         answers = [*answers, replace(reply.answer, retrieved=()) if reply.answer else None]  # one per turn
         lines = reply.markdown.split("\n")
-        for n in range(1, len(lines)):  # stream line by line; the box is emptied at once, so a next
-            chat[-1] = {"role": "assistant", "content": "\n".join(lines[:n])}  # question typed meanwhile stays
-            yield chat, "" if n == 1 else gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        for n in range(1, len(lines)):  # stream line by line; the box, the answer state and the feedback status
+            chat[-1] = {"role": "assistant", "content": "\n".join(lines[:n])}  # are set at once, so a question
+            first = n == 1  # typed meanwhile stays and a 👍 given while the answer streams counts (and its thanks stay)
+            yield chat, "" if first else gr.skip(), answers if first else gr.skip(), gr.skip(), gr.skip(), \
+                "" if first else gr.skip()
             time.sleep(0.04)
         chat[-1] = {"role": "assistant", "content": reply.markdown}
         chips = gr.Radio(choices=list(reply.chips), value=None, visible=bool(reply.chips))
-        yield chat, "" if len(lines) == 1 else gr.skip(), answers, chips, _HINT, ""
+        once = len(lines) == 1
+        yield chat, "" if once else gr.skip(), answers, chips, _HINT, "" if once else gr.skip()
 
     def on_chip(section_id: str | None, answers: list) -> str:
         return citation_html(assistant, answers[-1] if answers else None, section_id)
