@@ -117,3 +117,17 @@ def test_a_view_is_briefed_from_the_other_document_only_when_the_bank_puts_it_th
         assert any(c.id.startswith("ai_act:") for c in assistant.ask(question).citations)
     finally:
         assistant.config = config
+
+
+def test_a_view_answered_from_a_measure_also_quotes_its_sections_lead_when_close(assistant):
+    """A view on jobs lost to AI is answered from a measure of 第3章第4節; the section's own lead (its direction over the
+    measures) scores within ``lead_margin`` of it and joins; without the setting the measure stands alone."""
+    question = "雇用がAIに奪われる心配について政府の見解を問う。"
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert cited[0].startswith("plan:3.4.") and "plan:3.4" in cited
+    config = assistant.config
+    assistant.config = replace(config, lead_margin=None)
+    try:
+        assert "plan:3.4" not in [c.id for c in assistant.ask(question).citations]
+    finally:
+        assistant.config = config
