@@ -131,3 +131,17 @@ def test_a_view_answered_from_a_measure_also_quotes_its_sections_lead_when_close
         assert "plan:3.4" not in [c.id for c in assistant.ask(question).citations]
     finally:
         assistant.config = config
+
+
+def test_a_view_answered_from_a_sections_lead_also_quotes_the_best_measure_inside_it(assistant):
+    """「行政こそ先に…べきでは？」 is answered from 第3章第1節's lead (the direction: use AI, the government first); the
+    measure under it that says what the government does (3 §1 (1)①, ガバメントAI) joins; without the setting it does not."""
+    question = "行政こそ先にAIを使いこなすべきでは？政府はどう考えてるの？"
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert cited[0] == "plan:3.1" and "plan:3.1.1.1" in cited
+    config = assistant.config
+    assistant.config = replace(config, inner_margin=None)
+    try:
+        assert not any(c.id.startswith("plan:3.1.") for c in assistant.ask(question).citations)
+    finally:
+        assistant.config = config
