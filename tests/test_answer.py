@@ -1029,3 +1029,18 @@ def test_a_quote_that_abbreviates_one_heading_names_it(assistant):
     ans = assistant.ask("骨子の「4つの方針」を全部教えて")  # 「4つの基本的な方針」
     assert ans.citations[0].id == "plan:2.2" and "「AIを創る」" in ans.answer
     assert assistant._loosely_quoted("「AIガバナンス主導」") == ()  # several headings fit: none is named
+
+
+def test_an_answer_from_a_sections_lead_also_quotes_the_best_measure_inside_it(assistant):
+    """第3章第3節's lead answers which framework Japan led (広島AIプロセス); the measure under it that carries the lead
+    on (3 §3 (2)③, AISIネットワーク) joins it; without ``inner_margin`` the lead stands alone."""
+    from dataclasses import replace
+
+    question = "日本が主導したAIガバナンスの国際的な枠組みには何がある？"
+    assert [c.id for c in assistant.ask(question).citations] == ["plan:3.3", "plan:3.3.2.3"]
+    config = assistant.config
+    assistant.config = replace(config, inner_margin=None)
+    try:
+        assert [c.id for c in assistant.ask(question).citations] == ["plan:3.3"]
+    finally:
+        assistant.config = config

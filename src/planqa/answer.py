@@ -123,8 +123,9 @@ class AnswerConfig:
     lead_margin: float | None = 0.04  # a view ask answered from a place inside another that has text of its own (a
     # section's lead over its measures) also quotes that place when it scores within this much of the top (52 sets:
     # key facts +0.040, precision −0.020 in sum; 0.07: +0.098 / −0.120; README "Composer"; None: never)
-    inner_margin: float | None = 0.12  # … and one answered from such a lead, the best place inside it within this
-    # much (53 sets: key facts +0.192, precision +0.036; 0.04 +0.086 / +0.014; 0.12 and beyond alike; README "Composer")
+    inner_margin: float | None = 0.12  # an ask answered from such a lead also quotes the best place inside it within
+    # this much (53 sets, view asks: key facts +0.192, precision +0.036; then every ask: +0.110 / +0.066; README
+    # "Composer")
     subject_bonus: float = 0.02  # the sentence that defines the term a question asks about (「本部長には誰が」)
     note_penalty: float = 0.03  # an editor's note (``_NOTE``) loses this much: it answers questions about itself (27
     # used sets: citation precision +0.017 in sum, key facts unchanged; 0.06 lost one; README)
@@ -197,6 +198,12 @@ def _near_place(place: str, other: str) -> bool:
     def parent(p: str) -> str | None:
         return p.rsplit(".", 1)[0] if "." in p else None
     return id_matches(place, other) or parent(place) is not None and parent(place) == parent(other)
+
+
+def _between(outer: str, inner: str) -> list[str]:
+    """The places strictly between ``outer`` and ``inner`` inside it (plan:3.1, plan:3.1.2.3 → [plan:3.1.2])."""
+    parts = inner.split(".")
+    return [".".join(parts[:n]) for n in range(outer.count(".") + 2, len(parts))]
 
 
 def _enumerated(text: str, ask: str) -> bool:
@@ -690,21 +697,24 @@ class Assistant:
         scored.sort(key=lambda x: -x[0])
         return scored
 
-    def _lead_and_measure(self, chosen: list, scored: list) -> list:
-        """For a view ask, the places that join the first one quoted: the nearest place enclosing it that has text of
-        its own (a section's lead over a measure) within ``lead_margin`` of the top, and the best place inside it (a
-        measure under a lead) within ``inner_margin``; none already quoted."""
+    def _lead_and_measure(self, chosen: list, scored: list, view: bool) -> list:
+        """The places that join the first one quoted: the best of the nearest places with text inside it (a measure
+        under a section's lead, not one under its chapter; none under an editor's note) within ``inner_margin`` of the
+        top and, for a ``view`` ask, the nearest place enclosing it that has text of its own (the lead over a measure)
+        within ``lead_margin``; none already quoted."""
         cfg, top, best, joined = self.config, chosen[0][1].id, scored[0][0], []
         place = top
-        while cfg.lead_margin is not None and "." in place:
+        while view and cfg.lead_margin is not None and "." in place:
             place = place.rsplit(".", 1)[0]
             own = [e for e in scored if e[1].id == place]
             if own:
                 if own[0][0] >= best - cfg.lead_margin and not any(c[1].id == place for c in chosen):
                     joined.append(own[0])
                 break
-        inner = [e for e in scored if e[1].id.startswith(top + ".")]
+        inner = [e for e in scored if e[1].id.startswith(top + ".") and not any(  # the nearest places with text
+            self.corpus[mid].text for mid in _between(top, e[1].id))]  # inside (3 §1 → its measures, not 第3章 → them)
         if cfg.inner_margin is not None and inner and inner[0][0] >= best - cfg.inner_margin \
+                and not _NOTE.fullmatch(chosen[0][2].strip()) \
                 and not any(c[1].id.startswith(top + ".") for c in chosen):
             joined.append(inner[0])
         return joined
@@ -721,8 +731,8 @@ class Assistant:
                  briefing: bool = False, every_document: bool = False, view: bool = False) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
-        is one of them, only places within or beside it follow unless another scores within ``said_margin``; for a
-        ``view`` ask, the lead over the best place or the best place inside it joins (``_lead_and_measure``)."""
+        is one of them, only places within or beside it follow unless another scores within ``said_margin``; the best
+        place inside the first one quoted joins it, and for a ``view`` ask the lead over it (``_lead_and_measure``)."""
         every = self._score_sentences(query, hits, every_document)
         scored = [e for e in every if e[1].id not in said]
         if not scored:
@@ -770,8 +780,7 @@ class Assistant:
                 if entry[3].doc not in docs and entry[0] >= scored[0][0] - margin:
                     docs.add(entry[3].doc)
                     chosen.append(entry)
-        if view:  # 「…すべきではないか」: the direction over the measure quoted, or a measure under the direction
-            chosen += self._lead_and_measure(chosen, scored)
+        chosen += self._lead_and_measure(chosen, scored, view)  # a measure under a lead quoted; for a view, the lead
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
                      and any(e[1].id == c[1].id for c in chosen)
