@@ -115,3 +115,10 @@ def test_a_mistyped_laws_name_is_not_declined_as_another_law(assistant):
 def test_questions_with_a_homophone_typo_find_their_place(assistant, question, place):
     ans = assistant.ask(question)
     assert [c.id for c in ans.citations][:1] == [place], ans.answer
+
+
+def test_a_documents_name_written_in_hiragana_is_read_as_its_name(assistant):
+    """The documents' names (label, title, aliases of the manifest) are learned like their words: 骨子 is the outline's
+    label and never written in its text, so 「こっし」 was left as typed; its four policies are now found."""
+    assert assistant.kana.rewrite("こっしの よっつの ほうしんって なに？") == "骨子の よっつの 方針って なに？"
+    assert assistant.ask("こっしの よっつの ほうしんって なに？").citations[0].id == "plan:2.2"

@@ -239,7 +239,8 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         store.add([TextNode(id_=str(i), text="", embedding=v.tolist()) for i, v in enumerate(matrix)])
         tok = tokenizer(TOKEN_FORM)
         bm25, bank_bm25 = _bm25([tok(t) for t in texts]), _bm25([tok(e.q) for e in bank]) if bank else None
-        kana = KanaReader.learn((f"{sec.title}\n{sec.text}" for sec in corpus), (e.q for e in bank))  # 「(定義)」 too
+        names = [n for d in corpus.documents for n in (d.label, d.title, *d.aliases)]  # こっし → 骨子: a name too
+        kana = KanaReader.learn([f"{sec.title}\n{sec.text}" for sec in corpus] + names, (e.q for e in bank))  # 「(定義)」 too
 
         work = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.build."))
         try:
