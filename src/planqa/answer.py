@@ -712,7 +712,8 @@ class Assistant:
                     joined.append(own[0])
                 break
         inner = [e for e in scored if e[1].id.startswith(top + ".") and not any(  # the nearest places with text
-            self.corpus[mid].text for mid in _between(top, e[1].id))]  # inside (3 §1 → its measures, not 第3章 → them)
+            mid in self.corpus and self.corpus[mid].text for mid in _between(top, e[1].id))]  # inside (3 §1 → its
+        # measures, not 第3章 → them)
         if cfg.inner_margin is not None and inner and inner[0][0] >= best - cfg.inner_margin \
                 and not _NOTE.fullmatch(chosen[0][2].strip()) \
                 and not any(c[1].id.startswith(top + ".") for c in chosen):
