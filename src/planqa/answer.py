@@ -195,9 +195,12 @@ def _own_part(ask: str, answered: list[str]) -> str:
 
 def _near_place(place: str, other: str) -> bool:
     """``place`` lies within ``other`` or beside it (another paragraph of the same article, a sibling measure)."""
-    def parent(p: str) -> str | None:
-        return p.rsplit(".", 1)[0] if "." in p else None
-    return id_matches(place, other) or parent(place) is not None and parent(place) == parent(other)
+    return id_matches(place, other) or _parent(place) is not None and _parent(place) == _parent(other)
+
+
+def _parent(place: str) -> str | None:
+    """The place that holds ``place`` (plan:3.1.2 for plan:3.1.2.3; None for a document's top level)."""
+    return place.rsplit(".", 1)[0] if "." in place else None
 
 
 def _between(outer: str, inner: str) -> list[str]:
@@ -703,14 +706,14 @@ class Assistant:
         top and, for a ``view`` ask, the nearest place enclosing it that has text of its own (the lead over a measure)
         within ``lead_margin``; none already quoted."""
         cfg, top, best, joined = self.config, chosen[0][1].id, scored[0][0], []
-        place = top
-        while view and cfg.lead_margin is not None and "." in place:
-            place = place.rsplit(".", 1)[0]
+        place = _parent(top)
+        while view and cfg.lead_margin is not None and place:
             own = [e for e in scored if e[1].id == place]
             if own:
                 if own[0][0] >= best - cfg.lead_margin and not any(c[1].id == place for c in chosen):
                     joined.append(own[0])
                 break
+            place = _parent(place)
         inner = [e for e in scored if e[1].id.startswith(top + ".") and not any(  # the nearest places with text
             mid in self.corpus and self.corpus[mid].text for mid in _between(top, e[1].id))]  # inside (3 §1 → its
         # measures, not 第3章 → them)
