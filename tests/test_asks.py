@@ -207,3 +207,19 @@ def test_a_closing_formula_counting_the_asks_is_no_ask():
     asks = split_asks("AIの変化は速い。ついては、次の三点をお示しいただきたい。一、AI法の目的規定は何を掲げているか。"
                       "二、人工知能戦略本部の本部長には誰が充てられるか。三、骨子は人材育成をどう位置付けているか。")
     assert len(asks) == 3 and not any("三点" in a for a in asks)
+
+
+def test_numbered_sentences_that_name_what_is_wanted_are_asks():
+    # 「一、…の内容。二、…の内容。」 with the formula at the end: each numbered noun phrase is asked
+    text = ("AI戦略本部については組織の姿が見えにくいとの声がある。一、本部長に充てられる者。二、本部が置かれる場所。"
+            "以上について政府の認識をお示しいただきたい。")
+    asks = split_asks(text)
+    assert asks[0] == "本部長に充てられる者？"
+    assert len(asks) == 2 and asks[1].endswith("本部が置かれる場所？")
+
+
+def test_numbered_asks_answer_each_numbered_sentence(assistant):
+    text = ("研究と活用の主体ごとの役割分担を確認したい。一、大学などの研究機関が負う責務の内容。二、地方の自治体が負う責務の内容。"
+            "以上について見解を伺いたい。")
+    cited = {c.id.split(".")[0] for c in assistant.ask(text).citations}
+    assert {"ai_act:5", "ai_act:6"} <= cited, cited

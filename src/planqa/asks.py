@@ -21,7 +21,7 @@ _POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|�
 # Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
 CLOSING_FORMULA = (r"(?:政府の)?(?:見解|認識|考え)?(?:を|について)?(?:問う|伺いたい|伺う|示されたい|お示し(?:いただき|願い)たい|"
                    r"説明されたい|明らかにされたい|答弁を求める|如何|右質問する)")
-_CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上、?|(?:そこで|ついては)?、?(?:以下|次)(?:の[一二三四五六七八九十\d]*(?:点|事項))?(?:について)?、?)?"
+_CLOSING = re.compile(rf"^(?:それぞれ|併せて|あわせて|以上(?:について)?、?|(?:そこで|ついては)?、?(?:以下|次)(?:の[一二三四五六七八九十\d]*(?:点|事項))?(?:について)?、?)?"
                       rf"{CLOSING_FORMULA}[。.]?$")  # 「そこで以下伺いたい。」 leads into the numbered asks
 _ENUMERATOR = re.compile(r"(?<!に)ついては、|また、|併せて、|さらに、|第[一二三四五1-5](?:に|点目?として)、")
 _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|そのよう|こうした|当該|同様|そうした|これら|(?:こう|そう)いう|(?:こう|そう)いった")
@@ -100,15 +100,16 @@ def _each(ask: str) -> list[str]:
     return [f"{pre}{item}{m.group('part')}{m.group('rest')}" for item in items]
 
 
-def _numbered_items(sentence: str) -> list[str]:
-    """The sentence's parts: split at 「また、」「第二に、」 and at 「一、」「二、」 (the numbers dropped); items of a
-    numbered list that do not end as asks are asked by the sentence's closing formula (「…の範囲、二、…について、
-    お示しいただきたい。」). What comes before the first number (「ついては、」) is no item."""
+def _numbered_items(sentence: str) -> list[tuple[str, bool]]:
+    """The sentence's parts, each with whether a number marked it: split at 「また、」「第二に、」 and at 「一、」「二、」
+    (the numbers dropped); items of a numbered list that do not end as asks are asked by the sentence's closing
+    formula (「…の範囲、二、…について、お示しいただきたい。」). What comes before the first number (「ついては、」) is no
+    item."""
     head, *numbered = _COMMA_NUMBER.split(sentence)
     items = [item for item in (n.strip(" 、") for n in numbered) if item]
     if len(items) > 1 and _ASK_END.search(items[-1]):
         items = [item if _ASK_END.search(item) else item + "？" for item in items[:-1]] + items[-1:]
-    return [part for item in [head, *items] for part in _ENUMERATOR.split(item)]
+    return [(part, i > 0) for i, item in enumerate([head, *items]) for part in _ENUMERATOR.split(item)]
 
 
 def split_asks(text: str) -> list[str]:
@@ -120,15 +121,19 @@ def _split(text: str) -> list[str]:
     if _BLANK.search(text) or parse_options(text)[1]:
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
-    pieces, carry = [], ""
+    pieces, carry, listed = [], "", []
     for sentence in (s.translate(_UNMASK) for s in _SENTENCE.findall(quoted)):
-        for part in _numbered_items(sentence):
+        for part, numbered in _numbered_items(sentence):
             part = carry + part.strip(" 、\n\t\u3000")
             carry = part if len(part) < _FRAGMENT else ""
             if part and not carry:
+                listed += [part] if numbered else []
                 pieces += [p if _ASK_END.search(p) else p + "？" for p in _COMMA_JOINED.split(part)] \
                     if len(_COMMA_JOINED.split(part)) > 1 else [part]
     pieces += [carry] if carry else []
+    if len(listed) > 1:  # 「一、…の内容。二、…の内容。…お示しいただきたい。」: each numbered sentence is an ask
+        pieces = [p.rstrip("。.") + "？" if p in listed and not _is_ask(p) and not _CLOSING.search(p) else p
+                  for p in pieces]
     resolved = _same_law_named(pieces)
     leaning = {named: bool(_LEANS.search(piece)) for piece, named in zip(pieces, resolved)}  # read before 同法 goes
     pieces = resolved
