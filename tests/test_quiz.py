@@ -75,3 +75,9 @@ def test_two_numbered_asks_are_not_a_choice():
 ])
 def test_quiz_markers_are_dropped(text, stripped):
     assert strip_quiz_markers(text) == stripped
+
+
+def test_an_option_stated_by_another_retrieved_place_than_the_one_quoted_is_picked(assistant):
+    ans = assistant.ask("クイズ：人工知能戦略副本部長のしごととして正しいのはどれ？ 1 本部長の職務を助ける 2 法律を作る 3 予算を決める")
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは1「本部長の職務を助ける」")
+    assert [c.id for c in ans.citations] == ["ai_act:23.2"]  # the paragraph stating it, not 第1項 the stem found

@@ -29,7 +29,7 @@ from .ministries import Measure, ministry_table
 from .names import DocumentNames
 from .normalize import without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
-from .quiz import Option, pick_option
+from .quiz import Option, option_found_once, pick_option
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup
@@ -384,6 +384,11 @@ class Assistant:
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
+        places = [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units]
+        if not verdict and not answer.abstained and (found := option_found_once(stem, options, places)):
+            verdict, pid = found  # 「第24条によれば本部員に充てられるのは」: 第2項 states it, not the quoted 第1項
+            place = self.structured.reference(pid)
+            return replace(place, lines=plain(verdict) + place.lines, retrieved=answer.retrieved)
         if not verdict and not heading and mostly(_CLAIM):  # what the stem found singles out no option: each one
             return each_option()  # says something to look up (「正しいのは？ A 地方自治体の…は文科省が担当 B …」)
         return replace(answer, lines=plain(verdict) + answer.lines) if verdict and not answer.abstained else answer

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["Option", "parse_options", "pick_option", "strip_quiz_markers"]
+__all__ = ["Option", "parse_options", "pick_option", "option_found_once", "strip_quiz_markers"]
 
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
@@ -21,6 +21,7 @@ _QUIZ_MARKERS = re.compile(r"^\s*(?:[【\[][^】\]]{0,12}(?:クイズ|問題|テ
                            r"[(（]?(?:○×|〇×|◯×|マルバツ|穴埋め)(?:クイズ|問題)?[)）]?|(?:クイズ|問題|問\d*)\s*[:：])\s*[:：]?\s*")
 
 Option = tuple[str, str]  # (mark, text)
+_STATED = "選択肢のうち、文書の該当箇所に書かれているのは{}「{}」です。"
 
 
 def _marker(mark: str) -> re.Pattern:
@@ -82,6 +83,15 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
             mark, text = rest[0]
             return f"選択肢のうち、文書の該当箇所に見当たらないのは{mark}「{text}」です。"
     elif _POSITIVE.search(_nfkc(stem)) and len(found := [o for o in options if _found(o[1], _nfkc("\n".join(quoted)))]) == 1:
-        mark, text = found[0]
-        return f"選択肢のうち、文書の該当箇所に書かれているのは{mark}「{text}」です。"
+        return _STATED.format(*found[0])
     return None
+
+
+def option_found_once(stem: str, options: list[Option], places: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """For a 「正しいものは」 stem whose answer singles out no option: the sentence naming the one option that any of
+    the ``places`` (id, text) states, and the first place stating it; None when none or several are stated."""
+    if _NEGATIVE.search(stem) or not _POSITIVE.search(_nfkc(stem)):
+        return None
+    found = [(option, next((pid for pid, text in places if _found(option[1], _nfkc(text))), None)) for option in options]
+    stated = [(option, pid) for option, pid in found if pid]
+    return (_STATED.format(*stated[0][0]), stated[0][1]) if len(stated) == 1 else None
