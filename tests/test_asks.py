@@ -88,6 +88,12 @@ def test_what_the_asker_heard_is_kept_with_the_ask():
     assert split_asks(text) == [text]
 
 
+def test_an_ask_pointing_back_at_a_word_of_the_statement_before_keeps_it(assistant):
+    text = "英国の規制では、AIの開発者に高額な罰金を科す仕組みがあるようだ。日本でも参考にすべきだと思うが、その罰金の額は最大でいくらなのか。"
+    assert split_asks(text) == [text]  # 「その罰金」 is the British fine: the Act's lack of penalties does not answer it
+    assert assistant.ask(text).abstained
+
+
 @pytest.mark.parametrize("text, asks", [
     ("AI for Scienceって何、担当はどこの省なの", ["AI for Scienceって何？", "AI for Scienceって何？ 担当はどこの省なの"]),
     ("AI法って何、簡単に教えて", ["AI法って何、簡単に教えて"]),  # one ask: no second question word

@@ -28,6 +28,7 @@ _BACK_REFERENCE = re.compile(r"(?<![どそあ])この(?!法律)|そのよう|こ
 # a numbered ask that needs what came before: the back-references above, and any その / それ / 同法 / 上記
 _LEANS = re.compile(_BACK_REFERENCE.pattern + r"|その|それ|これ|同(?:法|条|計画|本部|項|じ)|以外")
 # in a short ask: 「…ではそれぞれどうなっていますか」, 「それで大丈夫なの？」 (about the statement before)
+_SONO = re.compile(r"その([一-龥ァ-ヶー]{2,})")  # 「その制裁金」: a word of the statement before, pointed back at
 _SHORT_BACK_REFERENCE = re.compile(r"それぞれ|^(?:それ|これ)(?!ぞれ)")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]\s")
 # 「一、…。二、その…」 and 「一、…の範囲、二、…について伺いたい。」: a number with a comma only marks an item (an item
@@ -164,6 +165,10 @@ def _split(text: str) -> list[str]:
         if start <= 0:
             return [text]
         heard = [p for p in pieces if _HEARSAY.search(p) and quoted.find(p[:10].translate(_MASK)) < start]
+        before = [p for p in pieces if quoted.find(p[:10].translate(_MASK)) < start]
+        said = [m.group(1) for m in _SONO.finditer(asks[0])]
+        if not heard and before and any(word in before[-1] for word in said):  # 「…制裁金…と承知している。その制裁金の」
+            heard = before[-1:]
         return ["".join(heard) + text[start:]]  # but not what the asker heard (「…が検討されていると聞きました。」)
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
