@@ -1044,3 +1044,9 @@ def test_an_answer_from_a_sections_lead_also_quotes_the_best_measure_inside_it(a
         assert [c.id for c in assistant.ask(question).citations] == ["plan:3.3"]
     finally:
         assistant.config = config
+
+
+def test_a_question_in_both_documents_terms_quotes_the_other_only_when_close(assistant):
+    # 「施策」 is the plan's word, but the ask is about the Act's article: a distant plan measure does not join
+    ans = assistant.ask("AI法は国に、人材の確保のためにどんな施策をとるよう定めていますか。")
+    assert [c.id for c in ans.citations] == ["ai_act:14.1"]

@@ -101,6 +101,7 @@ class AnswerConfig:
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
+    both_margin: float | None = 0.08  # a question naming both documents: the other's best sentence joins within this
     briefing_margin: float = 0.03  # long or opinion asks: the other document's best sentence joins within this
     # much of the top score (a briefing by document, not one document's quote)
     place_window: float = 0.15  # a quoted place's other sentences within this much of the top join it (at most
@@ -778,7 +779,8 @@ class Assistant:
             named_laws = [d for d in self.names.named(query) if d in self.names.laws] or self.names.laws[:1]
             for doc in (*self.names.plans[:1], *named_laws):
                 if not any(c[3].doc == doc for c in chosen):
-                    chosen += [e for e in scored if e[3].doc == doc][:1]
+                    chosen += [e for e in scored if e[3].doc == doc and (self.config.both_margin is None
+                               or e[0] >= scored[0][0] - self.config.both_margin)][:1]
         elif briefing and self.config.briefing_margin:  # the best of each other document, when close to the top
             docs = {c[3].doc for c in chosen}  # (a legal ask: each document's best within legal_margin, 民法・刑法 too)
             shares = self.retriever.index.document_shares(self.retriever.embedder.query(query)) \
