@@ -97,7 +97,7 @@ class AnswerConfig:
     sentence_window: float = 0.02
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     max_asks: int = 8  # asks of one message answered; a Diet question rarely has more, a flood has 40
-    time_budget_s: float = 3.0  # no further ask of a message is started after this long
+    time_budget_s: float | None = None  # no further ask of a message is started after this long (the web app: 3 s)
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
     unknown_share: float = 0.5  # from it (with at least two unknown nouns) a question is out of scope
@@ -411,7 +411,8 @@ class Assistant:
         started = time.perf_counter()
         for read, ask in zip(query.asks, asks):
             if parts and (len(parts) >= self.config.max_asks
-                          or time.perf_counter() - started > self.config.time_budget_s):
+                          or (self.config.time_budget_s is not None
+                              and time.perf_counter() - started > self.config.time_budget_s)):
                 answer = parts[0] if len(parts) == 1 else _join(asks[:len(parts)], parts)
                 note = f"ご質問が多いため、最初の{len(parts)}件にお答えしました。残りは分けてお尋ねください。"
                 return replace(answer, lines=(*answer.lines, Line(note)))
