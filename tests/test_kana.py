@@ -120,5 +120,10 @@ def test_questions_with_a_homophone_typo_find_their_place(assistant, question, p
 def test_a_documents_name_written_in_hiragana_is_read_as_its_name(assistant):
     """The documents' names (label, title, aliases of the manifest) are learned like their words: 骨子 is the outline's
     label and never written in its text, so 「こっし」 was left as typed; its four policies are now found."""
-    assert assistant.kana.rewrite("こっしの よっつの ほうしんって なに？") == "骨子の よっつの 方針って なに？"
+    assert assistant.kana.rewrite("こっしの よっつの ほうしんって なに？") == "骨子の 4つの 方針って なに？"
     assert assistant.ask("こっしの よっつの ほうしんって なに？").citations[0].id == "plan:2.2"
+
+
+def test_a_count_in_hiragana_is_read_in_digits_but_a_quiz_count_in_kanji_stays(assistant):
+    assert assistant.kana.rewrite("ほうしんは みっつ あるの？") == "方針は 3つ あるの？"  # the documents write 3つ
+    assert assistant.kana.rewrite("次のうち正しいものを一つ選べ。") == "次のうち正しいものを一つ選べ。"

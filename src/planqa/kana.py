@@ -26,7 +26,7 @@ from typing import Iterable
 from jaconv import hira2kata, kata2hira
 from rapidfuzz.distance import Levenshtein
 
-from .text import tokenizer
+from .text import kanji_to_int, tokenizer
 
 __all__ = ["KanaReader"]
 
@@ -137,7 +137,22 @@ class KanaReader:
         japanese = _JAPANESE.findall(text)
         mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese) \
             and len(_KANJI.findall(text)) <= _FEW_KANJI * len(japanese)
+        text = self._counts(text)
         return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
+
+    def _counts(self, text: str) -> str:
+        """A count in hiragana before つ in digits, as the documents write counts (よっつ → 4つ; the dictionary reads
+        it). Kanji counts stay: 「一つ選べ」 is how a quiz asks."""
+        words = list(self._tagger(text))
+        if not any(w.feature.pos2 == "数詞" for w in words):
+            return text
+        out = []
+        for word, after in zip(words, [*words[1:], None]):
+            counted = word.feature.pos2 == "数詞" and after is not None and after.surface == "つ"
+            lemma = word.feature.lemma or ""
+            digit = counted and len(lemma) == 1 and lemma in "一二三四五六七八九" and "ぁ" <= word.surface[0] <= "ゖ"
+            out.append(word.white_space + (str(kanji_to_int(lemma)) if digit else word.surface))
+        return "".join(out) if "".join(w.white_space + w.surface for w in words) == text else text
 
     def _katakana_typo(self, match: re.Match) -> str:
         """A long katakana word that neither the documents nor the bank write, one edit away from exactly one of the
