@@ -385,8 +385,8 @@ class Assistant:
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
         verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
-        places = [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units]
-        if not verdict and not answer.abstained and (found := option_found_once(stem, options, places)):
+        if not verdict and not answer.abstained and (found := option_found_once(
+                stem, options, [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units])):
             verdict, pid = found  # 「第24条によれば本部員に充てられるのは」: 第2項 states it, not the quoted 第1項
             place = self.structured.reference(pid)
             return replace(place, lines=plain(verdict) + place.lines, retrieved=answer.retrieved)
