@@ -143,9 +143,9 @@ class KanaReader:
     def _counts(self, text: str) -> str:
         """A count in hiragana before つ in digits, as the documents write counts (よっつ → 4つ; the dictionary reads
         it). Kanji counts stay: 「一つ選べ」 is how a quiz asks."""
-        words = list(self._tagger(text))
-        if not any(w.feature.pos2 == "数詞" for w in words):
+        if "つ" not in text:  # no count to read: the tagger pass is spared on most messages
             return text
+        words = list(self._tagger(text))
         out = []
         for word, after in zip(words, [*words[1:], None]):
             counted = word.feature.pos2 == "数詞" and after is not None and after.surface == "つ"
