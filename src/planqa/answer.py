@@ -612,7 +612,9 @@ class Assistant:
         if self._route(ask).name not in ("reference", "general"):
             return None
         if refs and _ABOUT.search(query) and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
-            return self.structured.reference(refs[0])
+            named = self._named_places(ask, turn) if refs[0] not in titled else ()  # 「第9条と第21条には」: each
+            return _join([query] * len(named), [self.structured.reference(r) for r in named]) if len(named) > 1 \
+                else self.structured.reference(refs[0])
         if titled and refs[0] == titled[0] and _EACH_OF.search(query) \
                 and len(self._titled & set(self.corpus[refs[0]].children)) >= 2:  # 「4つの方針…それぞれどんな…」:
             outline = self.structured.reference(refs[0])  # a list named by its heading and asked item by item gets
@@ -637,11 +639,18 @@ class Assistant:
             for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
                 hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal,
-                               ask.opinion)
+                               ask.opinion, self._named_places(ask, turn))
         if not value_present(ask.normalized, "\n".join(line.text for line in answer.lines),
                              any(h.referenced for h in hits)):
             return self._abstain(hits)
         return answer
+
+    def _named_places(self, ask: Ask, turn: Turn) -> tuple[str, ...]:
+        """The articles, paragraphs, sections and measures the ask names by number (not chapters, which a question
+        names as context), none inside another."""
+        named = [r for r in ask.references if r in self.corpus and self.corpus[r].indexed
+                 and self.corpus[r].kind != "chapter" and turn.allows(self.corpus[r].doc)]
+        return tuple(r for r in named if not any(o != r and id_matches(r, o) for o in named))
 
     def _titles_in(self, query: str) -> list[str]:
         """Groups and sections whose heading the question quotes (「AI人材の育成・確保」), and articles
@@ -739,8 +748,10 @@ class Assistant:
         return used[0] if len(used) == 1 else None
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
-                 briefing: bool = False, every_document: bool = False, view: bool = False) -> Answer:
+                 briefing: bool = False, every_document: bool = False, view: bool = False,
+                 named: tuple[str, ...] = ()) -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
+        each of several places the question names (``named``: 「第23条第2項…第26条…」) gives its best sentence;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
         is one of them, only places within or beside it follow unless another scores within ``said_margin``; the best
         place inside the first one quoted joins it, and for a ``view`` ask the lead over it (``_lead_and_measure``)."""
@@ -792,6 +803,10 @@ class Assistant:
                 if entry[3].doc not in docs and entry[0] >= scored[0][0] - margin:
                     docs.add(entry[3].doc)
                     chosen.append(entry)
+        if len(named) > 1:  # every place named is quoted, not only the best-scored one
+            for ref in named:
+                if not any(id_matches(c[1].id, ref) for c in chosen):
+                    chosen += [e for e in scored if id_matches(e[1].id, ref)][:1]
         chosen += self._lead_and_measure(chosen, scored, view)  # a measure under a lead quoted; for a view, the lead
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
