@@ -103,6 +103,17 @@ def test_a_laws_name_with_one_wrong_kanji_is_spelled_as_the_documents_do(assista
     assert assistant.kana.rewrite(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("AIの基本計隔はいつ変わる？", "AIの基本計画はいつ変わる？"),  # 隔: no reading in this dictionary
+    ("人工知能戦略本部の正式名所は？", "人工知能戦略本部の正式名称は？"),  # 名所: a word no text writes
+    ("デジタル社会の重点計面って何？", "デジタル社会の重点計画って何？"),
+    ("令和六年法律第五十三号は正しい？", "令和六年法律第五十三号は正しい？"),  # a numeral is an answer, not a typo
+    ("AI関連投資額は？", "AI関連投資額は？"),  # 額: a word the dictionary reads
+])
+def test_a_compound_with_one_unwritten_kanji_is_spelled_as_the_documents_do(assistant, text, expected):
+    assert assistant.kana.rewrite(text) == expected
+
+
 def test_a_mistyped_laws_name_is_not_declined_as_another_law(assistant):
     ans = assistant.ask("人工知能の施策はデジタル社会形城基本法と相まって進めるの？")
     assert not ans.abstained and "ai_act:1.1" in [c.id for c in ans.citations], ans.answer

@@ -77,6 +77,7 @@ class KanaReader:
         self._known = known
         self._latin = {w.casefold(): w for w in sorted(words.values()) if w.isascii() and w.isalnum()}  # ai → AI
         self._katakana = sorted(w for r, w in words.items() if r == w and len(w) >= _KATAKANA_TYPO)
+        self._stretch_cache: dict[int, frozenset[str]] = {}
 
     @classmethod
     def learn(cls, texts: Iterable[str], everyday: Iterable[str] = ()) -> "KanaReader":
@@ -172,20 +173,42 @@ class KanaReader:
             return run
         words = list(self._tagger(run))
         if len(words) < 2 or not all(w.feature.kana for w in words):
-            return run
+            return self._kanji_typo(run)
         pieces = self._segment("".join(w.feature.kana for w in words))
         fixed = "".join(pieces) if pieces else run
         return fixed if fixed != run and fixed in self._known else self._kanji_typo(run)
 
     def _kanji_typo(self, run: str) -> str:
         """A law's name one inner kanji away from exactly one stretch of a kanji run the documents or the bank write
-        (個人情報保獲法 → 個人情報保護法): spelled as they do, not declined as another law; anything else as written
-        (other compounds were tried: a sealed question's ranking fell)."""
-        if len(run) < _KANJI_TYPO or not run.endswith("法"):
+        (個人情報保獲法 → 個人情報保護法): spelled as they do, not declined as another law. Likewise a run of four or
+        more kanji one kanji away from exactly one written stretch, when that kanji lies in a word the dictionary
+        cannot read or no text writes (基本計隔 → 基本計画, 正式名所 → 正式名称); anything else as written."""
+        if len(run) >= _KANJI_TYPO and run.endswith("法"):
+            names, suspect = self._law_names, range(1, len(run))
+        elif len(run) >= 4:
+            names, suspect = self._stretches(len(run)), self._unwritten(run)
+        else:
             return run
-        near = [w for w in self._law_names  # inner kanji only: a first one (新/旧) makes another word
-                if len(w) == len(run) and w[0] == run[0] and sum(a != b for a, b in zip(w, run)) == 1]
+        near = [w for w in names  # inner kanji only: a first one (新/旧) makes another word
+                if len(w) == len(run) and w[0] == run[0] and sum(a != b for a, b in zip(w, run)) == 1
+                and next(i for i, (a, b) in enumerate(zip(w, run)) if a != b) in suspect]
         return near[0] if len(near) == 1 else run
+
+    def _unwritten(self, run: str) -> set[int]:
+        """Positions of the run inside a word the dictionary cannot read (隔) or a longer word no text writes (計面)."""
+        at, found = 0, set()
+        for word in self._tagger(run):
+            if not word.feature.kana or len(word.surface) > 1 and word.surface not in self._known:
+                found.update(range(at, at + len(word.surface)))
+            at += len(word.surface)
+        return found
+
+    def _stretches(self, length: int) -> frozenset[str]:
+        """Every stretch of ``length`` kanji of a run the documents or the bank write (computed once a length)."""
+        if length not in self._stretch_cache:
+            self._stretch_cache[length] = frozenset(run[i:i + length] for run in _KANJI_RUN.findall(self._known)
+                                                    for i in range(len(run) - length + 1))
+        return self._stretch_cache[length]
 
     @cached_property
     def _law_names(self) -> frozenset[str]:
