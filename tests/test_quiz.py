@@ -81,3 +81,13 @@ def test_an_option_stated_by_another_retrieved_place_than_the_one_quoted_is_pick
     ans = assistant.ask("クイズ：人工知能戦略副本部長のしごととして正しいのはどれ？ 1 本部長の職務を助ける 2 法律を作る 3 予算を決める")
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは1「本部長の職務を助ける」")
     assert [c.id for c in ans.citations] == ["ai_act:23.2"]  # the paragraph stating it, not 第1項 the stem found
+
+
+@pytest.mark.parametrize("question, place, words", [
+    ("骨子第2章の方針は「AIを使う」(AI利活用の加速的推進)、「AIを創る」(AI開発力の戦略的強化)、「AIの信頼性を高める」"
+     "(AIガバナンスの主導)、「(　)」(AI社会に向けた継続的変革)の4つ。空欄を埋めよ。", "plan:2.2.4", "AIと協働する"),
+    ("基本的な方針の一つ「AI利活用の加速的推進」は「（　　）」とも表される。空欄に入る言葉は？", "plan:2.2.1", "AIを使う"),
+])
+def test_a_blank_beside_one_form_of_a_heading_is_its_other_form(assistant, question, place, words):
+    answer = assistant.ask(question)
+    assert answer.citations[0].id == place and words in answer.answer.splitlines()[0], answer.answer

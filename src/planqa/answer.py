@@ -491,16 +491,22 @@ class Assistant:
 
     def _blank_sibling(self, query: str, named: tuple[str, ...]) -> tuple[str, ...]:
         """「「AIを使う」「AIを創る」「(　)」「AIと協働する」」: a blank among sibling headings is the one sibling
-        the question does not name."""
-        if not _BLANK_SLOT.search(query) or len(named) < 2:
+        the question does not name; 「「(　)」(AIガバナンスの主導)」: a blank right beside one form of a heading whose
+        other form the question does not write is that heading."""
+        slot = _BLANK_SLOT.search(query)
+        if not slot or not named:
             return ()
-        parents = {self.corpus[sid].parent for sid in named} - {None}
+        parents = {self.corpus[sid].parent for sid in named} - {None} if len(named) >= 2 else set()
         for parent in sorted(parents, key=lambda p: (p not in named, p)):  # the list the question names first
             children = [sid for sid in self.corpus[parent].children if sid in self._titled]
             missing = [sid for sid in children if sid not in named]
             if len(missing) == 1 and len(children) - 1 >= 2:
                 return tuple(missing)
-        return ()
+        beside = {sid for sid, title in self._headings if sid in named
+                  and any(-6 <= m.start() - slot.end() <= 4 or -4 <= slot.start() - m.end() <= 6
+                          for m in re.finditer(re.escape(title), query))
+                  and any(other.strip("「」『』") not in query for s, other in self._headings if s == sid)}
+        return tuple(beside) if len(beside) == 1 else ()
 
     def section_text(self, section_id: str) -> tuple[str, str]:
         """(label, full text) of a place, for readers of a citation."""
