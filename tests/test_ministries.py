@@ -101,4 +101,15 @@ def test_ministries_are_named_in_the_order_the_question_names_them(assistant):
 def test_a_repeated_measure_is_marked_in_lists(assistant, table):
     assert [m.id for m in table if m.repeated] == ["plan:3.4.2.1"]
     ans = assistant.ask("【再掲】のものも合わせて、内閣府(規制室)が主担当(◎)の施策を全部挙げて。")
-    assert "規制・制度の点検・見直し【再掲】[骨子 第3章第4節(2)①]" in ans.answer
+    line = next(line for line in ans.answer.splitlines() if line.endswith("【再掲】[骨子 第3章第4節(2)①]"))
+    assert "規制・制度の点検・見直し" in line  # the mark stays next to the label, after the other ministries
+
+
+def test_a_short_list_of_lead_measures_names_each_measures_other_ministries(assistant, table):
+    answer = assistant.ask("外務省が◎の施策を一覧で")
+    listed = [line for line in answer.answer.splitlines() if line.startswith("・◎")]
+    leads = [m for m in table if "外務省" in m.lead]
+    assert len(listed) == len(leads) >= 2
+    for m, line in zip(leads, listed):  # 「(◎外務省、防衛省)」 after each measure
+        others = [n for n in m.ministries if n != "外務省"]
+        assert others and all(n in line for n in others), line

@@ -18,6 +18,7 @@ __all__ = ["StructuredAnswers", "strip_marker"]
 # provisions that license, register or prohibit (「許可を受けなければならない」「…してはならない」)
 _CONTROLS = re.compile(r"許可を受け|届け?出(?:なければ|をし)|してはならない")
 _PUNISHES = re.compile(r"に処する|過料に")  # 「…の罰金に処する」「…の過料に処する」
+_WHO_ELSE = 8  # a list of lead measures this short also names each measure's other ministries
 
 
 def strip_marker(sentence: str) -> str:
@@ -166,10 +167,11 @@ class StructuredAnswers:
             for m in chosen:
                 subs = [s.sector for s in m.sectors if name in s.ministries]
                 where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
-                if not route.lead_only and not subs and m.ministries != (name,):  # who else: 「(◎外務省、防衛省)」
+                if (not route.lead_only or len(chosen) <= _WHO_ELSE) and not subs and m.ministries != (name,):  # who
+                    # else: 「(◎外務省、防衛省)」, in a short list of lead measures too
                     where = "(" + "、".join(("◎" if n in m.lead else "") + n
                                             for n in m.ministries) + ")"
-                lines.append(Line.at(f"・{'◎' if m in leads else ''}{m.text}{'【再掲】' if m.repeated else ''}{where}", m))
+                lines.append(Line.at(f"・{'◎' if m in leads else ''}{m.text}{where}{'【再掲】' if m.repeated else ''}", m))
                 cites.setdefault(m.id, Citation(m.id, m.label, self.corpus.full_text(m.id)))
         # each listed measure carries its label; the count sentence is backed by the list under it
         return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, "ministry_list")
