@@ -167,8 +167,8 @@ class StructuredAnswers:
             for m in chosen:
                 subs = [s.sector for s in m.sectors if name in s.ministries]
                 where = f"(うち{'、'.join(subs)})" if subs and name not in m.lead else ""
-                if (not route.lead_only or len(chosen) <= _WHO_ELSE) and not subs and m.ministries != (name,):  # who
-                    # else: 「(◎外務省、防衛省)」, in a short list of lead measures too
+                # who else: 「(◎外務省、防衛省)」, in a list of lead measures too when it is short
+                if (not route.lead_only or len(chosen) <= _WHO_ELSE) and not subs and m.ministries != (name,):
                     where = "(" + "、".join(("◎" if n in m.lead else "") + n
                                             for n in m.ministries) + ")"
                 lines.append(Line.at(f"・{'◎' if m in leads else ''}{m.text}{where}{'【再掲】' if m.repeated else ''}", m))
