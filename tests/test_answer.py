@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from planqa.corpus import id_matches
 from planqa.errors import InvalidQuestionError
 from planqa.scope import asked
 
@@ -1050,3 +1051,19 @@ def test_a_question_in_both_documents_terms_quotes_the_other_only_when_close(ass
     # 「施策」 is the plan's word, but the ask is about the Act's article: a distant plan measure does not join
     ans = assistant.ask("AI法は国に、人材の確保のためにどんな施策をとるよう定めていますか。")
     assert [c.id for c in ans.citations] == ["ai_act:14.1"]
+
+
+@pytest.mark.parametrize("question, places", [
+    ("AI法の第9条と第21条には何が書いてある？", ["ai_act:9", "ai_act:21"]),
+    ("骨子第3章第1節(1)①と第3章第4節(2)②の内容を教えて", ["plan:3.1.1.1", "plan:3.4.2.2"]),
+])
+def test_every_place_named_as_a_whole_is_quoted(assistant, question, places):
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert all(any(id_matches(c, p) for c in cited) for p in places), cited
+
+
+def test_each_place_named_with_a_quote_gives_its_sentence(assistant):
+    answer = assistant.ask("次の空欄を埋めよ。AI法第22条第1項「本部の長は、（ ア ）とする。」、"
+                           "第27条「本部に係る事項については、内閣法にいう主任の大臣は、（ イ ）とする。」")
+    cited = [c.id for c in answer.citations]
+    assert any(id_matches(c, "ai_act:22") for c in cited) and any(id_matches(c, "ai_act:27") for c in cited), cited

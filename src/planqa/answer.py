@@ -50,6 +50,7 @@ _STATEMENT = re.compile(r"(?:る|た|ない|いる|される|られる|である
 _BARE_WORD = 2  # a line this short is no sentence to quote
 # an editor's note, wholly bracketed or starred (「(※ 具体的な施策は…)」「【◎は主な府省庁を示す。】」): about the document
 _NOTE = re.compile(r"[(（]※[^()（）]*[)）]|※.*|【[^】]*】")
+_BESIDE = 4  # a heading at most this many characters from a blank (only 「」( or 」は「 between) sits beside it
 _BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]")  # 「（　　）」: the slot of a fill-in-the-blank item
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
@@ -503,7 +504,7 @@ class Assistant:
             if len(missing) == 1 and len(children) - 1 >= 2:
                 return tuple(missing)
         beside = {sid for sid, title in self._headings if sid in named
-                  and any(-6 <= m.start() - slot.end() <= 4 or -4 <= slot.start() - m.end() <= 6
+                  and any(0 <= m.start() - slot.end() <= _BESIDE or 0 <= slot.start() - m.end() <= _BESIDE
                           for m in re.finditer(re.escape(title), query))
                   and any(other.strip("「」『』") not in query for s, other in self._headings if s == sid)}
         return tuple(beside) if len(beside) == 1 else ()
@@ -618,9 +619,10 @@ class Assistant:
         if self._route(ask).name not in ("reference", "general"):
             return None
         if refs and _ABOUT.search(query) and (self._only_about(query, refs[0]) or self._whole_heading(query, refs[0])):
-            named = self._named_places(ask, turn) if refs[0] not in titled else ()  # 「第9条と第21条には」: each
-            return _join([query] * len(named), [self.structured.reference(r) for r in named]) if len(named) > 1 \
-                else self.structured.reference(refs[0])
+            named = () if refs[0] in titled else self._named_places(ask, turn)
+            if len(named) > 1:  # 「第9条と第21条には何が書いてある？」: each place as a whole
+                return _join([query] * len(named), [self.structured.reference(r) for r in named])
+            return self.structured.reference(refs[0])
         if titled and refs[0] == titled[0] and _EACH_OF.search(query) \
                 and len(self._titled & set(self.corpus[refs[0]].children)) >= 2:  # 「4つの方針…それぞれどんな…」:
             outline = self.structured.reference(refs[0])  # a list named by its heading and asked item by item gets

@@ -40,6 +40,7 @@ _KATAKANA_WORD = re.compile(r"[ァ-ヶー]{3,}")
 _QUOTED = re.compile(r"「([^「」]{2,12})」")  # a phrase the documents quote (a slogan, a named principle)
 _KATAKANA_TYPO = 5  # a katakana word this long that no text holds, one edit from one of the documents' (エージョント)
 _KANJI_TYPO = 5  # a law's name (…法) this long that no text holds, one kanji from one the documents or the bank write
+_COMPOUND_TYPO = 4  # any other kanji run this long, one unreadable or unwritten kanji from one they write
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 _SURU = ("し", "さ", "す")  # a noun used as a verb (ていぎ|してる, こうふ|された) ends before these
 _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
@@ -185,7 +186,7 @@ class KanaReader:
         cannot read or no text writes (基本計隔 → 基本計画, 正式名所 → 正式名称); anything else as written."""
         if len(run) >= _KANJI_TYPO and run.endswith("法"):
             names, suspect = self._law_names, range(1, len(run))
-        elif len(run) >= 4:
+        elif len(run) >= _COMPOUND_TYPO:
             names, suspect = self._stretches(len(run)), self._unwritten(run)
         else:
             return run
