@@ -201,6 +201,15 @@ def test_a_short_ask_opening_with_sore_is_about_the_statement_before():
     assert asks[0] == "国は自治体にAIの導入を急がせてばかりいる。それって本当に大丈夫なの？"
 
 
+def test_a_short_first_ask_of_a_chat_message_keeps_the_statement_before(assistant):
+    text = "研究機関と会社と自治体がばらばらに動いてる気がする。国がまとめ役をやるべきでは？法律だとどうなってる？"
+    asks = split_asks(text)
+    assert asks[0].startswith("研究機関と会社と自治体がばらばらに")  # the statement names what the view is about
+    assert "ai_act:9.1" in [c.id for c in assistant.ask(text).citations]  # 連携の強化
+    diet = "AI施策の推進体制が縦割りのままでは実効性を欠く。一、本部の長は誰か。二、その事務はどこが担うのか。"
+    assert not split_asks(diet)[0].startswith("AI施策")  # a Diet preamble before numbered asks stays dropped
+
+
 def test_an_ask_leaning_on_the_statement_before_keeps_its_quoted_words(assistant):
     ans = assistant.ask("我が国はAIで出遅れたと言われる一方、政府は今こそ「反転攻勢」の好機だと述べている。"
                         "見通しが甘いとの声もあるが、政府がそのように判断する理由と我が国の強みは何か。")

@@ -62,6 +62,7 @@ _POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
+_BACKGROUND = 45  # a chat message's statement this short gives a short first ask its subject (not a Diet preamble)
 
 
 def without_where_to_look(ask: str) -> str:
@@ -156,6 +157,8 @@ def _split(text: str) -> list[str]:
             asks.append(f"{statement}{piece}")
         elif asks and _ANAPHORA.search(piece):  # 「これらの者以外の者に対しては…」
             asks.append(f"{asks[-1]}{piece}")
+        elif statement and not asks and not listed and len(piece) < _SELF_CONTAINED and len(statement) <= _BACKGROUND:
+            asks.append(f"{statement}{piece}")  # 「大学も企業も勝手にやってる印象。国が橋渡しすべきでは？」: its subject
         else:
             asks.append(piece)
     if not asks:
