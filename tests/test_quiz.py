@@ -91,3 +91,12 @@ def test_an_option_stated_by_another_retrieved_place_than_the_one_quoted_is_pick
 def test_a_blank_beside_one_form_of_a_heading_is_its_other_form(assistant, question, place, words):
     answer = assistant.ask(question)
     assert answer.citations[0].id == place and words in answer.answer.splitlines()[0], answer.answer
+
+
+def test_a_negative_item_over_a_quoted_heading_is_weighed_against_that_heading_alone(assistant):
+    ans = assistant.ask("次のうち「AI利活用推進で新しい事業や産業を創出」に挙げられていないものはどれ？ ア フィジカルAIの先導導入を"
+                        "支援　イ スタートアップ等の支援　ウ 研究者のAI利活用を支援　エ 中小企業へのAI導入促進")
+    assert ans.lines[0].text.startswith("選択肢のうち") and "エ「中小企業へのAI導入促進」" in ans.lines[0].text
+    # an option worded unlike the measure (「…を支援」 for 「…支援」) is still found there: all its words are
+    verdict = pick_option("含まれないものは？", [("1", "創薬AIの推進"), ("2", "富岳NEXTの開発")], ["創薬AIを推進する。"], [])
+    assert verdict and "2「富岳NEXTの開発」" in verdict

@@ -385,7 +385,7 @@ class Assistant:
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
-        verdict = pick_option(stem, options, quoted, [h.chunk.embedding_text() for h in answer.retrieved])
+        verdict = pick_option(stem, options, quoted, [] if heading else [h.chunk.embedding_text() for h in answer.retrieved])
         if not verdict and not answer.abstained and (found := option_found_once(
                 stem, options, [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units])):
             verdict, pid = found  # 「第24条によれば本部員に充てられるのは」: 第2項 states it, not the quoted 第1項

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .text import tokenizer
+
 __all__ = ["Option", "parse_options", "pick_option", "option_found_once", "strip_quiz_markers"]
 
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
@@ -65,9 +67,17 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _found(option: str, passage: str) -> bool:
+def _found(option: str, passage: str, loose: bool = False) -> bool:
+    """Each part of the option is in the passage as written; ``loose``: or each of its content words is."""
     parts = [p for p in re.split(r"と(?=[^と]{2,})|及び|並びに|、|,", _nfkc(option)) if p.strip()]
-    return bool(parts) and all(p.strip(" 「」『』") in passage for p in parts)
+    return bool(parts) and all(p.strip(" 「」『』") in passage or loose and _words_in(p, passage) for p in parts)
+
+
+def _words_in(part: str, passage: str) -> bool:
+    """Every content word of an option's part is in the passage (「創薬AIの推進」 in 「創薬AIを推進」): loose enough
+    for an option that is present, too loose to single out the one stated (「本部長の職務を助ける」 in 第23条第1項)."""
+    words, passage = tokenizer("surface").tokenize(part), passage.lower()
+    return len(words) >= 2 and all(w in passage for w in words)
 
 
 def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: list[str]) -> str | None:
@@ -78,7 +88,7 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
     """
     if _NEGATIVE.search(stem):
         passage = _nfkc("\n".join(quoted + retrieved))
-        rest = [(mark, text) for mark, text in options if not _found(text, passage)]
+        rest = [(mark, text) for mark, text in options if not _found(text, passage, loose=True)]
         if len(rest) == 1:
             mark, text = rest[0]
             return f"選択肢のうち、文書の該当箇所に見当たらないのは{mark}「{text}」です。"
