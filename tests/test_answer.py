@@ -69,6 +69,12 @@ def test_a_later_ministry_ask_with_no_measure_of_its_own_leans_on_the_first(assi
     assert [c.id for c in ans.citations] == ["plan:3.1.1.1"] and "主担当(◎)は" in ans.answer
 
 
+def test_a_later_ministry_ask_naming_nothing_asks_about_the_measure_the_first_was_answered_from(assistant):
+    """「どこの役所？」 after a first ask answered from one measure is about that measure, not another one found anew."""
+    ans = assistant.ask("スタートアップを始めたいけど国の支援ってある？どこの役所？")
+    assert [c.id for c in ans.citations] == ["plan:3.1.3.3"] and "主担当(◎)は" in ans.answer
+
+
 def test_a_later_ministry_ask_on_an_article_gets_the_measure_that_cites_it(assistant):
     """「二、それを受けた骨子の取組と担当」 leans on the article the first ask was answered from (第13条); the plan's
     measure that names it (「AI法第13条に基づく指針」) is the one asked about."""

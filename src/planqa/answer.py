@@ -429,6 +429,12 @@ class Assistant:
                     and not self.finder.names_a_measure(read.normalized):
                 parts.append(parts[0])  # 「◎はどこで、ほかにどこが入っているか」: the first answer names them all
                 continue
+            # 「…対策してるの？どこがやってるの？」: who runs the one measure the first ask was answered from
+            if parts and read.route.name == "ministry" and ask.startswith(asks[0]) \
+                    and self.finder.names_nothing(ask[len(asks[0]):]) \
+                    and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
+                parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
+                continue
             part = self._answer_one(read, history, said, documents)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):

@@ -100,9 +100,16 @@ class MeasureFinder:
     def _has_subject(self, topic: str) -> bool:
         """The ask names a subject of its own: two words the documents use, beside the list and ministry words
         (「本部の事務はどこが処理」 does; 「ほかにどこが関わっているか」 leans on the ask before)."""
-        words = [t for t in self.terms.tokenize(topic) if t in self.terms.idf and t not in LIST_WORDS
-                 and t not in GENERIC and t not in FUNCTION_NOUNS]
-        return len(words) >= 2
+        return len(self._subject_words(topic)) >= 2
+
+    def names_nothing(self, query: str) -> bool:
+        """The ask names no word the documents use beside the ministry and list words (「どこの役所がやってるの？」)."""
+        return not self._subject_words(MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip())
+
+    def _subject_words(self, topic: str) -> list[str]:
+        """The words of the text the documents use, list and ministry words and generic nouns aside."""
+        return [t for t in self.terms.tokenize(topic) if t in self.terms.idf and t not in LIST_WORDS
+                and t not in GENERIC and t not in FUNCTION_NOUNS]
 
     def quoted(self, query: str, within: set[str] | None = None) -> list[Measure]:
         """Measures the question quotes by their text (「AI時代の働き方の検討」と「…」), in the order quoted: a quote
