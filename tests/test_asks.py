@@ -210,6 +210,14 @@ def test_a_short_first_ask_of_a_chat_message_keeps_the_statement_before(assistan
     assert not split_asks(diet)[0].startswith("AI施策")  # a Diet preamble before numbered asks stays dropped
 
 
+def test_a_numbered_how_about_ask_is_the_first_ask_of_its_own_subject(assistant):
+    text = "一、大学などの研究機関には、国の施策に対してどのような協力が求められているか。二、国民に対してはどうか。"
+    assert split_asks(text)[1] == "国民には、国の施策に対してどのような協力が求められているか。"
+    assert [c.id for c in assistant.ask(text).citations] == ["ai_act:6.1", "ai_act:8.1"]
+    leaning = "一、本部は、関係行政機関に資料の提出を求めることができるか。二、それ以外の者に対してはどうか。"
+    assert "それ以外の者" in split_asks(leaning)[1] and split_asks(leaning)[1].startswith("本部は")  # points back
+
+
 def test_an_ask_leaning_on_the_statement_before_keeps_its_quoted_words(assistant):
     ans = assistant.ask("我が国はAIで出遅れたと言われる一方、政府は今こそ「反転攻勢」の好機だと述べている。"
                         "見通しが甘いとの声もあるが、政府がそのように判断する理由と我が国の強みは何か。")

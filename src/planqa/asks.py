@@ -62,6 +62,8 @@ _POINTS_BACK = re.compile(r"(?:(?:あと|また|それと|ちなみに|じゃあ
 _SELF_CONTAINED = 25  # a single ask this long is answered without the statements around it
 _SHORT = 20  # an ask this short leans on the first one (「なにするとこ？」「担当府省と併せてお示し願いたい。」)
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
+_HOW_ABOUT = re.compile(r"^([^、。？?]{2,20}?)(?:について|に対して?)?に?は、?どう(?:か|ですか|なの)[。？?]?$")  # 「国民についてはどうか」
+_FIRST_TOPIC = re.compile(r"に?は、")  # 「事業者は、…」「研究機関には、…」: where the first ask's subject ends
 _BACKGROUND = 45  # a chat message's statement this short gives a short first ask its subject (not a Diet preamble)
 
 
@@ -176,4 +178,15 @@ def _split(text: str) -> list[str]:
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
     first = asks[0]
+    asks = [first] + [_in_place_of_the_topic(first, a) for a in asks[1:]]
     return [first] + [f"{first} {a}" if len(a) <= _SHORT or _POINTS_BACK.match(a) else a for a in asks[1:]]
+
+
+def _in_place_of_the_topic(first: str, ask: str) -> str:
+    """「二、一般の国民についてはどうか。」 after 「一、事業者は、…を求められているのか。」 asks the first ask of its own
+    subject: 「一般の国民は、…を求められているのか。」 (not when the subject points back: 「それ以外の者に対しては」)."""
+    m, topic = _HOW_ABOUT.match(ask), _FIRST_TOPIC.search(first)
+    if not m or not topic or _LEANS.search(m.group(1)):
+        return ask
+    start = first.rfind("、", 0, topic.start()) + 1
+    return first[:start] + m.group(1) + first[topic.start():]
