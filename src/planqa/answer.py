@@ -430,8 +430,7 @@ class Assistant:
                 parts.append(parts[0])  # 「◎はどこで、ほかにどこが入っているか」: the first answer names them all
                 continue
             # 「…対策してるの？どこがやってるの？」: who runs the one measure the first ask was answered from
-            if parts and read.route.name == "ministry" and ask.startswith(asks[0]) \
-                    and self.finder.names_nothing(ask[len(asks[0]):]) \
+            if own and read.route.name == "ministry" and self.finder.names_nothing(own) \
                     and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
                 parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
                 continue

@@ -177,9 +177,8 @@ def _split(text: str) -> list[str]:
         return ["".join(heard) + text[start:]]  # but not what the asker heard (「…が検討されていると聞きました。」)
     if plan := re.search(r"人工知能基本計画|基本計画", text):  # a later ask's 「同計画」 is the plan named before
         asks = [a.replace("同計画", plan.group(0)) for a in asks]
-    first = asks[0]
-    asks = [first] + [_in_place_of_the_topic(first, a) for a in asks[1:]]
-    return [first] + [f"{first} {a}" if len(a) <= _SHORT or _POINTS_BACK.match(a) else a for a in asks[1:]]
+    first, later = asks[0], [_in_place_of_the_topic(asks[0], a) for a in asks[1:]]
+    return [first] + [f"{first} {a}" if len(a) <= _SHORT or _POINTS_BACK.match(a) else a for a in later]
 
 
 def _in_place_of_the_topic(first: str, ask: str) -> str:

@@ -95,7 +95,7 @@ class MeasureFinder:
 
     def names_a_measure(self, query: str) -> bool:
         """The ask names a subject of its own beside the ministry words (``_has_subject``)."""
-        return self._has_subject(MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip())
+        return self._has_subject(self._beside_ministry_words(query))
 
     def _has_subject(self, topic: str) -> bool:
         """The ask names a subject of its own: two words the documents use, beside the list and ministry words
@@ -104,7 +104,12 @@ class MeasureFinder:
 
     def names_nothing(self, query: str) -> bool:
         """The ask names no word the documents use beside the ministry and list words (「どこの役所がやってるの？」)."""
-        return not self._subject_words(MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip())
+        return not self._subject_words(self._beside_ministry_words(query))
+
+    @staticmethod
+    def _beside_ministry_words(query: str) -> str:
+        """The asker's words with the ministry words (担当, どこが …) taken out."""
+        return MINISTRY_WORDS.sub(" ", without_added_terms(query)).strip()
 
     def _subject_words(self, topic: str) -> list[str]:
         """The words of the text the documents use, list and ministry words and generic nouns aside."""
