@@ -149,7 +149,7 @@ def test_definition_quotes_the_definition(assistant):
 def test_a_quoted_place_brings_its_next_sentence(assistant):
     """Both bullets of 基本的な方針2 close to the top: the second joins the first, under the same citation
     (``AnswerConfig.place_window``)."""
-    answer = assistant.ask("AIエコシステムについて骨子はどう書いている？")
+    answer = assistant.ask("AIエコシステムの各層の開発について骨子はどう書いている？")
     lines = [line for line in answer.lines if [p for p, _ in line.places] == ["plan:2.2.2"]]
     assert len(lines) == 2 and "イノベーションの好循環" in answer.answer, answer.answer
     assert_grounded(answer)
@@ -1073,3 +1073,17 @@ def test_each_place_named_with_a_quote_gives_its_sentence(assistant):
                            "第27条「本部に係る事項については、内閣法にいう主任の大臣は、（ イ ）とする。」")
     cited = [c.id for c in answer.citations]
     assert any(id_matches(c, "ai_act:22") for c in cited) and any(id_matches(c, "ai_act:27") for c in cited), cited
+
+
+def test_a_plain_ask_quotes_another_place_only_when_nearly_as_close(assistant):
+    # 第23条第2項 (the deputies assist the head) scores within 0.02 of 第22条 but answers nothing asked:
+    # a plain ask takes another place only within ``narrow_window``
+    cited = [c.id for c in assistant.ask("本部長は誰がやる？").citations]
+    assert cited and all(id_matches(c, "ai_act:22") for c in cited), cited
+
+
+def test_a_view_keeps_the_wider_window_for_what_else_the_documents_say(assistant):
+    # a view gets the documents' statements on its subject beyond the best one: the risks paragraph naming
+    # 偽・誤情報 joins the measure on false information (``sentence_window``)
+    cited = [c.id for c in assistant.ask("AIの偽情報とか詐欺が心配。政府はもっと対策に力を入れるべきでは？").citations]
+    assert "plan:3.3.1.3" in cited and "plan:1.4" in cited, cited

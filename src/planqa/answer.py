@@ -95,7 +95,8 @@ class AnswerConfig:
     candidate_chunks: int = 5
     coverage_weight: float = 0.15
     rank_weight: float = 0.02
-    sentence_window: float = 0.02
+    sentence_window: float = 0.02  # a view or a briefing: other sentences within this much of the top join it
+    narrow_window: float = 0.01  # any other ask (59 sets: citation precision +0.907, key facts -0.303 against 0.02)
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     max_asks: int = 8  # asks of one message answered; a Diet question rarely has more, a flood has 40
     time_budget_s: float | None = None  # no further ask of a message is started after this long (the web app: 3 s)
@@ -779,8 +780,9 @@ class Assistant:
             if not scored:
                 return self._abstain(hits)
         chosen: list[tuple[float, Unit, str, Chunk]] = []
+        window = self.config.sentence_window if briefing or view else self.config.narrow_window
         for entry in scored:
-            if len(chosen) >= self.config.max_sentences or entry[0] < scored[0][0] - self.config.sentence_window:
+            if len(chosen) >= self.config.max_sentences or entry[0] < scored[0][0] - window:
                 break
             if chosen and entry[3].doc != chosen[0][3].doc:
                 continue  # the other document joins only when the question names both (below)
