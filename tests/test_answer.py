@@ -907,7 +907,7 @@ def test_unknown_words_do_not_decline_what_the_bank_places_among_answerable_ques
                             ("deepfakeを見抜く技術の開発を国は支援してる？", "plan:3.3.1.5")):
         assert assistant.scope.unfamiliar(question)
         answer = assistant.ask(question)
-        assert not answer.abstained and answer.citations[0].id == place, question
+        assert not answer.abstained and place in [c.id for c in answer.citations], question
 
 
 def test_a_near_miss_no_word_check_catches_is_declined_by_the_bank_negatives(assistant):
@@ -1087,3 +1087,10 @@ def test_a_view_keeps_the_wider_window_for_what_else_the_documents_say(assistant
     # 偽・誤情報 joins the measure on false information (``sentence_window``)
     cited = [c.id for c in assistant.ask("AIの偽情報とか詐欺が心配。政府はもっと対策に力を入れるべきでは？").citations]
     assert "plan:3.3.1.3" in cited and "plan:1.4" in cited, cited
+
+
+def test_the_place_the_bank_makes_likely_breaks_a_near_tie(assistant):
+    # 第5条 (local governments' own duty) scores close to the plan's support for municipalities; the place classifier
+    # fitted on the bank puts a "will the state help" ask on the measure (``AnswerConfig.place_weight``)
+    cited = [c.id for c in assistant.ask("自治体でのAI導入を国は手伝ってくれる？").citations]
+    assert cited == ["plan:3.1.1.3"], cited
