@@ -95,8 +95,8 @@ class AnswerConfig:
     max_sentences: int = 3
     candidate_chunks: int = 5
     coverage_weight: float = 0.15
-    place_weight: float = 0.03  # × the bank-fitted place classifier's probability of the sentence's chunk, for a
-    # plain ask that quotes no words (59 sets: key facts +0.025, precision +0.667; 0.05: -0.013 / +0.758)
+    place_weight: float = 0.03  # × the bank-fitted place classifier's probability of the sentence's chunk, for an
+    # ask that is no view or legal ask and quotes no words (59 sets: key facts +0.003, precision +0.421)
     rank_weight: float = 0.02
     sentence_window: float = 0.02  # a view or a briefing: other sentences within this much of the top join it
     narrow_window: float = 0.01  # any other ask (59 sets: citation precision +0.907, key facts -0.303 against 0.02)
@@ -697,7 +697,7 @@ class Assistant:
     def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False, plain: bool = False
                          ) -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank, and for a
-        ``plain`` ask (no view, briefing or legal ask, no quoted words) how likely the bank makes its chunk the
+        ``plain`` ask (no view or legal ask, no quoted words) how likely the bank makes its chunk the
         question's place (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
