@@ -77,7 +77,6 @@ class SearchIndex:
             n += len(chunk.sentences())
         self.sentence_start = starts  # row of each chunk's first sentence in sentence_vectors
         self._rows = {c.key: (a, a + len(c.sentences())) for c, a in zip(self.chunks, starts)}
-        self._position = {c.key: i for i, c in enumerate(self.chunks)}
         self.bank_negative = np.array([e.id is None for e in self.bank], dtype=bool)  # near-miss questions
         self.bank_chunk = bank_chunks(self.chunks, self.bank)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
@@ -132,7 +131,7 @@ class SearchIndex:
 
     def place_shares(self, query_vector: np.ndarray) -> dict[str, float]:
         """The place classifier's probability of each chunk (by key) being the question's place."""
-        return dict(zip(self._position, place_probabilities(query_vector, self.places).tolist()))
+        return {c.key: p for c, p in zip(self.chunks, place_probabilities(query_vector, self.places).tolist())}
 
     def document_shares(self, query_vector: np.ndarray) -> dict[str, float]:
         """The place classifier's probability mass on each document's chunks: how likely the bank makes it that
