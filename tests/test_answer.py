@@ -382,6 +382,15 @@ def test_a_penalty_ask_is_about_the_law_its_sentence_names(assistant):
     assert act.route == "penalty" and act.answer.startswith("AI法には罰則の規定はありません。")
 
 
+def test_a_place_named_in_the_background_does_not_keep_another_laws_penalty_in_scope(assistant):
+    """「AI法の第16条に…けど、」 is background: the ask is a prison term under another law, which no place states;
+    the same background before an ask about the Act's own measure is answered from that article."""
+    other = assistant.ask("AI法の第16条に権利利益の侵害って書いてあるけど、個人情報保護法に違反したら懲役は何年なの？")
+    assert other.abstained and other.citations == ()
+    own = assistant.ask("AI法の第16条に権利利益の侵害って書いてあるけど、国は侵害の事案をどう扱うの？")
+    assert not own.abstained and own.citations[0].id == "ai_act:16.1"
+
+
 def test_an_overview_question_gets_the_outline_of_its_group(assistant):
     """The bank's overview questions of a group (第3章第1節(1), no text of its own) place a list ask there: its
     outline lists every measure, not the one that scores best."""

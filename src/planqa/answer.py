@@ -27,14 +27,14 @@ from .llm import generate_grounded
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
 from .names import DocumentNames
-from .normalize import without_added_terms
+from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, option_found_once, pick_option
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup
 from .scope import GENERIC as _GENERIC
-from .scope import Scope, asks_for_amount_or_date, value_present
+from .scope import Scope, asks_for_amount_or_date, value_present, without_background
 from .structured import StructuredAnswers, strip_marker
 from .terms import FUNCTION_NOUNS, TermWeights
 from .text import arabic_numerals, normalize, tokenizer
@@ -915,7 +915,7 @@ class Assistant:
         country do not put out of scope alone."""
         if not hits:
             return True
-        if any(h.referenced for h in hits):
+        if any(h.referenced for h in hits) and not self._named_in_background(query):
             return self.scope.declined(query)  # a company or an official is in no place, even one named
         nearest, margin = self._bank_closeness(query)
         familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
@@ -923,6 +923,11 @@ class Assistant:
                 or (not familiar and (self.scope.unfamiliar(query) or self.scope.consequence(query)
                                      or self.scope.background(query)))
                 or self._best_similarity(query, hits) < self.config.min_confidence)
+
+    def _named_in_background(self, query: str) -> bool:
+        """The places the message names by number all stand in a background clause (「AI法の第3条に…が出てくるけど、
+        著作権法だと罰金は？」): what is asked is not about them."""
+        return bool(find_references(query, self.names)) and not find_references(without_background(query), self.names)
 
     def _bank_link(self, query: str, hits: list[Hit]) -> tuple[str, ...]:
         """The sentences a bank question was written from, when that question is clearly the nearest to this one:

@@ -16,7 +16,7 @@ from .normalize import is_everyday_term
 from .routes import PENALTY
 from .text import tokenizer
 
-__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "GENERIC", "LEGAL_CONSEQUENCE"]
+__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "without_background", "GENERIC", "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
@@ -76,6 +76,12 @@ def asked(query: str) -> str:
     sentences = [s for s in _SENTENCE.findall(query) if s.strip()]
     asking = [s for s in sentences if s.rstrip()[-1:] in "?？"] or sentences[-1:]
     return " ".join(_CLAUSE.split(s)[-1] for s in asking)
+
+
+def without_background(query: str) -> str:
+    """The message without the background clause a sentence opens with (「AI法の第3条に…が出てくるけど、」):
+    each sentence from its last clause boundary on; sentences without one stay whole."""
+    return "".join(_CLAUSE.split(s)[-1] for s in _SENTENCE.findall(query))
 
 
 def asks_for_amount_or_date(query: str) -> bool:
