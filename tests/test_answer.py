@@ -212,6 +212,8 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "第三章と第四章を施行する日を決めた政令は、施行日を何年の何月何日としたのか。",  # no day given
     "Q. AISI（AIセーフティ・インスティテュート）のトップである所長の氏名は？",  # a head's name, not asked 誰
     "AISIのセンター長である人の氏名を知りたい",
+    "AI戦略本部で本部員を務めている人たちの氏名と所属を一覧にして",  # the documents name no person, members included
+    "専門調査会で意見を述べる有識者の氏名と所属を一覧で知りたい",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)

@@ -44,7 +44,7 @@ LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:�
                                 r"誰のもの|のものになる|帰属|誰の責任|責任を負う|賠償|訴訟|裁判|訴え|"
                                 r"罪に(?:なる|なり|問われ)|何罪|懲役|逮捕")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
-_OFFICIAL = re.compile(r"(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の(?:名前|氏名)|"
+_OFFICIAL = re.compile(r"氏名|(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の名前|"  # the documents name no person
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
 _HOW_TO_APPLY = re.compile(r"問い合わせ先")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
