@@ -96,7 +96,8 @@ class AnswerConfig:
     candidate_chunks: int = 5
     coverage_weight: float = 0.15
     place_weight: float = 0.03  # × the bank-fitted place classifier's probability of the sentence's chunk, for an
-    # ask that is no view or legal ask and quotes no words (59 sets: key facts +0.003, precision +0.421)
+    # ask that is no legal ask and quotes no words (59 sets: key facts +0.003, precision +0.421; views too, with the
+    # lead and briefing margins on scores without it, 60 sets: +0.034 / +0.157 more)
     rank_weight: float = 0.02
     sentence_window: float = 0.02  # a view or a briefing: other sentences within this much of the top join it
     narrow_window: float = 0.01  # any other ask (59 sets: citation precision +0.907, key facts -0.303 against 0.02)
@@ -694,11 +695,11 @@ class Assistant:
         return len(extra) <= 1
 
     # ---- extractive composer ------------------------------------------------------------
-    def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False, plain: bool = False
-                         ) -> list[tuple[float, Unit, str, Chunk]]:
-        """Every sentence of the top hits, scored by embedding similarity, term coverage and rank, and for a
-        ``plain`` ask (no view or legal ask, no quoted words) how likely the bank makes its chunk the
-        question's place (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
+    def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False,
+                         shares: dict[str, float] | None = None) -> list[tuple[float, Unit, str, Chunk]]:
+        """Every sentence of the top hits, scored by embedding similarity, term coverage and rank, and by ``shares``
+        (``_place_shares``: how likely the bank makes its chunk the question's place; empty for a legal ask)
+        (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
         qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
@@ -715,7 +716,7 @@ class Assistant:
                     candidates.append((rank, hit))
         linked = [_bare(a) for a in self._bank_link(query, hits)]
         subject = self._defined_subject(without_added_terms(query))
-        shares = index.place_shares(qvec) if plain and cfg.place_weight and not _QUOTE.search(query) else {}
+        shares = shares or {}
         for rank, hit in candidates:
             sims = index.sentence_rows(hit.chunk) @ qvec
             for j, (unit, sent) in enumerate(hit.chunk.sentences()):
@@ -736,7 +737,18 @@ class Assistant:
         scored.sort(key=lambda x: -x[0])
         return scored
 
-    def _lead_and_measure(self, chosen: list, scored: list, view: bool) -> list:
+    def _place_shares(self, query: str) -> dict[str, float]:
+        """How likely the bank makes each chunk the question's place (``place_weight``); none for quoted words."""
+        if not self.config.place_weight or _QUOTE.search(query):
+            return {}
+        return self.retriever.index.place_shares(self.retriever.embedder.query(query))
+
+    def _text_score(self, entry: tuple, places: dict[str, float]) -> float:
+        """A sentence's score without the place classifier's weight: the margins by which more places join the first
+        one quoted are the text's (the classifier picks the first place, not the lead or the other document beside it)."""
+        return entry[0] - self.config.place_weight * places.get(entry[3].key, 0.0)
+
+    def _lead_and_measure(self, chosen: list, scored: list, view: bool, places: dict[str, float]) -> list:
         """The places that join the first one quoted: the best of the nearest places with text inside it (a measure
         under a section's lead, not one under its chapter; none under an editor's note) within ``inner_margin`` of the
         top and, for a ``view`` ask, the nearest place enclosing it that has text of its own (the lead over a measure)
@@ -744,19 +756,24 @@ class Assistant:
         cfg, top, best, joined = self.config, chosen[0][1].id, scored[0][0], []
         place = _parent(top)
         while view and cfg.lead_margin is not None and place:
-            own = [e for e in scored if e[1].id == place]
+            own = sorted((e for e in scored if e[1].id == place), key=lambda e: -self._text_score(e, places))
             if own:
-                if own[0][0] >= best - cfg.lead_margin and not any(c[1].id == place for c in chosen):
+                text_top = max(self._text_score(e, places) for e in scored)
+                if self._text_score(own[0], places) >= text_top - cfg.lead_margin \
+                        and not any(c[1].id == place for c in chosen):
                     joined.append(own[0])
                 break
             place = _parent(place)
-        inner = [e for e in scored if e[1].id.startswith(top + ".") and not any(  # the nearest places with text
-            mid in self.corpus and self.corpus[mid].text for mid in _between(top, e[1].id))]  # inside (3 §1 → its
-        # measures, not 第3章 → them)
-        if cfg.inner_margin is not None and inner and inner[0][0] >= best - cfg.inner_margin \
-                and not _NOTE.fullmatch(chosen[0][2].strip()) \
-                and not any(c[1].id.startswith(top + ".") for c in chosen):
-            joined.append(inner[0])
+        firsts = [c for i, c in enumerate(chosen) if all(o[3].doc != c[3].doc for o in chosen[:i])]
+        for first in firsts:  # each document's first place (a briefing's other document too)
+            top = first[1].id
+            inner = [e for e in scored if e[1].id.startswith(top + ".") and not any(  # the nearest places with
+                mid in self.corpus and self.corpus[mid].text for mid in _between(top, e[1].id))]  # text inside
+            # (3 §1 → its measures, not 第3章 → them)
+            if cfg.inner_margin is not None and inner and inner[0][0] >= best - cfg.inner_margin \
+                    and not _NOTE.fullmatch(first[2].strip()) \
+                    and not any(c[1].id.startswith(top + ".") for c in chosen + joined):
+                joined.append(inner[0])
         return joined
 
     def _defined_subject(self, query: str) -> str | None:
@@ -775,7 +792,8 @@ class Assistant:
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
         is one of them, only places within or beside it follow unless another scores within ``said_margin``; the best
         place inside the first one quoted joins it, and for a ``view`` ask the lead over it (``_lead_and_measure``)."""
-        every = self._score_sentences(query, hits, every_document, not (view or every_document))
+        places = self._place_shares(query) if not every_document else {}
+        every = self._score_sentences(query, hits, every_document, places)
         scored = [e for e in every if e[1].id not in said]
         if not scored:
             return self._abstain(hits)
@@ -819,16 +837,17 @@ class Assistant:
             shares = self.retriever.index.document_shares(self.retriever.embedder.query(query)) \
                 if self.config.briefing_share and not every_document else {}
             docs |= {d for d, share in shares.items() if share < self.config.briefing_share}
+            text_top = max(self._text_score(e, places) for e in scored)
             for entry in scored:
                 margin = self.config.legal_margin if every_document else self.config.briefing_margin
-                if entry[3].doc not in docs and entry[0] >= scored[0][0] - margin:
+                if entry[3].doc not in docs and self._text_score(entry, places) >= text_top - margin:
                     docs.add(entry[3].doc)
                     chosen.append(entry)
         if len(named) > 1:  # every place named is quoted, not only the best-scored one
             for ref in named:
                 if not any(id_matches(c[1].id, ref) for c in chosen):
                     chosen += [e for e in scored if id_matches(e[1].id, ref)][:1]
-        chosen += self._lead_and_measure(chosen, scored, view)  # a measure under a lead quoted; for a view, the lead
+        chosen += self._lead_and_measure(chosen, scored, view, places)  # a measure under a lead quoted; for a view, the lead
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
                      and any(e[1].id == c[1].id for c in chosen)
