@@ -22,6 +22,8 @@ def reader(corpus):
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
     ("ほんぶちょうは だれ", "本部長は だれ"),  # part of 人工知能戦略本部長, its suffix 長 included
     ("じちたいも なにか するの", "自治体も なにか するの"),  # part of 地方自治体
+    ("ちゅうしょうきぎょうの はなし", "中小企業の はなし"),  # a compound with prefixes (中 + 小 + 企業), not 抽象
+    ("じせだいの いんふら", "次世代の インフラ"),
     ("aisiって何？", "AISIって何？"),  # Latin words in the documents' case
     ("Ai法とpdcaの関係", "AI法とPDCAの関係"),
     ("Please, ai", "Please, AI"),  # a word the documents do not write stays as typed

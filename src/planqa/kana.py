@@ -62,9 +62,11 @@ def _reading(word) -> str | None:
     return word.feature.kana or None
 
 
-def _worth_reading(words: list[tuple[str, str]]) -> bool:
-    """A run of (surface, reading) words specific enough to spell back: Latin letters in it, or three kanji."""
-    return any(s.isascii() for s, _ in words) or len(_KANJI.findall("".join(s for s, _ in words))) >= 3
+def _worth_reading(words: list[tuple[str, str, bool]]) -> bool:
+    """A run of (surface, reading, prefix) words specific enough to spell back: Latin letters in it, or three kanji;
+    not ending in a prefix (戦略 + 副 of 戦略副本部長)."""
+    return not words[-1][2] and (any(s.isascii() for s, *_ in words)
+                                 or len(_KANJI.findall("".join(s for s, *_ in words))) >= 3)
 
 
 class KanaReader:
@@ -99,7 +101,7 @@ class KanaReader:
                 for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
                     for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
                         if _worth_reading(part):
-                            counts["".join(r for _, r in part)]["".join(s for s, _ in part)] += 1
+                            counts["".join(r for _, r, _ in part)]["".join(s for s, *_ in part)] += 1
             for phrase in _QUOTED.findall(text):  # 「隗より始めよ」 asked as 「かいよりはじめよ」: read whole
                 readings = [_reading(word) for word in tagger(phrase)]
                 if all(readings) and (_KANJI.search(phrase) or phrase.isascii()):
@@ -116,18 +118,22 @@ class KanaReader:
         return cls({reading: c.most_common(1)[0][0] for reading, c in sorted(counts.items())},
                    "\n".join(texts + everyday))
 
-    def _compounds(self, text: str) -> list[list[tuple[str, str]]]:
-        """Runs of two or more nouns with Latin letters in them (AI法), as (surface, reading) pairs."""
-        runs, run = [], []
+    def _compounds(self, text: str) -> list[list[tuple[str, str, bool]]]:
+        """Runs of two or more nouns (prefixes and suffixes included) with Latin letters or three kanji in them (AI法,
+        中小企業), as (surface, reading, prefix) triples."""
+        runs, run, prefixes = [], [], 0
         for word in [*self._tagger(text), None]:
-            reading = _reading(word) if word is not None and (word.feature.pos1 == "名詞" or (
-                run and word.feature.pos1 == "接尾辞")) else None  # 本部 + 長
+            prefix = word is not None and word.feature.pos1 == "接頭辞"
+            reading = _reading(word) if word is not None and (word.feature.pos1 == "名詞" or prefix or (
+                run and word.feature.pos1 == "接尾辞")) else None  # 本部 + 長; 中 + 小 + 企業
             if reading and word.feature.pos2 != "数詞":
-                run.append((word.surface, reading))
+                run.append((word.surface, reading, prefix))
+                prefixes = prefixes + 1 if prefix else 0
                 continue
+            run = run[:len(run) - prefixes]  # a prefix belongs to the word after it (AI法 + 第 + 四条: AI法)
             if len(run) >= 2 and _worth_reading(run):
                 runs.append(run)
-            run = []
+            run, prefixes = [], 0
         return runs
 
     def rewrite(self, text: str) -> str:
