@@ -698,8 +698,8 @@ class Assistant:
     def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False,
                          shares: dict[str, float] | None = None) -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank, and by ``shares``
-        (``_place_shares``: how likely the bank makes its chunk the question's place; empty for a legal ask)
-        (``every_document``: also the first hit of each document ranked lower, for a briefing)."""
+        (``_place_shares``: how likely the bank makes its chunk the question's place; empty for a legal ask);
+        ``every_document``: also the first hit of each document ranked lower, for a briefing."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
         qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
@@ -749,10 +749,11 @@ class Assistant:
         return entry[0] - self.config.place_weight * places.get(entry[3].key, 0.0)
 
     def _lead_and_measure(self, chosen: list, scored: list, view: bool, places: dict[str, float]) -> list:
-        """The places that join the first one quoted: the best of the nearest places with text inside it (a measure
-        under a section's lead, not one under its chapter; none under an editor's note) within ``inner_margin`` of the
-        top and, for a ``view`` ask, the nearest place enclosing it that has text of its own (the lead over a measure)
-        within ``lead_margin``; none already quoted."""
+        """The places that join those quoted: inside each document's first place, the best of the nearest places with
+        text (a measure under a section's lead, not one under its chapter; none under an editor's note) within
+        ``inner_margin`` of the top and, for a ``view`` ask, the nearest place enclosing the first one that has text of
+        its own (the lead over a measure) within ``lead_margin`` by the text's scores (``_text_score``); none already
+        quoted."""
         cfg, top, best, joined = self.config, chosen[0][1].id, scored[0][0], []
         place = _parent(top)
         while view and cfg.lead_margin is not None and place:
@@ -791,7 +792,8 @@ class Assistant:
         each of several places the question names (``named``: 「第23条第2項…第26条…」) gives its best sentence;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
         is one of them, only places within or beside it follow unless another scores within ``said_margin``; the best
-        place inside the first one quoted joins it, and for a ``view`` ask the lead over it (``_lead_and_measure``)."""
+        place inside each document's first one joins it, and for a ``view`` ask the lead over the first
+        (``_lead_and_measure``)."""
         places = self._place_shares(query) if not every_document else {}
         every = self._score_sentences(query, hits, every_document, places)
         scored = [e for e in every if e[1].id not in said]
@@ -847,7 +849,7 @@ class Assistant:
             for ref in named:
                 if not any(id_matches(c[1].id, ref) for c in chosen):
                     chosen += [e for e in scored if id_matches(e[1].id, ref)][:1]
-        chosen += self._lead_and_measure(chosen, scored, view, places)  # a measure under a lead quoted; for a view, the lead
+        chosen += self._lead_and_measure(chosen, scored, view, places)  # a measure under a lead; for a view, the lead
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
                      and any(e[1].id == c[1].id for c in chosen)
