@@ -745,7 +745,8 @@ class Assistant:
 
     def _text_score(self, entry: tuple, places: dict[str, float]) -> float:
         """A sentence's score without the place classifier's weight: the margins by which more places join the first
-        one quoted are the text's (the classifier picks the first place, not the lead or the other document beside it)."""
+        one quoted are the text's (the classifier picks the first place, not the lead or the other document beside
+        it)."""
         return entry[0] - self.config.place_weight * places.get(entry[3].key, 0.0)
 
     def _lead_and_measure(self, chosen: list, scored: list, view: bool, places: dict[str, float]) -> list:

@@ -16,7 +16,8 @@ from .normalize import is_everyday_term
 from .routes import PENALTY
 from .text import tokenizer
 
-__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "without_background", "GENERIC", "LEGAL_CONSEQUENCE"]
+__all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "without_background", "GENERIC",
+           "LEGAL_CONSEQUENCE"]
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
