@@ -1105,3 +1105,23 @@ def test_the_place_the_bank_makes_likely_breaks_a_near_tie(assistant):
     # fitted on the bank puts a "will the state help" ask on the measure (``AnswerConfig.place_weight``)
     cited = [c.id for c in assistant.ask("自治体でのAI導入を国は手伝ってくれる？").citations]
     assert cited == ["plan:3.1.1.3"], cited
+
+
+def test_a_later_ask_gets_the_new_place_its_own_words_agree_on(assistant):
+    # the second ask points back (「これに対して」) and is read with the first, whose 第7条 ranks first again; its
+    # own words alone rank 第8条 first, as the joined reading does among places not yet quoted (``_agreed_place``)
+    cited = [c.id for c in assistant.ask(
+        "AIを事業に使う会社にはAI法でどんな責務がある？ これに対して、私たち国民に求められている責務はどういうもの？").citations]
+    assert cited == ["ai_act:7.1", "ai_act:8.1"], cited
+
+
+@pytest.mark.parametrize("question, parties", [
+    ("AIを事業で使う者と一般の国民とで、国や自治体の施策に協力する義務の強さは違うの？", ["ai_act:7.1", "ai_act:8.1"]),
+    ("研究開発機関と国民とでは、AI法が求める責務の書き方に違いはありますか。", ["ai_act:6.1", "ai_act:8.1"]),
+    ("AI法で、地方公共団体の場合と同じく国民も国の施策に協力するよう求められているのか。", ["ai_act:8.1", "ai_act:5.1"]),
+])
+def test_a_comparison_quotes_each_compared_partys_provision(assistant, question, parties):
+    # each party set side by side (「AとBとで」「Aの場合と同じく」) by the provision it heads (「国民は、」); 国, named in
+    # 「国や自治体の施策」 but not compared, does not join (``_other_party``)
+    assert [c.id for c in assistant.ask(question).citations] == parties
+

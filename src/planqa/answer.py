@@ -60,6 +60,8 @@ _ALL_OF_IT = re.compile(r"すべて|全て")
 # 「国の計画では」「AI法には」「骨子で」: where to look, not what to find (the document weight covers it)
 _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)?(?:計画|法律|法|骨子)(?:の骨子)?(?:\(案\)|案)?"
                            r"(?:では|には|だと|の中で|によると|において)")
+_COMPARING = re.compile(r"とで|比べ|比較|違|異な|差|同じ")  # 「事業者と国民とで違いは」
+_TOPIC = re.compile(r"^(?:\d+\s+)?(?:[^。]*以下「([^」]+)」という。\)|([^、。「」()\s]{1,12}))は、")  # 「国民は、」
 _DEFINING = re.compile(r"とは|意味|って何|ってなに|どういうもの|どんなもの|何を指す|てなん")
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
@@ -225,6 +227,21 @@ def _enumerated(text: str, ask: str) -> bool:
     return bool(ask) and re.search(r"また、?\s*" + re.escape(ask[:8]), text) is not None
 
 
+def _topic(sent: str) -> str | None:
+    """Who a provision is about when it opens with them (「国民は、」; a defined term: 「…(以下「活用事業者」という。)は、」)."""
+    m = _TOPIC.match(sent)
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _compared(words: list[str]) -> set[str]:
+    """The nouns a comparison sets side by side: each word before 「と」 (「事業者と国民とで」; 「国民の場合と」)."""
+    parties = set()
+    for i, word in enumerate(words[:-1]):
+        if words[i + 1] == "と":
+            parties.add(words[i - 2] if word == "場合" and i >= 2 and words[i - 1] == "の" else word)
+    return parties
+
+
 def _bare(sent: str) -> str:
     """A sentence without its 【…】 notes: a measure re-listed with 【再掲】 is the same sentence."""
     return re.sub(r"【[^】]*】", "", sent).strip()
@@ -248,6 +265,7 @@ class Turn:
     context: Answer | None = None
     said: frozenset[str] = frozenset()
     documents: frozenset[str] | None = None  # the documents the asker restricted the question to (None: all)
+    own: str = ""  # what the ask adds to the first ask of the message it extends (「…事業者の責務は。 国民の責務は」)
 
     def allows(self, *doc_ids: str) -> bool:
         """Any of these documents may be quoted."""
@@ -269,6 +287,7 @@ class Assistant:
         self.known_ministries = {n for m in self.table for n in m.ministries} | \
             {n for m in self.table for s in m.sectors for n in s.ministries}
         self.tokenize = tokenizer(TOKEN_FORM)
+        self._words = tokenizer("surface", content_only=False)  # every word as written (the parties compared)
         self.terms = TermWeights(retriever.index, self.tokenize)
         self.finder = MeasureFinder(self.table, retriever, self.terms)
         self._headings = [(sec.id, t) for sec in corpus if sec.kind in ("group", "section", "subheading", "policy")
@@ -439,7 +458,7 @@ class Assistant:
                     and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
                 parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
                 continue
-            part = self._answer_one(read, history, said, documents)
+            part = self._answer_one(read, history, said, documents, own)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
@@ -459,7 +478,7 @@ class Assistant:
         return self.reader.ask(f"{places}の {ask}", several=True)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
-                    documents: frozenset[str] | None = None) -> Answer:
+                    documents: frozenset[str] | None = None, added_ask: str = "") -> Answer:
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
@@ -476,7 +495,8 @@ class Assistant:
         own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
                                    places=headings, written=None if context else ask.written)
-        answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents))
+        answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
+                                         self.reader.normalize(added_ask) if added_ask else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
@@ -657,7 +677,7 @@ class Assistant:
             for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
                 hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal,
-                               ask.opinion, self._named_places(ask, turn))
+                               ask.opinion, self._named_places(ask, turn), turn.own)
         if not value_present(ask.normalized, "\n".join(line.text for line in answer.lines),
                              any(h.referenced for h in hits)):
             return self._abstain(hits)
@@ -788,7 +808,7 @@ class Assistant:
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
                  briefing: bool = False, every_document: bool = False, view: bool = False,
-                 named: tuple[str, ...] = ()) -> Answer:
+                 named: tuple[str, ...] = (), own: str = "") -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         each of several places the question names (``named``: 「第23条第2項…第26条…」) gives its best sentence;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
@@ -802,8 +822,8 @@ class Assistant:
             return self._abstain(hits)
         if said and self.config.said_margin is not None and every[0][1].id in said \
                 and scored[0][0] < every[0][0] - self.config.said_margin:
-            top = every[0][1].id
-            scored = [e for e in scored if _near_place(e[1].id, top)]
+            top, agreed = every[0][1].id, self._agreed_place(own, hits, scored[0][1].id)
+            scored = [e for e in scored if _near_place(e[1].id, top) or e[1].id == agreed]
             if not scored:
                 return self._abstain(hits)
         chosen: list[tuple[float, Unit, str, Chunk]] = []
@@ -850,6 +870,8 @@ class Assistant:
             for ref in named:
                 if not any(id_matches(c[1].id, ref) for c in chosen):
                     chosen += [e for e in scored if id_matches(e[1].id, ref)][:1]
+        if _COMPARING.search(without_added_terms(query)):  # 「事業者と国民とで違いは」: each party's provision
+            chosen += self._other_party(query, chosen, scored)
         chosen += self._lead_and_measure(chosen, scored, view, places)  # a measure under a lead; for a view, the lead
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
@@ -887,6 +909,27 @@ class Assistant:
                     lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
         return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
+
+    def _other_party(self, query: str, chosen: list, scored: list) -> list:
+        """For an ask comparing parties (「事業者と国民とで」): the best place whose provision is headed by another
+        party compared (「国民は、…」 beside 「…(以下「活用事業者」という。)は、…」), when the first is headed by one too."""
+        parties = _compared(self._words(without_added_terms(query)))
+        first = _topic(chosen[0][2])
+        if first is None:
+            return []
+
+        def compared(topic: str | None) -> bool:
+            return bool(topic) and topic != first and self._words(topic)[-1] in parties
+        return [e for e in scored if compared(_topic(e[2])) and not any(c[1].id == e[1].id for c in chosen)][:1]
+
+    def _agreed_place(self, own: str, hits: list[Hit], best: str) -> str | None:
+        """``best`` (the best place not yet quoted for the whole ask) when the ask's own words (``own``), read
+        alone, rank it first too: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already
+        quoted; 「…その内容は」 alone ranks no place it agrees on."""
+        if not own:
+            return None
+        alone = self._score_sentences(own, hits, False, self._place_shares(own))
+        return best if alone and alone[0][1].id == best else None
 
     def _meaning_only(self, query: str, terms: list[str]) -> bool:
         """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
