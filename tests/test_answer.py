@@ -1125,3 +1125,19 @@ def test_a_comparison_quotes_each_compared_partys_provision(assistant, question,
     # 「国や自治体の施策」 but not compared, does not join (``_other_party``)
     assert [c.id for c in assistant.ask(question).citations] == parties
 
+
+
+@pytest.mark.parametrize("question", [
+    "各組織がデータを囲い込んでいてはAIの性能は上がらないと思う。データの共有について政府はどう考えているのか。",
+    "データがばらばらではAIの性能は伸びないでしょう。政府はデータ共有をどう考えていますか。",
+    "海外製のAIがいくらでもあるのに、国産のAIをわざわざ開発する必要ってあるの？",
+])
+def test_a_figure_word_outside_what_is_asked_needs_no_figure(assistant, question):
+    # 「性能は」 in the statement before the ask and 「いくらでも」 (any number of) ask for no figure: the documents'
+    # view is quoted, not declined for want of a number (``value_present`` reads what is asked)
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.citations, question
+
+
+def test_a_figure_asked_still_needs_one(assistant):
+    assert assistant.ask("国産AIの性能は海外製の何倍くらいなの？").abstained

@@ -22,13 +22,13 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "withou
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
-                       r"何人|何件|何回|何個|何%|いくら|何円|何兆|何億|何万|金額|"
+                       r"何人|何件|何回|何個|何%|いくら(?!でも)|何円|何兆|何億|何万|金額|"
                        r"割合|"
                        r"何割|何倍|何か国|何項目|[国域人件者社]数(?:は|を|が)|"
                        r"何歳|何社")
 _MONEY = r"(?:予算|お金|費用|国費|経費|総額)"  # the documents state no sum of money anywhere
 _HOW_MUCH = r"(?:どれ|どの)(?:くらい|ぐらい|ほど|だけ|程度)"
-_AMOUNT = re.compile(rf"いくら|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
+_AMOUNT = re.compile(rf"いくら(?!でも)|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
                      rf"{_HOW_MUCH}[^。？?]{{0,6}}{_MONEY}|{_MONEY}[^。？?]{{0,6}}{_HOW_MUCH}")
 _HAS_AMOUNT = re.compile(r"[\d一二三四五六七八九十百千]+(?:円|万円|億|兆)")
 _TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこ])(?!(?:まで)?も)|何時頃|時期|任期")  # not 追いつく, いつまでも; いつごろ as the kana reader spells it
@@ -99,7 +99,7 @@ def value_present(query: str, answer: str, referenced: bool = False) -> bool:
         return False  # 「第3章第1節の施策にはいくら」: a place named holds no amount either
     if referenced:
         return True
-    if _QUANTITY.search(query) and not _HAS_QUANTITY.search(answer):
+    if _QUANTITY.search(asked(query)) and not _HAS_QUANTITY.search(answer):  # not 「…性能は上がらないと思う。」
         return False
     if _TIME.search(query) and not _HAS_TIME.search(answer):
         return False
