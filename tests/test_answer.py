@@ -1141,3 +1141,11 @@ def test_a_figure_word_outside_what_is_asked_needs_no_figure(assistant, question
 
 def test_a_figure_asked_still_needs_one(assistant):
     assert assistant.ask("国産AIの性能は海外製の何倍くらいなの？").abstained
+
+
+@pytest.mark.parametrize("question", ["人工知能戦略本部員には誰が充てられるのですか。",
+                                      "人工知能戦略本部員にはどなたが充てられるのでしょうか。"])
+def test_a_term_defined_for_the_next_paragraph_is_answered_there(assistant, question):
+    # 第24条第1項 defines 「本部員」 「次項において」: what a 本部員 is, is 第24条第2項's, which alone answers (the
+    # bonus for the defining sentence goes to the paragraph it names, ``_about_subject``)
+    assert [c.id for c in assistant.ask(question).citations] == ["ai_act:24.2"]

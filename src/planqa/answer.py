@@ -233,6 +233,18 @@ def _topic(sent: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+def _about_subject(subject: str, sentences: list[tuple[Unit, str]]) -> set[str]:
+    """The places that say what a defined term is: where it is defined, or the next paragraph when the definition
+    names it for that one only (「本部に、人工知能戦略本部員(次項において「本部員」という。)を置く。」→ 第24条第2項)."""
+    places = set()
+    for unit, sent in sentences:
+        if f"「{subject}」という" in sent:
+            head, _, number = unit.id.rpartition(".")
+            onward = f"次項において「{subject}」" in sent and number.isdigit()
+            places.add(f"{head}.{int(number) + 1}" if onward else unit.id)
+    return places
+
+
 def _compared(words: list[str]) -> set[str]:
     """The nouns a comparison sets side by side: each word before 「と」 (「事業者と国民とで」; 「国民の場合と」)."""
     parties = set()
@@ -736,6 +748,7 @@ class Assistant:
                     candidates.append((rank, hit))
         linked = [_bare(a) for a in self._bank_link(query, hits)]
         subject = self._defined_subject(without_added_terms(query))
+        about = _about_subject(subject, [s for _, h in candidates for s in h.chunk.sentences()]) if subject else set()
         shares = shares or {}
         for rank, hit in candidates:
             sims = index.sentence_rows(hit.chunk) @ qvec
@@ -750,7 +763,8 @@ class Assistant:
                 score += cfg.place_weight * shares.get(hit.chunk.key, 0.0)
                 bare = _bare(sent) if linked else ""
                 score += cfg.bank_link_bonus if any(bare in a or a in bare for a in linked) else 0.0
-                score += cfg.subject_bonus if subject and f"「{subject}」という" in sent else 0.0
+                score += cfg.subject_bonus if unit.id in about and (f"「{subject}」という" in sent
+                                                                   or _topic(sent) == subject) else 0.0
                 if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))
