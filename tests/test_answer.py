@@ -1149,3 +1149,11 @@ def test_a_term_defined_for_the_next_paragraph_is_answered_there(assistant, ques
     # 第24条第1項 defines 「本部員」 「次項において」: what a 本部員 is, is 第24条第2項's, which alone answers (the
     # bonus for the defining sentence goes to the paragraph it names, ``_about_subject``)
     assert [c.id for c in assistant.ask(question).citations] == ["ai_act:24.2"]
+
+
+def test_sentences_sharing_a_few_words_are_not_one_sentence(assistant):
+    # 1.5 (people and AI complement each other) and 3 §4 (4)① (roles of people and AI where they work together)
+    # share 人, AI, 社会, 協働 but say different things: both are quoted (``_overlap`` is over the words of both)
+    cited = [c.id for c in assistant.ask(
+        "AIが人間の職を奪ってしまう社会にならないか不安だ。政府は人とAIの関係をどう捉えているのか。").citations]
+    assert "plan:1.5" in cited and "plan:3.4.4.1" in cited, cited

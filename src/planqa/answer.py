@@ -847,7 +847,7 @@ class Assistant:
                 break
             if chosen and entry[3].doc != chosen[0][3].doc:
                 continue  # the other document joins only when the question names both (below)
-            if not any(self._overlap(entry[2], c[2]) > 0.6 for c in chosen):
+            if not any(self._overlap(entry[2], c[2], both=briefing or view) > 0.6 for c in chosen):  # 【再掲】
                 chosen.append(entry)
         if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
             terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
@@ -971,9 +971,11 @@ class Assistant:
             number += 1
         return steps
 
-    def _overlap(self, a: str, b: str) -> float:
+    def _overlap(self, a: str, b: str, both: bool = False) -> float:
+        """The words two sentences share, over the shorter one's (``both``: over the words of both, so that a short
+        sentence sharing a few words with a long one is no repeat of it)."""
         ta, tb = self.terms.words(a), self.terms.words(b)
-        return len(ta & tb) / max(1, min(len(ta), len(tb)))
+        return len(ta & tb) / max(1, len(ta | tb) if both else min(len(ta), len(tb)))
 
     def _place_text(self, unit: Unit) -> str:
         return self.corpus.full_text(unit.id) if unit.id in self.corpus else unit.text
