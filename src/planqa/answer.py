@@ -277,7 +277,7 @@ class Turn:
     context: Answer | None = None
     said: frozenset[str] = frozenset()
     documents: frozenset[str] | None = None  # the documents the asker restricted the question to (None: all)
-    own: str = ""  # what the ask adds to the first ask of the message it extends (「…事業者の責務は。 国民の責務は」)
+    own_words: str = ""  # what the ask adds to the first ask it extends (「…事業者の責務は。 国民の責務は」)
 
     def allows(self, *doc_ids: str) -> bool:
         """Any of these documents may be quoted."""
@@ -470,7 +470,7 @@ class Assistant:
                     and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
                 parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
                 continue
-            part = self._answer_one(read, history, said, documents, own)
+            part = self._answer_one(read, history, said, documents, own_words=own)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
@@ -490,7 +490,7 @@ class Assistant:
         return self.reader.ask(f"{places}の {ask}", several=True)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
-                    documents: frozenset[str] | None = None, added_ask: str = "") -> Answer:
+                    documents: frozenset[str] | None = None, own_words: str = "") -> Answer:
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
@@ -508,7 +508,7 @@ class Assistant:
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
                                    places=headings, written=None if context else ask.written)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
-                                         self.reader.normalize(added_ask) if added_ask else ""))
+                                         self.reader.normalize(own_words) if own_words else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
@@ -689,7 +689,7 @@ class Assistant:
             for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
                 hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal,
-                               ask.opinion, self._named_places(ask, turn), turn.own)
+                               ask.opinion, self._named_places(ask, turn), turn.own_words)
         if not value_present(ask.normalized, "\n".join(line.text for line in answer.lines),
                              any(h.referenced for h in hits)):
             return self._abstain(hits)
@@ -822,13 +822,14 @@ class Assistant:
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
                  briefing: bool = False, every_document: bool = False, view: bool = False,
-                 named: tuple[str, ...] = (), own: str = "") -> Answer:
+                 named: tuple[str, ...] = (), own_words: str = "") -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         each of several places the question names (``named``: 「第23条第2項…第26条…」) gives its best sentence;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
-        is one of them, only places within or beside it follow unless another scores within ``said_margin``; the best
-        place inside each document's first one joins it, and for a ``view`` ask the lead over the first
-        (``_lead_and_measure``)."""
+        is one of them, only places within or beside it follow unless another scores within ``said_margin`` or the
+        ask's ``own_words`` agree on it (``_agreed_place``); a comparison adds the other party's provision
+        (``_other_party``); the best place inside each document's first one joins it, and for a ``view`` ask the lead
+        over the first (``_lead_and_measure``)."""
         places = self._place_shares(query) if not every_document else {}
         every = self._score_sentences(query, hits, every_document, places)
         scored = [e for e in every if e[1].id not in said]
@@ -836,7 +837,7 @@ class Assistant:
             return self._abstain(hits)
         if said and self.config.said_margin is not None and every[0][1].id in said \
                 and scored[0][0] < every[0][0] - self.config.said_margin:
-            top, agreed = every[0][1].id, self._agreed_place(own, hits, scored[0][1].id)
+            top, agreed = every[0][1].id, self._agreed_place(own_words, hits, scored[0][1].id)
             scored = [e for e in scored if _near_place(e[1].id, top) or e[1].id == agreed]
             if not scored:
                 return self._abstain(hits)
@@ -936,13 +937,13 @@ class Assistant:
             return bool(topic) and topic != first and self._words(topic)[-1] in parties
         return [e for e in scored if compared(_topic(e[2])) and not any(c[1].id == e[1].id for c in chosen)][:1]
 
-    def _agreed_place(self, own: str, hits: list[Hit], best: str) -> str | None:
-        """``best`` (the best place not yet quoted for the whole ask) when the ask's own words (``own``), read
-        alone, rank it first too: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already
-        quoted; 「…その内容は」 alone ranks no place it agrees on."""
-        if not own:
+    def _agreed_place(self, own_words: str, hits: list[Hit], best: str) -> str | None:
+        """``best`` (the best place not yet quoted for the whole ask) when the ask's own words, read alone, rank it
+        first too: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already quoted; 「…その内容は」
+        alone ranks no place it agrees on."""
+        if not own_words:
             return None
-        alone = self._score_sentences(own, hits, False, self._place_shares(own))
+        alone = self._score_sentences(own_words, hits, False, self._place_shares(own_words))
         return best if alone and alone[0][1].id == best else None
 
     def _meaning_only(self, query: str, terms: list[str]) -> bool:
