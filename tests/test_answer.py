@@ -8,6 +8,7 @@ import pytest
 
 from planqa.corpus import id_matches
 from planqa.errors import InvalidQuestionError
+from planqa.normalize import without_added_terms
 from planqa.scope import asked
 
 LABEL = re.compile(r"\[[^\]]+\]$")
@@ -959,6 +960,16 @@ def test_current_affairs_words_decline_only_in_what_is_asked(assistant):
     assert assistant.ask("今のAI担当大臣は誰？").abstained
     assert assistant.ask("AI戦略担当大臣って、いまはだれ？").abstained  # the same in kana: no names
     assert not assistant.ask("AI戦略本部の本部長ってだれ？").abstained  # an office the Act fills: answered
+
+
+def test_what_is_asked_is_read_without_the_terms_the_query_stage_appended(assistant):
+    """asked() reads the message, not the documents' terms appended to it (「… | 活用事業者」), and 「最新」 in the
+    documents' own words (「最新の技術動向」) is no request for today's facts; 「最新版」 of a guideline still is."""
+    read = assistant.reader.read("AI法の事業者への規制は、ドイツと比べてどちらが厳しいのか伺いたい。").asks[0].normalized
+    assert read != without_added_terms(read) and "ドイツと比べて" in asked(read)
+    answer = assistant.ask("計画を見直すとき、最新の技術動向はどうやって取り込むの？")
+    assert not answer.abstained and answer.citations[0].id == "plan:4.2"
+    assert assistant.scope.off_topic("AI事業者ガイドラインの最新版で変わった点は？")
 
 
 def test_a_minister_is_no_measure_to_look_up(assistant):

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .ministries import SHORT_NAMES
 from .names import DocumentNames
-from .normalize import is_everyday_term
+from .normalize import is_everyday_term, without_added_terms
 from .routes import PENALTY
 from .text import tokenizer
 
@@ -73,8 +73,9 @@ GENERIC = frozenset({"予定", "ため", "方", "場合", "感じ", "本当", "a
 
 def asked(query: str) -> str:
     """What a message asks, without its background: the question sentences (or the last sentence), each from its
-    last clause boundary on (「…には勝てないと思うんですが、それでも政府は…考えているのか」 → 「それでも政府は…」)."""
-    sentences = [s for s in _SENTENCE.findall(query) if s.strip()]
+    last clause boundary on (「…には勝てないと思うんですが、それでも政府は…考えているのか」 → 「それでも政府は…」); the
+    documents' terms the query stage appended are no sentence of it."""
+    sentences = [s for s in _SENTENCE.findall(without_added_terms(query)) if s.strip()]
     asking = [s for s in sentences if s.rstrip()[-1:] in "?？"] or sentences[-1:]
     return " ".join(_CLAUSE.split(s)[-1] for s in asking)
 
@@ -197,13 +198,17 @@ class Scope:
         declines: ``off_topic``)."""
         return bool(_FOREIGN.search(query) or _CURRENT.search(query))
 
+    def _current(self, text: str) -> bool:
+        """Names today's affairs (「現在の」「最新版」), in words that are not the documents' own (「最新の技術動向」)."""
+        return any(m.group() + text[m.end():m.end() + 3] not in self.corpus_text for m in _CURRENT.finditer(text))
+
     def off_topic(self, query: str, view: bool = False) -> bool:
         """True when the question's own words show the documents cannot answer it; a view asked for (``view``:
         「今の体制で大丈夫なの？…すべきじゃないの？」) is not declined for naming today's affairs or another country."""
         if self.declined(query):
             return True
         focus = asked(query)
-        if self.other_law(query) or (not view and (_CURRENT.search(focus) or _FOREIGN.search(focus))):
+        if self.other_law(query) or (not view and (self._current(focus) or _FOREIGN.search(focus))):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
