@@ -219,12 +219,12 @@ def _between(outer: str, inner: str) -> list[str]:
 
 
 def _enumerated(text: str, ask: str) -> bool:
-    """The ask follows 「また、」「第二に」 in the message: an item of its own, asking for another place
+    """The ask follows 「また、」「二、」「第二に、」 in the message: an item of its own, asking for another place
     (「…主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。」)."""
     ask = ask.strip()
     if re.match(r"[そこあ](?:の|れ)", ask):
         return False  # 「また、そのうち…を何というか」 asks inside the same place
-    return bool(ask) and re.search(r"また、?\s*" + re.escape(ask[:8]), text) is not None
+    return bool(ask) and re.search(r"(?:また|[二三四五六七八九]|第[二三四五]に)、?\s*" + re.escape(ask[:8]), text) is not None
 
 
 def _topic(sent: str) -> str | None:
