@@ -1126,6 +1126,18 @@ def test_a_later_ask_gets_the_new_place_its_own_words_agree_on(assistant):
     assert cited == ["ai_act:7.1", "ai_act:8.1"], cited
 
 
+@pytest.mark.parametrize("question", [
+    # a short second ask after 「また、」: the joined reading ranks 第4条, 第5条 above 第8条, which the ask's own words
+    # rank first; among the joined reading's best three it is agreed on (``_AGREED_WITHIN``)
+    "AI法で事業者に求められていることは何ですか。また、国民に求められていることは何ですか。",
+    # a numbered second ask is an item of its own like one after 「また、」 (``_enumerated``), not a restatement
+    "AIの法律は関係者それぞれに役割を定めていると聞く。一、AIを使う事業者には何が求められているか。二、一般の国民には何が求められているのか。",
+])
+def test_a_short_second_ask_with_its_own_subject_gets_its_own_place(assistant, question):
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert cited == ["ai_act:7.1", "ai_act:8.1"], cited
+
+
 @pytest.mark.parametrize("question, parties", [
     ("AIを事業で使う者と一般の国民とで、国や自治体の施策に協力する義務の強さは違うの？", ["ai_act:7.1", "ai_act:8.1"]),
     ("研究開発機関と国民とでは、AI法が求める責務の書き方に違いはありますか。", ["ai_act:6.1", "ai_act:8.1"]),

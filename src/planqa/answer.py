@@ -53,6 +53,7 @@ _NOTE = re.compile(r"[(（]※[^()（）]*[)）]|※.*|【[^】]*】")
 _BESIDE = 4  # a heading at most this many characters from a blank (only 「」( or 」は「 between) sits beside it
 _QUOTE = re.compile(r"「[^」]+」|『[^』]+』")  # words quoted from the documents: a place of its own, not the bank's
 _BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]")  # 「（　　）」: the slot of a fill-in-the-blank item
+_AGREED_WITHIN = 3  # an ask's own words agree with the whole ask on a place among its best this many
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -837,7 +838,7 @@ class Assistant:
             return self._abstain(hits)
         if said and self.config.said_margin is not None and every[0][1].id in said \
                 and scored[0][0] < every[0][0] - self.config.said_margin:
-            top, agreed = every[0][1].id, self._agreed_place(own_words, hits, scored[0][1].id)
+            top, agreed = every[0][1].id, self._agreed_place(own_words, hits, list(dict.fromkeys(e[1].id for e in scored)))
             scored = [e for e in scored if _near_place(e[1].id, top) or e[1].id == agreed]
             if not scored:
                 return self._abstain(hits)
@@ -937,14 +938,14 @@ class Assistant:
             return bool(topic) and topic != first and self._words(topic)[-1] in parties
         return [e for e in scored if compared(_topic(e[2])) and not any(c[1].id == e[1].id for c in chosen)][:1]
 
-    def _agreed_place(self, own_words: str, hits: list[Hit], best: str) -> str | None:
-        """``best`` (the best place not yet quoted for the whole ask) when the ask's own words, read alone, rank it
-        first too: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already quoted; 「…その内容は」
-        alone ranks no place it agrees on."""
+    def _agreed_place(self, own_words: str, hits: list[Hit], best: list[str]) -> str | None:
+        """The place the ask's own words, read alone, rank first, when it is among the ``best`` few places not yet
+        quoted for the whole ask: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already quoted;
+        「…その内容は」 alone ranks no place it agrees on."""
         if not own_words:
             return None
         alone = self._score_sentences(own_words, hits, False, self._place_shares(own_words))
-        return best if alone and alone[0][1].id == best else None
+        return alone[0][1].id if alone and alone[0][1].id in best[:_AGREED_WITHIN] else None
 
     def _meaning_only(self, query: str, terms: list[str]) -> bool:
         """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
