@@ -1047,6 +1047,15 @@ def test_two_sibling_measures_named_by_their_rare_words_each_get_their_ministry(
     assert "防衛省" in ans.answer and "警察庁" in ans.answer
 
 
+def test_a_quoted_term_few_places_use_is_answered_from_each_of_them(assistant):
+    """A term quoted in 「」 that only a few places use gets each of them close to the top (``_term_places``):
+    「AI for Science」 is named in 第3章第2節's lead (a 勝ち筋) and in its measure (2)②; a term the documents define
+    (「データセット(…をいう。)」) is answered by its definition alone."""
+    cited = {c.id for c in assistant.ask("記事で「AI for Science」という言葉が出てきたけど、それって何のこと？").citations}
+    assert {"plan:3.2", "plan:3.2.2.2"} <= cited, cited
+    assert [c.id for c in assistant.ask("AI法に出てくる「データセット」ってなに？").citations] == ["ai_act:12.1"]
+
+
 def test_the_sentence_defining_the_term_asked_about_answers_it(assistant):
     ans = assistant.ask("戦略本部の本部長には、どういう立場の人が就くことになっているの？")  # 本部長, not 副本部長
     assert ans.citations[0].id == "ai_act:22.1" and "内閣総理大臣" in ans.answer

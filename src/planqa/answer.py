@@ -54,6 +54,7 @@ _BESIDE = 4  # a heading at most this many characters from a blank (only 「」(
 _QUOTE = re.compile(r"「[^」]+」|『[^』]+』")  # words quoted from the documents: a place of its own, not the bank's
 _BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]")  # 「（　　）」: the slot of a fill-in-the-blank item
 _AGREED_WITHIN = 3  # an ask's own words agree with the whole ask on a place among its best this many
+_QUOTED_TERM = re.compile(r"「([^」]{2,20})」")  # a term the ask quotes (not a quoted heading: longer)
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
@@ -104,6 +105,8 @@ class AnswerConfig:
     rank_weight: float = 0.02
     sentence_window: float = 0.02  # a view or a briefing: other sentences within this much of the top join it
     narrow_window: float = 0.01  # any other ask (59 sets: citation precision +0.907, key facts -0.303 against 0.02)
+    quoted_places: int = 3  # a term quoted in 「」 that at most this many places use: each of them answers
+    quoted_window: float = 0.04  # … when its sentence scores within this much of the top
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     max_asks: int = 8  # asks of one message answered; a Diet question rarely has more, a flood has 40
     time_budget_s: float | None = None  # no further ask of a message is started after this long (the web app: 3 s)
@@ -860,6 +863,11 @@ class Assistant:
             # (a use of the term ranked just above its definition does not answer 「…とは？骨子の説明が知りたい」)
             fallback = [e for e in scored if defines(e)][:1] if self._meaning_only(query, terms) else []
             chosen = [c for c in chosen if defines(c)] or fallback or chosen
+            defined = any(defines(c) for c in chosen)
+        else:
+            defined = False
+        if not defined and len(quoted := _QUOTED_TERM.findall(without_added_terms(query))) == 1:
+            chosen += self._term_places(quoted[0], chosen, scored)  # 「AI for Science」: each place naming it
         if chosen[0][2].endswith(_LISTS_ITEMS):
             chosen = chosen[:1]  # 「次に掲げる事務をつかさどる。」 and its items (below) answer in full
         elif _ALL_OF_IT.search(query) and len(chosen[0][3].sentences()) <= 5:  # 「全部知りたい」: the whole place
@@ -925,6 +933,21 @@ class Assistant:
                     lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
         return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
+
+    def _term_places(self, term: str, chosen: list, scored: list) -> list:
+        """For a term the ask quotes that only a few places use (``quoted_places``): the best sentence using it of
+        each such place not yet quoted (「AI for Science」 is in 第3章第2節's lead and its measure (2)②)."""
+        texts = {sec.id: sec.text for sec in self.corpus if term in sec.text}
+        defines = re.compile(rf"「{re.escape(term)}」(?:とは|という)|{re.escape(term)}[(（][^)）]*をいう")
+        if not texts or len(texts) > self.config.quoted_places or any(defines.search(t) for t in texts.values()):
+            return []  # a term defined (「データセット(…をいう。)」) is answered by its definition
+        quoted, added = {c[1].id for c in chosen}, []
+        for entry in scored:
+            if entry[1].id in texts and entry[1].id not in quoted and term in entry[2] \
+                    and entry[0] >= scored[0][0] - self.config.quoted_window:
+                quoted.add(entry[1].id)
+                added.append(entry)
+        return added
 
     def _other_party(self, query: str, chosen: list, scored: list) -> list:
         """For an ask comparing parties (「事業者と国民とで」): the best place whose provision is headed by another
