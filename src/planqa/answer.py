@@ -228,7 +228,8 @@ def _enumerated(text: str, ask: str) -> bool:
     ask = ask.strip()
     if re.match(r"[そこあ](?:の|れ)", ask):
         return False  # 「また、そのうち…を何というか」 asks inside the same place
-    return bool(ask) and re.search(r"(?:また|[二三四五六七八九]|第[二三四五]に)、?\s*" + re.escape(ask[:8]), text) is not None
+    marker = r"(?:また|[二三四五六七八九]|第[二三四五]に)、?\s*"
+    return bool(ask) and re.search(marker + re.escape(ask[:8]), text) is not None
 
 
 def _topic(sent: str) -> str | None:
@@ -841,7 +842,8 @@ class Assistant:
             return self._abstain(hits)
         if said and self.config.said_margin is not None and every[0][1].id in said \
                 and scored[0][0] < every[0][0] - self.config.said_margin:
-            top, agreed = every[0][1].id, self._agreed_place(own_words, hits, list(dict.fromkeys(e[1].id for e in scored)))
+            best = list(dict.fromkeys(e[1].id for e in scored))[:_AGREED_WITHIN]
+            top, agreed = every[0][1].id, self._agreed_place(own_words, hits, best)
             scored = [e for e in scored if _near_place(e[1].id, top) or e[1].id == agreed]
             if not scored:
                 return self._abstain(hits)
@@ -854,6 +856,7 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2], both=briefing or view) > 0.6 for c in chosen):  # 【再掲】
                 chosen.append(entry)
+        defined = False  # a sentence defines the term asked about
         if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
             terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
 
@@ -864,8 +867,6 @@ class Assistant:
             fallback = [e for e in scored if defines(e)][:1] if self._meaning_only(query, terms) else []
             chosen = [c for c in chosen if defines(c)] or fallback or chosen
             defined = any(defines(c) for c in chosen)
-        else:
-            defined = False
         if not defined and len(quoted := _QUOTED_TERM.findall(without_added_terms(query))) == 1:
             chosen += self._term_places(quoted[0], chosen, scored)  # 「AI for Science」: each place naming it
         if chosen[0][2].endswith(_LISTS_ITEMS):
@@ -962,13 +963,13 @@ class Assistant:
         return [e for e in scored if compared(_topic(e[2])) and not any(c[1].id == e[1].id for c in chosen)][:1]
 
     def _agreed_place(self, own_words: str, hits: list[Hit], best: list[str]) -> str | None:
-        """The place the ask's own words, read alone, rank first, when it is among the ``best`` few places not yet
-        quoted for the whole ask: 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already quoted;
+        """The place the ask's own words, read alone, rank first, when it is one of the ``best`` places not yet quoted
+        for the whole ask (``_AGREED_WITHIN``): 「…事業者の責務は。 国民の責務は」 asks for 第8条, not beside the 第7条 already quoted;
         「…その内容は」 alone ranks no place it agrees on."""
         if not own_words:
             return None
         alone = self._score_sentences(own_words, hits, False, self._place_shares(own_words))
-        return alone[0][1].id if alone and alone[0][1].id in best[:_AGREED_WITHIN] else None
+        return alone[0][1].id if alone and alone[0][1].id in best else None
 
     def _meaning_only(self, query: str, terms: list[str]) -> bool:
         """The question asks what the terms mean and nothing more (「ロボットのこと？」 asks more)."""
