@@ -215,6 +215,10 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "AISIのセンター長である人の氏名を知りたい",
     "AI戦略本部で本部員を務めている人たちの氏名と所属を一覧にして",  # the documents name no person, members included
     "専門調査会で意見を述べる有識者の氏名と所属を一覧で知りたい",
+    "自治体のAI導入って、熊本市と仙台市だとどっちが進んでる？",  # places the documents never name
+    "地方自治体でのAI活用は、長野県と静岡県のどちらが進んでいますか。",
+    "AI人材の育成では、日本はベトナムやタイに比べてどのくらい進んでいるの？",  # another country, in what is asked
+    "国際的なAIルール作りで、日本はイタリアやスペインと比べてどんな位置づけ？",
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -326,6 +330,11 @@ def test_act_licenses_and_prohibits_nothing(assistant, question):
 
 def test_foreign_regulation_is_not_answered_from_the_act(assistant):
     assert assistant.ask("EUのAI法は何を禁止している？").abstained
+
+
+def test_a_place_the_documents_name_keeps_a_question_in_scope(assistant):
+    ans = assistant.ask("広島AIプロセスって何？")  # 広島 is a place name the plan uses
+    assert not ans.abstained and ans.citations[0].id.startswith("plan:3.3")
 
 
 def test_ministry_list_narrows_to_the_named_subject(assistant):

@@ -59,9 +59,10 @@ _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)"
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
-_FOREIGN = re.compile(r"中国|アメリカ|EU|欧州|英国|イギリス|フランス|ドイツ|カナダ|インド")
+_HOME = "日本"  # the country the documents are about; any other the tokenizer tags as a country is elsewhere
+_UNTAGGED_PLACES = re.compile(r"EU")  # a union of countries the tokenizer reads as a common noun
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
-_FOREIGN_RULES = re.compile(rf"(?:{_FOREIGN.pattern})の[^、。？?]{{0,8}}(?:法|規則|規制|ルール)")  # 「EUのAI規則」
+_RULES_OF = re.compile(r"の[^、。？?]{0,8}(?:法|規則|規制|ルール)")  # 「EUのAI規則」 after a place named
 _COMPARE = re.compile(r"比べ|比較|違い|違う|異な")
 _CLAUSE = re.compile(r"(?:が|けど|けれど(?:も)?|のに|(?<=[るいだた])し)、")  # a background clause ends here (…負けてるし、)
 _FOCUS = re.compile(r"([^\s、。?は]+)(?:は|って)(?:誰|だれ|いつ|いくら|どこ|何人|何年|何回)|([^\s、。?を]+)を教えて")
@@ -171,14 +172,32 @@ class Scope:
         of the corpus is about the other law its ``sentence`` names before it (「…法の改正が…が、違反した企業の罰金は」)."""
         if sentence and not self.names.law(query) and _OTHER_LAW.search(self._law_name.sub("", sentence)):
             return False
-        return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not _FOREIGN.search(query)
+        return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not self.elsewhere(query)
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not self.unknown_terms(PENALTY.sub("", query))[2])
 
     def compares_with_foreign_rules(self, message: str, ask: str) -> bool:
         """The ask compares with another country's law or rules the message names (「EUのAI規則は…と聞きますが、日本の
         AI法と比べてどこが違う？」): the documents describe only Japan's side."""
-        return bool(_FOREIGN_RULES.search(message) and _COMPARE.search(asked(ask)))
+        return any(_RULES_OF.match(message, end) for end in self._elsewhere(message)) \
+            and bool(_COMPARE.search(asked(ask)))
+
+    def elsewhere(self, text: str) -> bool:
+        """Names a place the tokenizer knows (a proper noun of place) that is another country (「韓国」「アメリカ」) or that
+        the documents never name (「大阪府」), or the EU: what is asked happens somewhere the documents do not describe."""
+        return bool(self._elsewhere(text))
+
+    def _elsewhere(self, text: str) -> list[int]:
+        """Where each place ``elsewhere`` finds ends in ``text``."""
+        ends, at = [m.end() for m in _UNTAGGED_PLACES.finditer(text)], 0
+        for word in self._tagger(text):
+            found = text.find(word.surface, at)
+            at = found + len(word.surface) if found >= 0 else at
+            f = word.feature
+            if f.pos2 == "固有名詞" and f.pos3 == "地名" \
+                    and ((f.pos4 == "国" and word.surface != _HOME) or word.surface not in self.corpus_text):
+                ends.append(at)
+        return ends
 
     def unfamiliar(self, query: str) -> bool:
         """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
@@ -196,7 +215,7 @@ class Scope:
         """Names another country or today's affairs, in the background of the question. Weak alone, like
         ``unfamiliar``: the plan compares Japan with the US and China, so the bank decides (in what is asked, either
         declines: ``off_topic``)."""
-        return bool(_FOREIGN.search(query) or _CURRENT.search(query))
+        return bool(self.elsewhere(query) or _CURRENT.search(query))
 
     def _current(self, text: str) -> bool:
         """Names today's affairs (「現在の」「最新版」), in words that are not the documents' own (「最新の技術動向」)."""
@@ -208,7 +227,7 @@ class Scope:
         if self.declined(query):
             return True
         focus = asked(query)
-        if self.other_law(query) or (not view and (self._current(focus) or _FOREIGN.search(focus))):
+        if self.other_law(query) or (not view and (self._current(focus) or self.elsewhere(focus))):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
