@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -954,8 +953,8 @@ def test_a_country_named_in_the_background_is_left_to_the_bank_one_named_in_the_
     answer; one in what is asked does, as the documents describe no other country's rules."""
     question = "正直アメリカには勝てないと思うけど、政府はAI開発をどう強化するつもりなの？"
     assert asked(question) == "政府はAI開発をどう強化するつもりなの？" and assistant.scope.background(question)
-    answer = assistant.ask(question)  # 3 §2 or the principle it carries out (2.2.2, AI開発力の戦略的強化)
-    assert not answer.abstained and answer.citations[0].id.startswith(("plan:3.2", "plan:2.2.2"))
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].id.startswith("plan:3.2")
     assert assistant.ask("ドイツではAIの規制はどうなってるの？").abstained
     reason = "中国とかの方がAI進んでるし、日本は今から追いつけるの？"  # 「…し、」 ends a background clause too
     assert asked(reason) == "日本は今から追いつけるの？"
@@ -1124,17 +1123,10 @@ def test_a_plain_ask_quotes_another_place_only_when_nearly_as_close(assistant):
 
 
 def test_a_view_keeps_the_wider_window_for_what_else_the_documents_say(assistant):
-    # a view gets the documents' statements on its subject beyond the best one: besides 1.5 (people and AI complement
-    # each other), 方針4 (AIと協働する) joins within ``sentence_window``; at the narrow window it does not
-    question = "人間とAIが互いに補い合う社会を目指すべきではないか。政府はどう考えるか。"
-    cited = [c.id for c in assistant.ask(question).citations]
-    assert cited[:2] == ["plan:1.5", "plan:2.2.4"], cited
-    config = assistant.config
-    assistant.config = replace(config, sentence_window=config.narrow_window)
-    try:
-        assert "plan:2.2.4" not in [c.id for c in assistant.ask(question).citations]
-    finally:
-        assistant.config = config
+    # a view gets the documents' statements on its subject beyond the best one: the risks paragraph naming
+    # 偽・誤情報 joins the measure on false information (``sentence_window``)
+    cited = [c.id for c in assistant.ask("AIの偽情報とか詐欺が心配。政府はもっと対策に力を入れるべきでは？").citations]
+    assert "plan:3.3.1.3" in cited and "plan:1.4" in cited, cited
 
 
 def test_the_place_the_bank_makes_likely_breaks_a_near_tie(assistant):
@@ -1204,7 +1196,7 @@ def test_sentences_sharing_a_few_words_are_not_one_sentence(assistant):
     # 1.5 (people and AI complement each other) and 3 §4 (4)① (roles of people and AI where they work together)
     # share 人, AI, 社会, 協働 but say different things: both are quoted (``_overlap`` is over the words of both)
     cited = [c.id for c in assistant.ask(
-        "AIに人間が支配されるような社会にならないか。人とAIの関係について政府の見解を伺う。").citations]
+        "AIが人間の職を奪ってしまう社会にならないか不安だ。政府は人とAIの関係をどう捉えているのか。").citations]
     assert "plan:1.5" in cited and "plan:3.4.4.1" in cited, cited
 
 

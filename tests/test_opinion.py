@@ -103,14 +103,14 @@ def test_is_it_all_right_asks_a_view_even_of_today(assistant, question, place):
 
 
 def test_a_view_is_briefed_from_the_other_document_only_when_the_bank_puts_it_there(assistant):
-    """Support for telling fakes apart is a plan measure (第3章第3節(1)⑤); the place classifier puts little of the
-    question on the Act, so the Act's best sentence (第16条, harm from misuse) does not join the briefing."""
-    question = "偽情報を見分ける技術の開発を国が支援すべきではないか。政府の見解を問う。"
+    """Liability for AI accidents is a plan subject (第3章第4節(2)②); the place classifier puts almost none of the
+    question on the Act, so the Act's best sentence (第4条, the state's duty) no longer joins the briefing."""
+    question = "AIで事故が起きたら、誰が責任を取るのかをはっきり決めるべきではないか。政府はどう考えるのか。"
     shares = assistant.retriever.index.document_shares(
         assistant.retriever.embedder.query(assistant.read(question).asks[0].normalized))
     assert shares["ai_act"] < assistant.config.briefing_share < shares["plan"]
     cited = [c.id for c in assistant.ask(question).citations]
-    assert cited[0] == "plan:3.3.1.5" and not any(c.startswith("ai_act:") for c in cited)
+    assert cited[0] == "plan:3.4.2.2" and not any(c.startswith("ai_act:") for c in cited)
     config = assistant.config
     assistant.config = replace(config, briefing_share=0.0)
     try:
@@ -134,23 +134,15 @@ def test_a_view_answered_from_a_measure_also_quotes_its_sections_lead_when_close
 
 
 def test_a_view_answered_from_a_sections_lead_also_quotes_the_best_measure_inside_it(assistant):
-    """「仕事がなくなる人への支援を…べきでは？」 is answered from 第3章第4節's lead (its direction: analyse the effect on
-    jobs, support reskilling); the measure under the lead that says what is done (3 §4 (3)③, reskilling) joins; without
-    the setting it does not."""
-    question = "AIで仕事がなくなる人への支援を国はもっとやるべきでは？"
+    """「行政こそ先に…べきでは？」 is answered from 第3章第1節's lead (the direction: use AI, the government first), beside
+    the Act's 第4条第2項 (the state's own use, which the bank puts first); the measure under the lead that says what the
+    government does (3 §1 (1)①, ガバメントAI) joins; without the setting it does not."""
+    question = "行政こそ先にAIを使いこなすべきでは？政府はどう考えてるの？"
     cited = [c.id for c in assistant.ask(question).citations]
-    assert cited[:2] == ["plan:3.4", "plan:3.4.3.3"]
+    assert cited[:3] == ["ai_act:4.2", "plan:3.1", "plan:3.1.1.1"]
     config = assistant.config
     assistant.config = replace(config, inner_margin=None)
     try:
-        assert not any(c.id.startswith("plan:3.4.") for c in assistant.ask(question).citations)
+        assert not any(c.id.startswith("plan:3.1.") for c in assistant.ask(question).citations)
     finally:
         assistant.config = config
-
-
-def test_a_contrarian_view_gets_the_place_that_answers_the_doubt(assistant):
-    """The bank's skeptical opinion questions (register h, 2026-12-03) place a doubt on the principle that answers it:
-    "AI is dangerous, stop it" gets the plan's balance of innovation and risk (1.5), not only the fact that people
-    are anxious (1.4)."""
-    answer = assistant.ask("AIなんて危ないんだから、国は使うのを止めさせるべきじゃないの？")
-    assert [c.id for c in answer.citations] == ["plan:1.5"]
