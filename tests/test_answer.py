@@ -220,6 +220,7 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "AI人材の育成では、日本はベトナムやタイに比べてどのくらい進んでいるの？",  # another country, in what is asked
     "国際的なAIルール作りで、日本はイタリアやスペインと比べてどんな位置づけ？",
     "EUでAIサービスを売る日本企業を、政府はどう支援しているの？",  # the EU, which the tokenizer does not tag a place
+    "孫正義さんはAIデータセンターについてどんなことを話しているの？",  # a person the documents never name, the topic
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -336,6 +337,11 @@ def test_foreign_regulation_is_not_answered_from_the_act(assistant):
 def test_a_comparison_with_another_countrys_rules_named_before_is_declined_beside_the_answered_ask(assistant):
     ans = assistant.ask("ドイツのAIの規制はかなり厳しいらしい。日本のAI法の目的は何？それと比べるとどこが違うの？")
     assert [c.id for c in ans.citations] == ["ai_act:1.1"] and "文書に記載がありません" in ans.answer
+
+
+def test_a_person_named_in_passing_keeps_the_ask_answered(assistant):
+    ans = assistant.ask("石破総理も言うとおり、AI法は国際協力をどう定めているのか。")  # the person is no topic
+    assert not ans.abstained and ans.citations[0].id == "ai_act:17.1"
 
 
 def test_a_place_the_documents_name_keeps_a_question_in_scope(assistant):

@@ -61,6 +61,8 @@ _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _HOME = "日本"  # the country the documents are about; any other the tokenizer tags as a country is elsewhere
 _UNTAGGED_PLACES = re.compile(r"EU")  # a union of countries the tokenizer reads as a common noun
+_KANA_WORD = re.compile(r"[ぁ-ゖー]+")  # a hiragana word the tokenizer reads as a name (「ほうりつ」 → 「りつ」)
+_AS_TOPIC = re.compile(r"[^、。？?]{0,12}?(?:は|って|の(?:見解|意見|発言|考え|主張|提案))")  # after a person's name
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
 _RULES_OF = re.compile(r"の[^、。？?]{0,8}(?:法|規則|規制|ルール)")  # 「EUのAI規則」 after a place named
 _COMPARE = re.compile(r"比べ|比較|違い|違う|異な")
@@ -199,6 +201,20 @@ class Scope:
                 ends.append(at)
         return ends
 
+    def someone(self, text: str) -> bool:
+        """Asks about a person (a proper noun of person, not in hiragana) the documents never name, standing as the
+        topic (「松尾教授は…どう述べているのか」): what someone said or thinks is in no place of them. A person named
+        in passing (「石破総理も言うとおり、AI法は…」) is no topic."""
+        at = 0
+        for word in self._tagger(text):
+            found = text.find(word.surface, at)
+            at = found + len(word.surface) if found >= 0 else at
+            f = word.feature
+            if f.pos2 == "固有名詞" and f.pos3 == "人名" and not _KANA_WORD.fullmatch(word.surface) \
+                    and word.surface not in self.corpus_text and _AS_TOPIC.match(text, at):
+                return True
+        return False
+
     def unfamiliar(self, query: str) -> bool:
         """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
         from the documents. Weak alone: the assistant trusts it only when the bank does not place the question
@@ -227,7 +243,7 @@ class Scope:
         if self.declined(query):
             return True
         focus = asked(query)
-        if self.other_law(query) or (not view and (self._current(focus) or self.elsewhere(focus))):
+        if self.other_law(query) or self.someone(focus) or (not view and (self._current(focus) or self.elsewhere(focus))):
             return True
         if PENALTY.search(query) and _OTHER_LAW.search(self._law_name.sub("", query)):
             return True  # penalties under another law
