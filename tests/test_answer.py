@@ -1077,6 +1077,11 @@ def test_a_quoted_term_few_places_use_is_answered_from_each_of_them(assistant):
     assert [c.id for c in assistant.ask("AI法に出てくる「データセット」ってなに？").citations] == ["ai_act:12.1"]
 
 
+def test_a_quoted_term_asked_about_after_a_background_clause_gets_its_definition(assistant):
+    ans = assistant.ask("友だちが「フィジカルAI」がこれから来るって言ってたんだけど、なにそれ？")  # 「なにそれ」 asks the meaning;
+    assert [c.id for c in ans.citations] == ["plan:1.2"]  # the clause before 「けど、」 asks nothing more
+
+
 def test_the_sentence_defining_the_term_asked_about_answers_it(assistant):
     ans = assistant.ask("戦略本部の本部長には、どういう立場の人が就くことになっているの？")  # 本部長, not 副本部長
     assert ans.citations[0].id == "ai_act:22.1" and "内閣総理大臣" in ans.answer

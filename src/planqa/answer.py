@@ -64,7 +64,7 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
                            r"(?:では|には|だと|の中で|によると|において)")
 _COMPARING = re.compile(r"とで|比べ|比較|違|異な|差|同じ")  # 「事業者と国民とで違いは」
 _TOPIC = re.compile(r"^(?:\d+\s+)?(?:[^。]*以下「([^」]+)」という。\)|([^、。「」()\s]{1,12}))は、")  # 「国民は、」
-_DEFINING = re.compile(r"とは|意味|って何|ってなに|どういうもの|どんなもの|何を指す|てなん")
+_DEFINING = re.compile(r"とは|意味|って何|ってなに|なにそれ|何それ|どういうもの|どんなもの|何を指す|てなん")
 _DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
@@ -864,7 +864,7 @@ class Assistant:
                 return any(f"「{t}」" in entry[2] or f"({t})" in entry[2] or f"{t}(" in entry[2] for t in terms)
             # the sentences that define it; when the ask is for the meaning alone, else the best-scored one that does
             # (a use of the term ranked just above its definition does not answer 「…とは？骨子の説明が知りたい」)
-            fallback = [e for e in scored if defines(e)][:1] if self._meaning_only(query, terms) else []
+            fallback = [e for e in scored if defines(e)][:1] if self._meaning_only(without_background(query), terms) else []
             chosen = [c for c in chosen if defines(c)] or fallback or chosen
             defined = any(defines(c) for c in chosen)
         if not defined and len(quoted := _QUOTED_TERM.findall(without_added_terms(query))) == 1:
