@@ -221,6 +221,7 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "国際的なAIルール作りで、日本はイタリアやスペインと比べてどんな位置づけ？",
     "EUでAIサービスを売る日本企業を、政府はどう支援しているの？",  # the EU, which the tokenizer does not tag a place
     "孫正義さんはAIデータセンターについてどんなことを話しているの？",  # a person the documents never name, the topic
+    "AI法の第16条で、政府が動画生成サービスの会社に助言したことってもうあるの？",  # whether it has happened: no record
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
@@ -337,6 +338,11 @@ def test_foreign_regulation_is_not_answered_from_the_act(assistant):
 def test_a_comparison_with_another_countrys_rules_named_before_is_declined_beside_the_answered_ask(assistant):
     ans = assistant.ask("ドイツのAIの規制はかなり厳しいらしい。日本のAI法の目的は何？それと比べるとどこが違うの？")
     assert [c.id for c in ans.citations] == ["ai_act:1.1"] and "文書に記載がありません" in ans.answer
+
+
+def test_a_past_case_stated_in_the_background_keeps_the_ask_answered(assistant):
+    ans = assistant.ask("AIで作った偽の音声で詐欺にあった事例があったが、AI法で国はどう対応するのか。")  # stated, not asked
+    assert not ans.abstained and ans.citations
 
 
 def test_a_person_named_in_passing_keeps_the_ask_answered(assistant):

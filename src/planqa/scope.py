@@ -48,6 +48,10 @@ _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app"
 _OFFICIAL = re.compile(r"氏名|(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の名前|"  # the documents name no person
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
 _HOW_TO_APPLY = re.compile(r"問い合わせ先")
+# 「…に指導したことはある？」「…を行った事例はありますか」: whether something has happened (the documents plan and enact;
+# they record no event since)
+_HAPPENED = re.compile(r"(?:た|だ)(?:こと|例|事例|ケース|実績)(?:は|って|が)?(?:もう|すでに|既に|実際に?)?"
+                       r"(?:ある(?:の|ん|か|[?？])|ありますか|あった(?:の|ん|か|[?？])|ありましたか)")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長|センター長)"
                       r"(?:(?:って|は|が|を務めている(?:の|人)(?:は|って))?(?:誰|だれ|どなた)"
@@ -150,11 +154,11 @@ class Scope:
 
     def declined(self, query: str) -> bool:
         """Asks no place of the documents can answer, whatever route: the head of a body other than the
-        headquarters, named officials, dates the documents never give, how to apply for anything, a
-        company or product, an opinion or prediction, a government body the documents never name."""
+        headquarters, named officials, dates the documents never give, how to apply for anything, whether something
+        has happened, a company or product, an opinion or prediction, a government body the documents never name."""
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only
-        if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) \
+        if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) or _HAPPENED.search(query) \
                 or any(d not in self.corpus_text for d in _DATED.findall(query)):
             return True
         if _COMPANY.search(query) or _OPINION.search(query):
