@@ -222,6 +222,7 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
     "EUでAIサービスを売る日本企業を、政府はどう支援しているの？",  # the EU, which the tokenizer does not tag a place
     "孫正義さんはAIデータセンターについてどんなことを話しているの？",  # a person the documents never name, the topic
     "AI法の第16条で、政府が動画生成サービスの会社に助言したことってもうあるの？",  # whether it has happened: no record
+    "AIデータセンターって、どこの県につくるの？",  # a site: the documents name no town or building
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)

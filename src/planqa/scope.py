@@ -50,6 +50,9 @@ _OFFICIAL = re.compile(r"氏名|(?:課長|局長|室長|審議官|(?<!本)部長
 _HOW_TO_APPLY = re.compile(r"問い合わせ先")
 # 「…に指導したことはある？」「…を行った事例はありますか」: whether something has happened (the documents plan and enact;
 # they record no event since)
+# where a thing is or happens, down to a building or town: the documents name bodies, never their sites
+_SITE = re.compile(r"所在地|住所|開催地|会場|(?:どこ|どちら)の(?:県|都道府県|都市|市町村|市|町|街|道路|港|ビル|建物)|"
+                   r"(?<![ほな])どの(?:県|都道府県|都市|市町村|町|街|区|ビル|建物|庁舎)")
 _HAPPENED = re.compile(r"(?:た|だ)(?:こと|例|事例|ケース|実績)(?:は|って|が)?(?:もう|すでに|既に|実際に?)?"
                        r"(?:ある(?:の|ん|か|[?？])|ありますか|あった(?:の|ん|か|[?？])|ありましたか)")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
@@ -155,10 +158,11 @@ class Scope:
     def declined(self, query: str) -> bool:
         """Asks no place of the documents can answer, whatever route: the head of a body other than the
         headquarters, named officials, dates the documents never give, how to apply for anything, whether something
-        has happened, a company or product, an opinion or prediction, a government body the documents never name."""
+        has happened, where something is (a town, a building), a company or product, an opinion or prediction, a
+        government body the documents never name."""
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only
-        if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) or _HAPPENED.search(query) \
+        if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) or _HAPPENED.search(query) or _SITE.search(query) \
                 or any(d not in self.corpus_text for d in _DATED.findall(query)):
             return True
         if _COMPANY.search(query) or _OPINION.search(query):
