@@ -998,6 +998,8 @@ def test_what_is_asked_is_read_without_the_terms_the_query_stage_appended(assist
     answer = assistant.ask("計画を見直すとき、最新の技術動向はどうやって取り込むの？")
     assert not answer.abstained and answer.citations[0].id == "plan:4.2"
     assert assistant.scope.off_topic("AI事業者ガイドラインの最新版で変わった点は？")
+    assert not assistant.scope.background("最新の技術動向を踏まえて計画はどう見直されるの？")  # the weak signal alike
+    assert assistant.scope.background("最新版のAI事業者ガイドラインに沿って計画はどう見直されるの？")
 
 
 def test_a_minister_is_no_measure_to_look_up(assistant):

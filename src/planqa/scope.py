@@ -239,7 +239,7 @@ class Scope:
         """Names another country or today's affairs, in the background of the question. Weak alone, like
         ``unfamiliar``: the plan compares Japan with the US and China, so the bank decides (in what is asked, either
         declines: ``off_topic``)."""
-        return bool(self.elsewhere(query) or _CURRENT.search(query))
+        return bool(self.elsewhere(query) or self._current(query))
 
     def _current(self, text: str) -> bool:
         """Names today's affairs (「現在の」「最新版」), in words that are not the documents' own (「最新の技術動向」)."""
