@@ -65,7 +65,8 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
 _COMPARING = re.compile(r"とで|比べ|比較|違|異な|差|同じ")  # 「事業者と国民とで違いは」
 _TOPIC = re.compile(r"^(?:\d+\s+)?(?:[^。]*以下「([^」]+)」という。\)|([^、。「」()\s]{1,12}))は、")  # 「国民は、」
 _DEFINING = re.compile(r"とは|意味|って何|ってなに|なにそれ|何それ|どういうもの|どんなもの|何を指す|てなん")
-_DEFINES = re.compile(r"「([^」]{3,20})」という")  # 「…(以下「本部長」という。)」: the sentence that names a term
+# a sentence defining a term: 「…(以下「本部長」という。)」, 「AI for Science」とは, 「データセット(…をいう。)」
+_DEFINITION = re.compile(r"「([^」]{2,20})」(?:とは|という)|([一-龥ァ-ヶーA-Za-z・]{2,20})[(（][^)）]{0,300}?をいう")
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
 _TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a quoted heading: all of it
@@ -238,6 +239,11 @@ def _topic(sent: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+def _defined_terms(text: str) -> set[str]:
+    """The terms ``text`` defines (``_DEFINITION``)."""
+    return {m.group(1) or m.group(2) for m in _DEFINITION.finditer(text)}
+
+
 def _about_subject(subject: str, sentences: list[tuple[Unit, str]]) -> set[str]:
     """The places that say what a defined term is: where it is defined, or the next paragraph when the definition
     names it for that one only (「本部に、人工知能戦略本部員(次項において「本部員」という。)を置く。」→ 第24条第2項)."""
@@ -314,7 +320,8 @@ class Assistant:
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
         self._groups = {sec.id for sec in corpus if not sec.text.strip() and corpus.descendants(sec.id)[1:]}
-        self._defined = sorted({m.group(1) for sec in corpus for m in _DEFINES.finditer(sec.text)})  # 本部長, 本部員 …
+        self._defined = sorted({t for sec in corpus for t in _defined_terms(sec.text)  # 本部長, 本部員 …
+                                if len(t) > 2})  # not 「本部」: 人工知能戦略本部 is asked about by name
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
@@ -770,7 +777,7 @@ class Assistant:
                 score += cfg.bank_link_bonus if any(bare in a or a in bare for a in linked) else 0.0
                 score += cfg.subject_bonus if unit.id in about and (f"「{subject}」という" in sent
                                                                    or _topic(sent) == subject) else 0.0
-                if defining and re.search(r"「[^」]+」とは|以下「[^」]+」という", sent):
+                if defining and _DEFINITION.search(sent):
                     score += 0.05 * coverage
                 scored.append((score, unit, sent, hit.chunk))
         scored.sort(key=lambda x: -x[0])
@@ -939,8 +946,7 @@ class Assistant:
         """For a term the ask quotes that only a few places use (``quoted_places``): the best sentence using it of
         each such place not yet quoted (「AI for Science」 is in 第3章第2節's lead and its measure (2)②)."""
         texts = {sec.id: sec.text for sec in self.corpus if term in sec.text}
-        defines = re.compile(rf"「{re.escape(term)}」(?:とは|という)|{re.escape(term)}[(（][^)）]*をいう")
-        if not texts or len(texts) > self.config.quoted_places or any(defines.search(t) for t in texts.values()):
+        if not texts or len(texts) > self.config.quoted_places or any(term in _defined_terms(t) for t in texts.values()):
             return []  # a term defined (「データセット(…をいう。)」) is answered by its definition
         quoted, added = {c[1].id for c in chosen}, []
         for entry in scored:
