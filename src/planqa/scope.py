@@ -51,9 +51,9 @@ _HOW_TO_APPLY = re.compile(r"問い合わせ先")
 # 「…に指導したことはある？」「…を行った事例はありますか」: whether something has happened (the documents plan and enact;
 # they record no event since)
 # where a thing is or happens, down to a building or town: the documents name bodies, never their sites
-_SITE = re.compile(r"所在地|住所|開催地|会場|(?:どこ|どちら)の(?:県|都道府県|都市|市町村|市|町|街|道路|港|ビル|建物)|"
-                   r"(?<![ほな])どの(?:県|都道府県|都市|市町村|町|街|区|ビル|建物|庁舎)")
-_HAPPENED = re.compile(r"(?:た|だ)(?:こと|例|事例|ケース|実績)(?:は|って|が)?(?:もう|すでに|既に|実際に?)?"
+_SITE = re.compile(r"所在地|住所|開催地|会場|(?:どこ|どちら)の(?:[県市町街港]|都道府県|都市|道路|ビル|建物)|"
+                   r"(?<![ほな])どの(?:[県市町街]|都道府県|都市|ビル|建物|庁舎)")
+_HAPPENED = re.compile(r"[ただ](?:こと|例|事例|ケース|実績)(?:は|って|が)?(?:もう|すでに|既に|実際に?)?"
                        r"(?:ある(?:の|ん|か|[?？])|ありますか|あった(?:の|ん|か|[?？])|ありましたか)")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
 _HEAD_OF = re.compile(r"の(?:トップ|代表|長官|委員長|責任者|座長|所長|理事長|センター長)"
