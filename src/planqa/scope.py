@@ -8,7 +8,7 @@ questions whose quoted answer holds no number or date.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 from .ministries import SHORT_NAMES
 from .names import DocumentNames
@@ -48,11 +48,11 @@ _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app"
 _OFFICIAL = re.compile(r"氏名|(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の名前|"  # the documents name no person
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
 _HOW_TO_APPLY = re.compile(r"問い合わせ先")
-# 「…に指導したことはある？」「…を行った事例はありますか」: whether something has happened (the documents plan and enact;
-# they record no event since)
 # where a thing is or happens, down to a building or town: the documents name bodies, never their sites
 _SITE = re.compile(r"所在地|住所|開催地|会場|(?:どこ|どちら)の(?:[県市町街港]|都道府県|都市|道路|ビル|建物)|"
                    r"(?<![ほな])どの(?:[県市町街]|都道府県|都市|ビル|建物|庁舎)")
+# 「…に指導したことはある？」「…を行った事例はありますか」: whether something has happened (the documents plan and enact;
+# they record no event since)
 _HAPPENED = re.compile(r"[ただ](?:こと|例|事例|ケース|実績)(?:は|って|が)?(?:もう|すでに|既に|実際に?)?"
                        r"(?:ある(?:の|ん|か|[?？])|ありますか|あった(?:の|ん|か|[?？])|ありましたか)")
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
@@ -68,7 +68,6 @@ _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
 _HOME = "日本"  # the country the documents are about; any other the tokenizer tags as a country is elsewhere
 _UNTAGGED_PLACES = re.compile(r"EU")  # a union of countries the tokenizer reads as a common noun
-_KANA_WORD = re.compile(r"[ぁ-ゖー]+")  # a hiragana word the tokenizer reads as a name (「ほうりつ」 → 「りつ」)
 _AS_TOPIC = re.compile(r"[^、。？?]{0,12}?(?:は|って|の(?:見解|意見|発言|考え|主張|提案))")  # after a person's name
 _SENTENCE = re.compile(r"[^。？?！!\n]+[。？?！!]?")
 _RULES_OF = re.compile(r"の[^、。？?]{0,8}(?:法|規則|規制|ルール)")  # 「EUのAI規則」 after a place named
@@ -197,12 +196,18 @@ class Scope:
         the documents never name (「大阪府」), or the EU: what is asked happens somewhere the documents do not describe."""
         return bool(self._elsewhere(text))
 
-    def _elsewhere(self, text: str) -> list[int]:
-        """Where each place ``elsewhere`` finds ends in ``text``."""
-        ends, at = [m.end() for m in _UNTAGGED_PLACES.finditer(text)], 0
+    def _words(self, text: str) -> Iterator[tuple[object, int]]:
+        """The tokenizer's words of ``text``, each with where it ends in ``text``."""
+        at = 0
         for word in self._tagger(text):
             found = text.find(word.surface, at)
             at = found + len(word.surface) if found >= 0 else at
+            yield word, at
+
+    def _elsewhere(self, text: str) -> list[int]:
+        """Where each place ``elsewhere`` finds ends in ``text``."""
+        ends = [m.end() for m in _UNTAGGED_PLACES.finditer(text)]
+        for word, at in self._words(text):
             f = word.feature
             if f.pos2 == "固有名詞" and f.pos3 == "地名" \
                     and ((f.pos4 == "国" and word.surface != _HOME) or word.surface not in self.corpus_text):
@@ -210,18 +215,11 @@ class Scope:
         return ends
 
     def someone(self, text: str) -> bool:
-        """Asks about a person (a proper noun of person, not in hiragana) the documents never name, standing as the
+        """Asks about a person (a proper noun of person) the documents never name, standing as the
         topic (「松尾教授は…どう述べているのか」): what someone said or thinks is in no place of them. A person named
         in passing (「石破総理も言うとおり、AI法は…」) is no topic."""
-        at = 0
-        for word in self._tagger(text):
-            found = text.find(word.surface, at)
-            at = found + len(word.surface) if found >= 0 else at
-            f = word.feature
-            if f.pos2 == "固有名詞" and f.pos3 == "人名" and not _KANA_WORD.fullmatch(word.surface) \
-                    and word.surface not in self.corpus_text and _AS_TOPIC.match(text, at):
-                return True
-        return False
+        return any(w.feature.pos2 == "固有名詞" and w.feature.pos3 == "人名"
+                   and w.surface not in self.corpus_text and _AS_TOPIC.match(text, at) for w, at in self._words(text))
 
     def unfamiliar(self, query: str) -> bool:
         """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
