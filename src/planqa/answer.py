@@ -320,8 +320,9 @@ class Assistant:
         self._headings = [(sid, part) for sid, t in self._headings for part in _heading_forms(t)]
         self._titled = {sid for sid, _ in self._headings}
         self._groups = {sec.id for sec in corpus if not sec.text.strip() and corpus.descendants(sec.id)[1:]}
-        self._defined = sorted({t for sec in corpus for t in _defined_terms(sec.text)  # 本部長, 本部員 …
-                                if len(t) > 2})  # not 「本部」: 人工知能戦略本部 is asked about by name
+        self._defines = {t for sec in corpus for t in _defined_terms(sec.text)}  # terms the documents define
+        self._defined = sorted(t for t in self._defines if len(t) > 2)  # 本部長, 本部員 …, not 「本部」 (人工知能戦略本部
+        # is asked about by name)
         self._captions = [(sec.id, m.group(1)) for sec in corpus if sec.kind == "article"
                           if (m := re.search(r"\((.+?)等?\)$", sec.title))]
         index = retriever.index  # the readings were learned at build; a rewrite may spell as the documents or bank do
@@ -946,7 +947,7 @@ class Assistant:
         """For a term the ask quotes that only a few places use (``quoted_places``): the best sentence using it of
         each such place not yet quoted (「AI for Science」 is in 第3章第2節's lead and its measure (2)②)."""
         texts = {sec.id: sec.text for sec in self.corpus if term in sec.text}
-        if not texts or len(texts) > self.config.quoted_places or any(term in _defined_terms(t) for t in texts.values()):
+        if not texts or len(texts) > self.config.quoted_places or term in self._defines:
             return []  # a term defined (「データセット(…をいう。)」) is answered by its definition
         quoted, added = {c[1].id for c in chosen}, []
         for entry in scored:
