@@ -696,14 +696,15 @@ def test_any_question_about_a_missing_article_says_it_was_not_obtained(assistant
     ("市の職員をしています。自治体が自分たちでAI活用の施策を決めて実施することは、AI法上どう扱われていますか", "ai_act:5.1"),
     ("えっと、基本計画に盛り込むべき中身って、法律ではどう定められてたっけ", "ai_act:18.2"),
     ("身内の声をAIで真似た振り込め詐欺のニュースを見て怖くなりました。国の計画では、"
-     "警察がAIについて何に取り組むことになっていますか？", "plan:3.1.2.4"),  # 「国の計画では」 says where to look, not what to find
+     "警察がAIについて何に取り組むことになっていますか？", ("plan:3.3.1.3", "plan:3.1.2.4")),  # 「国の計画では」 says
+    # where to look, not what to find; the police's measure against AI-enabled fraud (the statement) or their own use
     ("「フィジカルAI」ってよく目にするけど、骨子ではどんなものだと説明されているの？", "plan:1.2"),
     ("教育委員会に勤めています。骨子に登場する「人間力」は、どういう意味合いで、どんな流れの中で使われている言葉ですか。", "plan:2.2.4"),  # the quoted word survives the cut preamble
     ("AI法ができたからAI導入に補助金が出るって聞いたけど、法律のどこかに補助金の規定はあるの？", "ai_act:10.1"),
     ("骨子第2章の「4つの基本的な方針」について、括弧書きの標語も併せて全て列挙せよ。", "plan:2.2"),
 ])
 def test_measures_and_provisions_behind_everyday_words(assistant, question, place):
-    assert assistant.ask(question).citations[0].id == place
+    assert assistant.ask(question).citations[0].id in ((place,) if isinstance(place, str) else place)
 
 
 def test_a_quiz_option_named_by_the_heading_of_the_quoted_place(assistant):

@@ -146,3 +146,22 @@ def test_a_view_answered_from_a_sections_lead_also_quotes_the_best_measure_insid
         assert not any(c.id.startswith("plan:3.1.") for c in assistant.ask(question).citations)
     finally:
         assistant.config = config
+
+
+def test_a_chat_messages_short_statement_before_its_one_ask_is_heard_by_retrieval(assistant):
+    """「…に住んでいます。…国はAIをどう生かしていくつもり？」: the ask alone names no subject; the statement does."""
+    question = "災害の多い地域に住んでいます。安全に暮らせるようにするために、国はAIをどう生かしていくつもりなのでしょうか。"
+    assert assistant.read(question).asks[0].background == "災害の多い地域に住んでいます。"
+    assert "plan:1.2" in [c.id for c in assistant.ask(question).citations]  # 「防災を含む安全・安心な国民生活」
+
+
+@pytest.mark.parametrize("question, place", [
+    ("AIの普及で経理などの事務の仕事が減るという予測記事を読んだ。働く人への影響について、政府はどう備えるつもりなのだろうか。",
+     "plan:3.4.2.4"),
+    ("市役所の窓口はいつも混んでいて職員さんも足りていない。国は自治体のAI導入をもっと後押ししていくべきではないですか。",
+     "plan:3.1.1.3"),
+])
+def test_the_background_of_an_ask_does_not_take_it_out_of_scope(assistant, question, place):
+    """Words the documents never use (経理, 窓口) in the statement before the ask are no sign of another subject."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and place in [c.id for c in answer.citations]

@@ -289,6 +289,7 @@ class Turn:
     said: frozenset[str] = frozenset()
     documents: frozenset[str] | None = None  # the documents the asker restricted the question to (None: all)
     own_words: str = ""  # what the ask adds to the first ask it extends (「…事業者の責務は。 国民の責務は」)
+    scope_query: str = ""  # what the scope checks read when retrieval also heard the ask's background (Ask.background)
 
     def allows(self, *doc_ids: str) -> bool:
         """Any of these documents may be quoted."""
@@ -510,7 +511,9 @@ class Assistant:
         if context is None and ask.route.name == "ministry" and is_followup(query) \
                 and not self.finder.names_a_measure(query):
             return _UNCLEAR  # 「それの担当は？」 with nothing before it to point at
-        search_query = self.reader.normalize(f"{context.question} {ask.text}") if context else query
+        search_query = self.reader.normalize(f"{context.question} {ask.text}") if context \
+            else self.reader.normalize(f"{ask.background}{ask.text}") if ask.background \
+            and not _QUOTED_TERM.search(ask.text) else query  # an ask quoting its term has its subject
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare)) \
@@ -521,7 +524,8 @@ class Assistant:
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
                                    places=headings, written=None if context else ask.written)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
-                                         self.reader.normalize(own_words) if own_words else ""))
+                                         self.reader.normalize(own_words) if own_words else "",
+                                         query if search_query != query and not context else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
@@ -695,7 +699,7 @@ class Assistant:
     def _general(self, ask: Ask, turn: Turn) -> Answer:
         """The extractive composer, or a decline when the documents do not answer."""
         hits = turn.hits
-        if self._out_of_scope(turn.search_query, hits, ask.opinion):
+        if self._out_of_scope(turn.scope_query or turn.search_query, hits, ask.opinion):
             return self._abstain(hits)
         if ask.legal:  # what each document says, the general laws (民法, 刑法) included: its best place each
             present = {h.chunk.doc for h in hits}

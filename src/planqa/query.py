@@ -34,6 +34,7 @@ _OPINION = re.compile(r"べき(?=[でじだかなのと?？。、]|$)|見解|認
                       r"大丈夫な[のん]")  # each has a test;
 # べき before a noun asks for a fact (「計画で定めるべき事項は」「講ずべき施策」)
 _OWN_OFFICE = re.compile(r"(?:当|弊|うちの)(?:省|庁|室|事務局)")  # 「当省」「当室」: the body the message names
+_BACKGROUND = 45  # a statement before a message's one ask this short is its subject, not a Diet preamble
 _BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
 
 
@@ -69,6 +70,8 @@ class Ask:
     document: str | None = None  # one of several asks: the one document it names by its own name (「二、骨子(案)は…」)
     fired: tuple[str, ...] = ()  # the rules that shaped this reading (route, flags, appended terms by source)
     written: str | None = None  # the ask as the message wrote it, when the kana reading respelled it (「じむ」)
+    background: str = ""  # a chat message's short statement before its one ask (「…が心配です。」): what the ask is
+    # about, heard by retrieval and the composer but not by the scope checks
 
     @property
     def added(self) -> tuple[str, ...]:
@@ -98,7 +101,7 @@ class Query:
         return {"message": self.message, "read": self.read, "options": [list(o) for o in self.options],
                 "asks": [{"text": a.text, "normalized": a.normalized, "references": list(a.references),
                           "route": a.route.name, "opinion": a.opinion, "briefing": a.briefing, "legal": a.legal,
-                          "document": a.document,
+                          "document": a.document, "background": a.background,
                           "fired": list(a.fired)} for a in self.asks],
                 "fired": list(self.rules())}
 
@@ -126,6 +129,9 @@ class QueryReader:
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
+        if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
+                and len(before := stem[:-len(parts[0])].strip()) <= _BACKGROUND:
+            asks = (replace(asks[0], background=before),)
         if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
             written = _split(message)[2]
             if len(written) == len(asks):
