@@ -1235,3 +1235,10 @@ def test_a_party_named_without_a_comparison_brings_no_second_provision(assistant
     # 「国と」「副本部長と」 name a party but compare nothing: only a comparison (``_COMPARING``) adds the other
     # party's provision (without the gate: 61 sets' precision −0.095, key facts +0.014)
     assert [c.id for c in assistant.ask(question).citations] == cited
+
+
+def test_a_measure_re_listed_with_saikei_is_quoted_from_its_first_appearance(assistant):
+    """3 §4 (2)① is 3 §1 (4)① again, marked 【再掲】: the answer cites where the measure first appears."""
+    answer = assistant.ask("AIの時代に合わない規制が残っているのは問題ではないですか。国の考えを教えてください。")
+    cited = [c.id for c in answer.citations]
+    assert "plan:3.1.4.1" in cited and "plan:3.4.2.1" not in cited

@@ -868,6 +868,7 @@ class Assistant:
                 continue  # the other document joins only when the question names both (below)
             if not any(self._overlap(entry[2], c[2], both=briefing or view) > 0.6 for c in chosen):  # 【再掲】
                 chosen.append(entry)
+        chosen = [self._first_appearance(c, chosen, scored) for c in chosen]
         defined = False  # a sentence defines the term asked about
         if _DEFINING.search(query):  # 「フィジカルAIって何？」: the sentences that define the term, not those using it
             terms = [m.group(1) or m.group(2) for m in _TERM.finditer(without_added_terms(query))]
@@ -946,6 +947,18 @@ class Assistant:
                     lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
         return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
+
+    def _first_appearance(self, entry: tuple, chosen: list, scored: list) -> tuple:
+        """A measure re-listed with 【再掲】 is quoted from its first appearance, unless a measure beside the
+        re-listed one is quoted too (then the section it was re-listed in is what the answer is about)."""
+        measure = self.finder.by_id.get(entry[1].id)
+        if measure is None or not measure.repeated:
+            return entry
+        first = self.finder.original(measure)
+        beside = any(_parent(c[1].id) == _parent(entry[1].id) and c[1].id != entry[1].id for c in chosen)
+        found = next((e for e in scored if e[1].id == first.id), None)
+        return entry if first is measure or beside or found is None or any(c[1].id == first.id for c in chosen) \
+            else found
 
     def _term_places(self, term: str, chosen: list, scored: list) -> list:
         """For a term the ask quotes that only a few places use (``quoted_places``): the best sentence using it of

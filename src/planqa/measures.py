@@ -84,7 +84,7 @@ class MeasureFinder:
             score += 0.1 if mid in named else 0.0  # a sector named: less than another measure covering more words
             if score > best_score:
                 best, best_score = self.by_id[mid], score
-        return self._original(best) if best is not None else None
+        return self.original(best) if best is not None else None
 
     def _citing(self, place: str) -> Measure | None:
         """The one measure whose text cites this article of a law (AI法第16条に基づく…), or None."""
@@ -127,7 +127,7 @@ class MeasureFinder:
                 found.append(holders[0])
         return found
 
-    def _original(self, measure: Measure) -> Measure:
+    def original(self, measure: Measure) -> Measure:
         """A measure marked 【再掲】 stands for its first appearance (same wording, earlier section)."""
         if not measure.repeated:
             return measure
