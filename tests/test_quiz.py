@@ -100,3 +100,11 @@ def test_a_negative_item_over_a_quoted_heading_is_weighed_against_that_heading_a
     # an option worded unlike the measure (「…を支援」 for 「…支援」) is still found there: all its words are
     verdict = pick_option("含まれないものは？", [("1", "創薬AIの推進"), ("2", "富岳NEXTの開発")], ["創薬AIを推進する。"], [])
     assert verdict and "2「富岳NEXTの開発」" in verdict
+
+
+def test_a_quiz_stems_one_quote_picks_the_one_quoted_place_holding_it(assistant):
+    """The stem's answer quotes several places (the four policies); the one holding the stem's quote answers."""
+    answer = assistant.ask("【クイズ】人工知能基本計画骨子の4つの基本的な方針のうち、括弧内で「AIを使う」と表現されているものは"
+                           "どれでしょう。ア AI社会に向けた継続的変革　イ AI利活用の加速的推進　ウ AIガバナンスの主導　エ AI開発力の戦略的強化")
+    assert [c.id for c in answer.citations] == ["plan:2.2.1"]
+    assert answer.answer.startswith("該当するのは「AI利活用の加速的推進")

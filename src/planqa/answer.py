@@ -435,6 +435,16 @@ class Assistant:
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
+        phrases = re.findall(r"「([^」]+)」", stem) if not heading else []
+        phrases = phrases if len(phrases) == 1 else []  # one quote, not a heading (several: a fill-in item)
+        holders = [c for c in answer.citations if any(p in c.text for p in phrases)]
+        holders = [c for c in holders if not any(o.id.startswith(c.id + ".") for o in holders)]  # the innermost
+        if len(holders) == 1 and len(answer.citations) > 1 and holders[0].id in self.corpus:  # the one place
+            # quoted holding the stem's quote answers (「括弧書きで「AIの信頼性を高める」と…」: one of the four policies)
+            place = self.structured.reference(holders[0].id)
+            place = self._headed(place, holders[0].id, "該当するのは") if holders[0].id in self._titled else place
+            answer = replace(place, retrieved=answer.retrieved)
+            quoted = [answer.answer, self.corpus[holders[0].id].title]
         verdict = pick_option(stem, options, quoted, [] if heading else [h.chunk.embedding_text() for h in answer.retrieved])
         if not verdict and not answer.abstained and (found := option_found_once(
                 stem, options, [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units])):
