@@ -421,7 +421,7 @@ class Assistant:
 
         if mostly(_STATEMENT, 12):
             return each_option()
-        quoted = re.findall(r"「([^」]+)」", stem)  # one quote, a heading: 「「4つの基本的な方針」に含まれないものは」
+        stem_quotes = quoted = re.findall(r"「([^」]+)」", stem)  # one quote, a heading: 「「4つの基本的な方針」に含まれないものは」
         heading = next((sid for sid, title in self._headings if quoted == [title]
                         and (documents is None or self.corpus[sid].doc in documents)), None)
         read = self.reader.ask(stem)
@@ -435,8 +435,8 @@ class Assistant:
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
             return self._abstain(list(answer.retrieved))
         quoted = [answer.answer] + [self.corpus[c.id].title for c in answer.citations[:1] if c.id in self.corpus]
-        phrases = re.findall(r"「([^」]+)」", stem) if not heading else []
-        phrases = phrases if len(phrases) == 1 else []  # one quote, not a heading (several: a fill-in item)
+        phrases = stem_quotes if len(stem_quotes) == 1 and not heading else []  # one quote, no heading (several: a
+        # fill-in item)
         holders = [c for c in answer.citations if any(p in c.text for p in phrases)]
         holders = [c for c in holders if not any(o.id.startswith(c.id + ".") for o in holders)]  # the innermost
         if len(holders) == 1 and len(answer.citations) > 1 and holders[0].id in self.corpus:  # the one place
