@@ -521,9 +521,10 @@ class Assistant:
         if context is None and ask.route.name == "ministry" and is_followup(query) \
                 and not self.finder.names_a_measure(query):
             return _UNCLEAR  # 「それの担当は？」 with nothing before it to point at
+        background = ask.background if not context and not _QUOTED_TERM.search(ask.text) else ""  # an ask quoting
+        # its term has its subject
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context \
-            else self.reader.normalize(f"{ask.background}{ask.text}") if ask.background \
-            and not _QUOTED_TERM.search(ask.text) else query  # an ask quoting its term has its subject
+            else self.reader.normalize(background + ask.text) if background else query
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare)) \
@@ -535,7 +536,7 @@ class Assistant:
                                    places=headings, written=None if context else ask.written)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
                                          self.reader.normalize(own_words) if own_words else "",
-                                         query if search_query != query and not context else ""))
+                                         query if background else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None

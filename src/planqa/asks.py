@@ -11,7 +11,7 @@ import re
 
 from .quiz import parse_options
 
-__all__ = ["split_asks", "without_where_to_look", "CLOSING_FORMULA"]
+__all__ = ["split_asks", "without_where_to_look", "CLOSING_FORMULA", "BACKGROUND"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
@@ -64,7 +64,7 @@ _SHORT = 20  # an ask this short leans on the first one (「なにするとこ�
 _FRAGMENT = 8  # shorter pieces are not asks of their own (「AI本部?のトップって…」)
 _HOW_ABOUT = re.compile(r"^([^、。？?]{2,20}?)(?:について|に対して?)?に?は、?どう(?:か|ですか|なの)[。？?]?$")  # 「国民についてはどうか」
 _FIRST_TOPIC = re.compile(r"に?は、")  # 「事業者は、…」「研究機関には、…」: where the first ask's subject ends
-_BACKGROUND = 45  # a chat message's statement this short gives a short first ask its subject (not a Diet preamble)
+BACKGROUND = 45  # a chat message's statement this short gives its ask a subject (not a Diet preamble)
 
 
 def without_where_to_look(ask: str) -> str:
@@ -159,7 +159,7 @@ def _split(text: str) -> list[str]:
             asks.append(f"{statement}{piece}")
         elif asks and _ANAPHORA.search(piece):  # 「これらの者以外の者に対しては…」
             asks.append(f"{asks[-1]}{piece}")
-        elif statement and not asks and not listed and len(piece) < _SELF_CONTAINED and len(statement) <= _BACKGROUND:
+        elif statement and not asks and not listed and len(piece) < _SELF_CONTAINED and len(statement) <= BACKGROUND:
             asks.append(f"{statement}{piece}")  # 「大学も企業も勝手にやってる印象。国が橋渡しすべきでは？」: its subject
         else:
             asks.append(piece)

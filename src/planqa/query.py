@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .asks import split_asks
+from .asks import BACKGROUND, split_asks
 from .errors import InvalidQuestionError
 from .kana import KanaReader
 from .ministries import SHORT_NAMES
@@ -34,7 +34,6 @@ _OPINION = re.compile(r"べき(?=[でじだかなのと?？。、]|$)|見解|認
                       r"大丈夫な[のん]")  # each has a test;
 # べき before a noun asks for a fact (「計画で定めるべき事項は」「講ずべき施策」)
 _OWN_OFFICE = re.compile(r"(?:当|弊|うちの)(?:省|庁|室|事務局)")  # 「当省」「当室」: the body the message names
-_BACKGROUND = 45  # a statement before a message's one ask this short is its subject, not a Diet preamble
 _BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
 
 
@@ -130,7 +129,7 @@ class QueryReader:
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
         if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
-                and len(before := stem[:-len(parts[0])].strip()) <= _BACKGROUND:
+                and len(before := stem[:-len(parts[0])].strip()) <= BACKGROUND:
             asks = (replace(asks[0], background=before),)
         if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
             written = _split(message)[2]
