@@ -1242,3 +1242,33 @@ def test_a_measure_re_listed_with_saikei_is_quoted_from_its_first_appearance(ass
     answer = assistant.ask("AIの時代に合わない規制が残っているのは問題ではないですか。国の考えを教えてください。")
     cited = [c.id for c in answer.citations]
     assert "plan:3.1.4.1" in cited and "plan:3.4.2.1" not in cited
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("研究開発機関って、AI法でどんなことをがんばらないといけないの？", ["ai_act:6.1", "ai_act:6.3"]),
+    ("AI戦略本部が協力をお願いできるのは役所だけ？", ["ai_act:25.1", "ai_act:25.2"]),
+])
+def test_the_same_subjects_other_paragraph_joins_the_first(assistant, question, cited):
+    """What a provision makes its subject do is said in two paragraphs of one article (「研究開発機関は、」 in 第6条第1項
+    and 第3項); the second joins within ``subject_margin``; without the setting the first stands alone."""
+    from dataclasses import replace
+
+    assert [c.id for c in assistant.ask(question).citations] == cited
+    config = assistant.config
+    assistant.config = replace(config, subject_margin=None)
+    try:
+        assert [c.id for c in assistant.ask(question).citations] == cited[:1]
+    finally:
+        assistant.config = config
+
+
+def test_a_definition_asked_takes_no_other_paragraph_of_its_subject(assistant):
+    assert [c.id for c in assistant.ask("AI法でいう研究開発機関とは？").citations] == ["ai_act:6.1"]
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("国は自分の役所の仕事でもAIを使うことになってるの？", ["ai_act:4.2"]),  # 「国は、」 opens most provisions
+    ("AI法第25条第1項で、本部が協力を求められる相手は？", ["ai_act:25.1"]),  # a paragraph named is asked alone
+])
+def test_a_generic_subject_or_a_named_paragraph_takes_no_other_paragraph(assistant, question, cited):
+    assert [c.id for c in assistant.ask(question).citations] == cited

@@ -140,6 +140,7 @@ class AnswerConfig:
     inner_margin: float | None = 0.12  # an ask answered from such a lead also quotes the best place inside it within
     # this much (53 sets, view asks: key facts +0.192, precision +0.036; then every ask: +0.110 / +0.066; README
     # "Composer")
+    subject_margin: float | None = 0.15  # the same subject's other paragraphs beside the first quoted join within this
     subject_bonus: float = 0.02  # the sentence that defines the term a question asks about (「本部長には誰が」)
     note_penalty: float = 0.03  # an editor's note (``_NOTE``) loses this much: it answers questions about itself (27
     # used sets: citation precision +0.017 in sum, key facts unchanged; 0.06 lost one; README)
@@ -840,6 +841,24 @@ class Assistant:
                 joined.append(inner[0])
         return joined
 
+    def _same_subject(self, query: str, chosen: list, scored: list) -> list:
+        """The other paragraphs beside the first one quoted that open with the same subject (「研究開発機関は、」)
+        when the ask names that subject: what a provision makes its subject do is often said in two paragraphs
+        (第6条第1項 and 第3項; 第25条第1項 and 第2項); each within ``subject_margin`` of the top, none already quoted."""
+        margin, first = self.config.subject_margin, chosen[0]
+        subject, parent = _topic(first[2]), _parent(first[1].id)
+        asked = without_added_terms(query)
+        if margin is None or not subject or len(subject) < 2 or not parent or subject not in asked \
+                or _DEFINING.search(asked) or find_references(asked, self.names):
+            return []  # 「国は、」 is every other provision's subject; a definition or a paragraph named is asked alone
+        joined: dict[str, tuple] = {}
+        for entry in scored:
+            place = entry[1].id
+            if entry[0] >= scored[0][0] - margin and _parent(place) == parent and place not in joined \
+                    and _topic(entry[2]) == subject and not any(c[1].id == place for c in chosen):
+                joined[place] = entry
+        return list(joined.values())
+
     def _defined_subject(self, query: str) -> str | None:
         """The one term the documents define (「…(以下「本部長」という。)」) that the question asks about as its
         topic (「本部長には誰が」), a document's name aside; the longest one (本部長, not the 本部 inside it)."""
@@ -922,6 +941,7 @@ class Assistant:
         if _COMPARING.search(without_added_terms(query)):  # 「事業者と国民とで違いは」: each party's provision
             chosen += self._other_party(query, chosen, scored)
         chosen += self._lead_and_measure(chosen, scored, view, places)  # a measure under a lead; for a view, the lead
+        chosen += self._same_subject(query, chosen, scored)  # 第6条第1項 → 第3項: the subject asked about again
         if self.config.place_window:  # more of a quoted place: its other sentences close to the top, next to it
             extra = [e for e in scored if e[0] >= scored[0][0] - self.config.place_window and e not in chosen
                      and any(e[1].id == c[1].id for c in chosen)
