@@ -1272,3 +1272,11 @@ def test_a_definition_asked_takes_no_other_paragraph_of_its_subject(assistant):
 ])
 def test_a_generic_subject_or_a_named_paragraph_takes_no_other_paragraph(assistant, question, cited):
     assert [c.id for c in assistant.ask(question).citations] == cited
+
+
+def test_a_place_the_bank_asks_about_as_a_figure_of_speech_is_not_elsewhere(assistant):
+    """「霞が関」 (the government) is named by no document but by answerable bank questions and by no near miss: the
+    question is answered; a town the bank never writes still declines."""
+    ans = assistant.ask("霞が関の省庁がAIで仕事を効率化することって、法律や計画でどう扱われてる？")
+    assert not ans.abstained and ans.citations[0].id in ("plan:3.1.1.2", "ai_act:4.2")
+    assert assistant.ask("浜松市の役所ではAIをどう使うことになってる？").abstained

@@ -337,7 +337,8 @@ class Assistant:
         names = [doc.name or doc.label for doc in corpus.documents]  # 「AI基本計画(骨子)とAI法」
         self.collection = "、".join(names[:-1]) + "と" + names[-1] if len(names) > 1 else names[0]
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
-                           self.config.unknown_share, self.vocabulary.everyday, self.names)
+                           self.config.unknown_share, self.vocabulary.everyday, self.names,
+                           ((e.q, e.id is not None) for e in index.bank))
         self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names)
 
     @classmethod

@@ -8,7 +8,7 @@ questions whose quoted answer holds no number or date.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .ministries import SHORT_NAMES
 from .names import DocumentNames
@@ -118,12 +118,16 @@ def value_present(query: str, answer: str, referenced: bool = False) -> bool:
     return True
 
 
+_ASKED_PLACE = 2  # answerable bank questions naming a place before it is no place elsewhere
+
+
 class Scope:
     """Word-level scope checks against the corpus vocabulary and text."""
 
     def __init__(self, vocab: set[str], corpus_text: str, tokenize: Callable[[str], list[str]],
                  unknown_share: float = 0.5, everyday: Callable[[str], bool] = lambda word: False,
-                 names: DocumentNames = DocumentNames()) -> None:
+                 names: DocumentNames = DocumentNames(), asked: Iterable[tuple[str, bool]] = ()) -> None:
+        """``asked``: the question bank's questions, each with whether it is answerable (False: a near miss)."""
         self.vocab = vocab
         self.everyday = lambda word: everyday(word) or is_everyday_term(word)  # learned (vocab.py) or hand-kept
         self.corpus_text = corpus_text
@@ -134,6 +138,9 @@ class Scope:
         self._consequences_covered = bool(re.search(r"損害を賠償|に処する", corpus_text))
         self._law_name = re.compile(names.law_pattern.pattern + _KIND_OF_LAW)
         self._tagger = tokenizer("surface", content_only=False)._tagger
+        asked = list(asked)
+        self._answerable = "\n".join(q for q, answerable in asked if answerable)
+        self._near_misses = "\n".join(q for q, answerable in asked if not answerable)
 
     def unknown_terms(self, query: str) -> tuple[list[str], int, list[str]]:
         """(content nouns absent from the corpus, number of content nouns, absent Latin-script words)."""
@@ -210,9 +217,15 @@ class Scope:
         for word, at in self._words(text):
             f = word.feature
             if f.pos2 == "固有名詞" and f.pos3 == "地名" \
-                    and ((f.pos4 == "国" and word.surface != _HOME) or word.surface not in self.corpus_text):
+                    and ((f.pos4 == "国" and word.surface != _HOME) or word.surface not in self.corpus_text
+                         and not self._asked_of_the_documents(word.surface)):
                 ends.append(at)
         return ends
+
+    def _asked_of_the_documents(self, place: str) -> bool:
+        """A place the documents never name that the bank's answerable questions write (「霞が関」 for the
+        government) at least ``_ASKED_PLACE`` times and no near miss does: a figure of speech, not somewhere else."""
+        return self._answerable.count(place) >= _ASKED_PLACE and place not in self._near_misses
 
     def someone(self, text: str) -> bool:
         """Asks about a person (a proper noun of person) the documents never name, standing as the
