@@ -1280,13 +1280,3 @@ def test_a_place_the_bank_asks_about_as_a_figure_of_speech_is_not_elsewhere(assi
     ans = assistant.ask("霞が関の省庁がAIで仕事を効率化することって、法律や計画でどう扱われてる？")
     assert not ans.abstained and ans.citations[0].id in ("plan:3.1.1.2", "ai_act:4.2")
     assert assistant.ask("浜松市の役所ではAIをどう使うことになってる？").abstained
-
-
-def test_a_short_ask_after_a_preamble_is_answered_as_a_briefing(assistant):
-    """The message, preamble and ask, is as long as a Diet question: its one short ask is a briefing, so the second
-    thing it asks (the head's powers beside the make-up) is quoted too; a short message alone is not."""
-    question = ("AI戦略本部が名ばかりの組織で終わるのではと心配されている。"
-                "本部はどういう顔ぶれで構成され、本部長はどんな権限を持つのか。")
-    assert assistant.read(question).asks[0].briefing
-    assert {"ai_act:21.1", "ai_act:22.1"} <= {c.id for c in assistant.ask(question).citations}
-    assert not assistant.read("本部長はどんな権限を持つの？").asks[0].briefing

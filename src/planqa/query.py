@@ -131,8 +131,6 @@ class QueryReader:
         if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
                 and len(before := stem[:-len(parts[0])].strip()) <= BACKGROUND:
             asks = (replace(asks[0], background=before),)
-        if len(asks) == 1 and not asks[0].briefing and len(stem) >= _BRIEFING_CHARS:  # a short ask after a preamble
-            asks = (replace(asks[0], briefing=True, fired=(*asks[0].fired, "long")),)
         if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
             written = _split(message)[2]
             if len(written) == len(asks):
