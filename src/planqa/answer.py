@@ -141,6 +141,8 @@ class AnswerConfig:
     # this much (53 sets, view asks: key facts +0.192, precision +0.036; then every ask: +0.110 / +0.066; README
     # "Composer")
     subject_margin: float | None = 0.15  # the same subject's other paragraphs beside the first quoted join within this
+    # much of the top (67 sets: key facts +0.203, precision −0.158; 0.10 without the guards +0.245 / −0.280; README
+    # "Composer"; None: never)
     subject_bonus: float = 0.02  # the sentence that defines the term a question asks about (「本部長には誰が」)
     note_penalty: float = 0.03  # an editor's note (``_NOTE``) loses this much: it answers questions about itself (27
     # used sets: citation precision +0.017 in sum, key facts unchanged; 0.06 lost one; README)
