@@ -951,6 +951,22 @@ def test_unknown_words_do_not_decline_what_the_bank_places_among_answerable_ques
         assert not answer.abstained and place in [c.id for c in answer.citations], question
 
 
+def test_an_ask_mostly_in_words_the_documents_never_use_is_unfamiliar_though_the_message_is_not(assistant):
+    """Tax breaks are nowhere in the documents: what is asked (``asked``, without the terms the query stage appends)
+    holds five nouns they never use, though over the whole read message they are under half; the bank then decides,
+    and a clear near miss is declined."""
+    question = ("AI法が成立して、国が事業者の研究開発や活用を推進することになったと聞きました。"
+                "AIに投資した企業は減税や税額控除などの税制優遇を受けられるのでしょうか。")
+    read = assistant.read(question).asks[0].normalized
+    unknown, total, _ = assistant.scope.unknown_terms(read)
+    assert len(unknown) * 2 < total  # the older whole-message share alone let it through
+    assert assistant.scope.unfamiliar(read)
+    assert assistant.ask("AIを使い始めた商店は、骨子に基づいて固定資産税の軽減や税額控除を受けられますか？").abstained
+    in_scope = "AIを業務に取り入れた中小企業を、国はどう後押しするの？"
+    assert not assistant.scope.unfamiliar(assistant.read(in_scope).asks[0].normalized)
+    assert not assistant.ask(in_scope).abstained
+
+
 def test_a_near_miss_no_word_check_catches_is_declined_by_the_bank_negatives(assistant):
     question = "基本計画の骨子案を書いたのは誰？"  # the documents name no drafter
     assert not assistant.scope.off_topic(question) and not assistant.scope.unfamiliar(question)

@@ -45,6 +45,7 @@ LEGAL_CONSEQUENCE = re.compile(r"法定刑|[一-龥]{3,}罪(?!悪)|著作権(?:�
                                 r"誰のもの|のものになる|帰属|誰の責任|責任を負う|賠償|訴訟|裁判|訴え|"
                                 r"罪に(?:なる|なり|問われ)|何罪|懲役|逮捕")
 _EVERYDAY_LATIN = frozenset({"sns", "it", "ict", "dx", "pc", "web", "iot", "app", "ok", "ng", "q", "a"})
+_ASKED_UNKNOWN = 3  # what is asked (``asked``) with this many nouns the documents never use, and half of its nouns
 _OFFICIAL = re.compile(r"氏名|(?:課長|局長|室長|審議官|(?<!本)部長|次官|大臣)(?:さん)?の名前|"  # the documents name no person
                        r"(?:課長|局長|室長|審議官|(?<!本)部長|次官)(?:さん)?(?:は|って)?(?:誰|だれ|どなた)")
 _HOW_TO_APPLY = re.compile(r"問い合わせ先")
@@ -235,11 +236,15 @@ class Scope:
                    and w.surface not in self.corpus_text and _AS_TOPIC.match(text, at) for w, at in self._words(text))
 
     def unfamiliar(self, query: str) -> bool:
-        """Many of the question's nouns (at least two, ``unknown_share`` of them) or a Latin-script word are absent
-        from the documents. Weak alone: the assistant trusts it only when the bank does not place the question
-        clearly among the answerable ones (``AnswerConfig.familiar_margin``)."""
-        unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", query))
-        return bool(latin) or bool(total and len(unknown) >= 2 and len(unknown) / total >= self.unknown_share)
+        """Many of the question's nouns (at least two, ``unknown_share`` of them), or of what it asks (``asked``, at
+        least three, counted without the terms the query stage appended: 「…減税や税額控除などの税制優遇を受けられる
+        のか」), or a Latin-script word are absent from the documents. Weak alone: the assistant trusts it only when
+        the bank does not place the question clearly among the answerable ones (``AnswerConfig.familiar_margin``)."""
+        return self._mostly_unknown(query, 2) or self._mostly_unknown(asked(query), _ASKED_UNKNOWN)
+
+    def _mostly_unknown(self, text: str, least: int) -> bool:
+        unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", text))
+        return bool(latin) or bool(total and len(unknown) >= least and len(unknown) / total >= self.unknown_share)
 
     def consequence(self, query: str) -> bool:
         """Asks who owns, who pays or which crime, with no law of the corpus that provides for it (民法, 刑法) and
