@@ -243,6 +243,7 @@ class Scope:
         return self._mostly_unknown(query, 2) or self._mostly_unknown(asked(query), _ASKED_UNKNOWN)
 
     def _mostly_unknown(self, text: str, least: int) -> bool:
+        """A Latin-script word, or at least ``least`` nouns and ``unknown_share`` of them absent from the documents."""
         unknown, total, latin = self.unknown_terms(self._law_name.sub(" ", text))
         return bool(latin) or bool(total and len(unknown) >= least and len(unknown) / total >= self.unknown_share)
 
