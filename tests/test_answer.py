@@ -836,6 +836,12 @@ def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
     assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
 
 
+def test_a_word_for_any_ministry_is_no_body_the_documents_never_name(assistant):
+    """「各省」「同省」 stand for any ministry (the dictionary holds them whole), unlike a body's own name (こども家庭庁)."""
+    ans = assistant.ask("正誤問題：AI法によると、本部の運営に必要な細かい事項は各省が省令で決めることになっている。")
+    assert not ans.abstained and [c.id for c in ans.citations] == ["ai_act:28.1"] and "政令で定める" in ans.answer
+
+
 def test_a_yes_no_question_whether_a_ministry_is_responsible_checks_that_measure(assistant):
     """「XはYが担当ですか？」 asks about measure X, not for everything ministry Y does."""
     ans = assistant.ask("AIセーフティ・インスティテュートの強化は外務省が担当ですか？")

@@ -174,8 +174,14 @@ class Scope:
             return True
         if _COMPANY.search(query) or _OPINION.search(query):
             return True  # nor any company or product; the assistant quotes, it has no opinion of its own
-        return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text
+        return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text and self._a_name(name)
                    for name in _BODY.findall(query))  # 「こども家庭庁が主導する施策」
+
+    def _a_name(self, body: str) -> bool:
+        """A body's own name (こども家庭庁: its 庁 a suffix), not a word the dictionary holds whole that stands for any
+        ministry (各省, 同省)."""
+        words = list(self._tagger(body))
+        return not (words and len(words[-1].surface) > 1 and words[-1].surface.endswith(("省", "庁")))
 
     def other_law(self, query: str) -> bool:
         """A law other than the Act, absent from the documents, asked about on its own."""
