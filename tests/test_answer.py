@@ -836,6 +836,15 @@ def test_a_true_false_item_about_a_sub_entry_checks_that_sub_entry(assistant):
     assert "経済産業省(経産省)は富岳NEXTの開発の担当に含まれていません" in ans.answer
 
 
+@pytest.mark.parametrize("question", [
+    "人工知能戦略本部がつかさどる事務って具体的に何？",  # an item scores as a sentence of its own, and is listed too
+    "AI基本計画には何を定めることになってるの？法律上の項目を全部",
+])
+def test_an_answer_states_each_item_of_a_list_once(assistant, question):
+    lines = [line.text for line in assistant.ask(question).lines]
+    assert any(text.startswith("一 ") for text in lines) and len(lines) == len(set(lines))
+
+
 def test_a_word_for_any_ministry_is_no_body_the_documents_never_name(assistant):
     """「各省」「同省」 stand for any ministry (the dictionary holds them whole), unlike a body's own name (こども家庭庁)."""
     ans = assistant.ask("正誤問題：AI法によると、本部の運営に必要な細かい事項は各省が省令で決めることになっている。")

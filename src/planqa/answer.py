@@ -980,7 +980,7 @@ class Assistant:
                 for item in (u for u in chunk.units if u.id.startswith(unit.id + ".")):
                     lines.append(Line.at(item.text, item))
                     cites.setdefault(item.id, Citation(item.id, item.label, self._place_text(item)))
-        return Answer(tuple(lines), False, tuple(cites.values()), (), 0.0, route.name)
+        return Answer(tuple(dict.fromkeys(lines)), False, tuple(cites.values()), (), 0.0, route.name)  # an item once
 
     def _first_appearance(self, entry: tuple, chosen: list, scored: list) -> tuple:
         """A measure re-listed with 【再掲】 is quoted from its first appearance, unless a measure beside the
