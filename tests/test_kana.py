@@ -68,6 +68,7 @@ def test_questions_in_easy_japanese_find_their_place(assistant, question, place)
     ("えーあいほうってばっそくとかあるんだっけ", ["AI法", "罰則"]),  # 罰則: a word of the bank, not the documents
     ("にほんのえーあいのほうしんってなに", ["日本", "方針"]),  # にほん as read, though 日本's dictionary form is ニッポン
     ("えーあいのほうりつは なにを ていぎしてるんですか", ["定義"]),  # an article's caption (定義), used as a verb
+    ("じんこうちのうせんりゃくほんぶの じむは どこが しょりするの", ["事務"]),  # two kana and a particle, set apart
 ])
 def test_a_message_mostly_in_hiragana_is_read_word_by_word(assistant, text, written):
     """Inside a run the documents' words do not spell whole, the words the documents or the bank write in kanji

@@ -227,7 +227,7 @@ class KanaReader:
     def _run(self, match: re.Match, mostly_kana: bool = False) -> str:
         run = match.group(0)
         for tail in _TAILS:
-            if run.endswith(tail) and len(run) - len(tail) >= 3:
+            if run.endswith(tail) and len(run) - len(tail) >= (2 if mostly_kana and tail else 3):  # じむって: 事務
                 pieces = self._segment(hira2kata(run[:len(run) - len(tail)]))
                 if pieces:
                     return "".join(pieces) + tail
