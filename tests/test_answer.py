@@ -847,6 +847,14 @@ def test_an_answer_states_each_item_of_a_list_once(assistant, question):
     assert any(text.startswith("一 ") for text in lines) and len(lines) == len(set(lines))
 
 
+def test_a_choice_item_is_answered_by_the_first_quoted_sentence_naming_one_option(assistant):
+    """A long stem quotes 第22条 (本部長: 内閣総理大臣) with 第23条 (副本部長: 内閣官房長官, also an option) and 第19条
+    beside it: the first sentence naming an option names one, so that option is the answer, from that sentence alone."""
+    ans = assistant.ask("期末テスト対策：人工知能関連技術の研究開発及び活用の推進に関する法律により内閣に置かれた人工知能"
+                        "戦略本部。その本部長に充てられる者として適切なものを一つ選べ。1 内閣官房長官 2 デジタル大臣 3 内閣総理大臣 4 外務大臣")
+    assert [c.id for c in ans.citations] == ["ai_act:22.1"] and "3「内閣総理大臣」" in ans.answer
+
+
 def test_a_word_for_any_ministry_is_no_body_the_documents_never_name(assistant):
     """「各省」「同省」 stand for any ministry (the dictionary holds them whole), unlike a body's own name (こども家庭庁)."""
     ans = assistant.ask("正誤問題：AI法によると、本部の運営に必要な細かい事項は各省が省令で決めることになっている。")

@@ -29,7 +29,7 @@ from .ministries import Measure, ministry_table
 from .names import DocumentNames
 from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
-from .quiz import Option, option_found_once, pick_option
+from .quiz import Option, option_first_stated, option_found_once, pick_option
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup
@@ -450,6 +450,12 @@ class Assistant:
             answer = replace(place, retrieved=answer.retrieved)
             quoted = [answer.answer, self.corpus[holders[0].id].title]
         verdict = pick_option(stem, options, quoted, [] if heading else [h.chunk.embedding_text() for h in answer.retrieved])
+        if not verdict and not answer.abstained and len(answer.citations) > 1 \
+                and (first := option_first_stated(stem, options, [line.text for line in answer.lines])):
+            verdict, at = first  # the option the best quoted sentence states, and that sentence alone
+            line = answer.lines[at]
+            answer = replace(answer, lines=(line,), citations=tuple(c for c in answer.citations
+                                                                    if any(c.id == pid for pid, _ in line.places)))
         if not verdict and not answer.abstained and (found := option_found_once(
                 stem, options, [(u.id, u.text) for h in answer.retrieved[:5] for u in h.chunk.units])):
             verdict, pid = found  # 「第24条によれば本部員に充てられるのは」: 第2項 states it, not the quoted 第1項

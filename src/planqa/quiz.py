@@ -13,7 +13,7 @@ import unicodedata
 
 from .text import tokenizer
 
-__all__ = ["Option", "parse_options", "pick_option", "option_found_once", "strip_quiz_markers"]
+__all__ = ["Option", "parse_options", "pick_option", "option_first_stated", "option_found_once", "strip_quiz_markers"]
 
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
@@ -94,6 +94,19 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
             return f"選択肢のうち、文書の該当箇所に見当たらないのは{mark}「{text}」です。"
     elif _POSITIVE.search(_nfkc(stem)) and len(found := [o for o in options if _found(o[1], _nfkc("\n".join(quoted)))]) == 1:
         return _STATED.format(*found[0])
+    return None
+
+
+def option_first_stated(stem: str, options: list[Option], sentences: list[str]) -> tuple[str, int] | None:
+    """For a 「正しいものは」 stem whose answer quotes several options: the first quoted sentence naming any option,
+    when it names exactly one (「本部長は…内閣総理大臣をもって充てる」 before 「副本部長は…内閣官房長官…」): the sentence
+    naming that option and the quoted sentence's position; None otherwise."""
+    if _NEGATIVE.search(stem) or not _POSITIVE.search(_nfkc(stem)):
+        return None
+    for at, sentence in enumerate(sentences):
+        named = [option for option in options if _found(option[1], _nfkc(sentence))]
+        if named:
+            return (_STATED.format(*named[0]), at) if len(named) == 1 else None
     return None
 
 
