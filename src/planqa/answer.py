@@ -451,7 +451,8 @@ class Assistant:
             quoted = [answer.answer, self.corpus[holders[0].id].title]
         verdict = pick_option(stem, options, quoted, [] if heading else [h.chunk.embedding_text() for h in answer.retrieved])
         if not verdict and not answer.abstained and len(answer.citations) > 1 \
-                and (first := option_first_stated(stem, options, [line.text for line in answer.lines])):
+                and (first := option_first_stated(stem, options, [line.text if line.places else ""
+                                                                  for line in answer.lines])):  # quoted lines only
             verdict, at = first  # the option the best quoted sentence states, and that sentence alone
             line = answer.lines[at]
             answer = replace(answer, lines=(line,), citations=tuple(c for c in answer.citations

@@ -97,11 +97,16 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
     return None
 
 
+def _asks_for_a_stated_option(stem: str) -> bool:
+    """A 「正しいものは」 stem, not a 「誤っているものは」 one."""
+    return not _NEGATIVE.search(stem) and bool(_POSITIVE.search(_nfkc(stem)))
+
+
 def option_first_stated(stem: str, options: list[Option], sentences: list[str]) -> tuple[str, int] | None:
     """For a 「正しいものは」 stem whose answer quotes several options: the first quoted sentence naming any option,
     when it names exactly one (「本部長は…内閣総理大臣をもって充てる」 before 「副本部長は…内閣官房長官…」): the sentence
     naming that option and the quoted sentence's position; None otherwise."""
-    if _NEGATIVE.search(stem) or not _POSITIVE.search(_nfkc(stem)):
+    if not _asks_for_a_stated_option(stem):
         return None
     for at, sentence in enumerate(sentences):
         named = [option for option in options if _found(option[1], _nfkc(sentence))]
@@ -113,7 +118,7 @@ def option_first_stated(stem: str, options: list[Option], sentences: list[str]) 
 def option_found_once(stem: str, options: list[Option], places: list[tuple[str, str]]) -> tuple[str, str] | None:
     """For a 「正しいものは」 stem whose answer singles out no option: the sentence naming the one option that any of
     the ``places`` (id, text) states, and the first place stating it; None when none or several are stated."""
-    if _NEGATIVE.search(stem) or not _POSITIVE.search(_nfkc(stem)):
+    if not _asks_for_a_stated_option(stem):
         return None
     found = [(option, next((pid for pid, text in places if _found(option[1], _nfkc(text))), None)) for option in options]
     stated = [(option, pid) for option, pid in found if pid]
