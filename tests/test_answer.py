@@ -363,6 +363,17 @@ def test_ministry_list_narrows_to_the_named_subject(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.1.2.2"]
 
 
+def test_a_ministry_list_over_enumerated_subjects_lists_each_subjects_measures(assistant):
+    ans = assistant.ask("データマネジメント人材の育成や、働く人のリスキリングの取組について、厚労省と経産省の受け持ちを知りたいです。")
+    cited = {c.id for c in ans.citations}
+    assert cited and cited <= {"plan:3.4.3.1", "plan:3.4.3.3", "plan:3.4.3.4"}  # not every measure of both
+
+
+def test_an_enumerated_item_of_function_words_names_no_subject(assistant):
+    ans = assistant.ask("骨子の第3章第4節において、厚生労働省が主担当の取組と、それ以外で名を連ねている取組を分けて教えてください。")
+    assert "plan:3.4.4.3" in [c.id for c in ans.citations]  # 「において」 alone matches no measure
+
+
 def test_what_a_ministry_does_without_a_who_word(assistant):
     ans = assistant.ask("防衛省は何をするの？")
     assert ans.route == "ministry_list" and [c.id for c in ans.citations] == ["plan:3.1.2.3", "plan:3.3.2.4"]

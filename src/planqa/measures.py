@@ -26,6 +26,7 @@ LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", 
 
 
 _QUOTE = re.compile(r"「([^「」]{4,})」")
+_ENUMERATION = re.compile(r"[、，,]|や|及び|および|並びに|ならびに")
 _NEAR_TOP = 2 / 3  # a measure in the top five counts for a where-ask only with this share of the top hit's score
 
 
@@ -192,7 +193,20 @@ class MeasureFinder:
             topic = inside if topic is None else (topic & inside) or inside
         return topic
 
+    def _best_covered(self, words: set[str], least: int = 1) -> set[str]:
+        """The measures covering most of the words, when the best covers at least half of them (and at least
+        ``least`` of them, or a rare one)."""
+        cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}
+        best = max(cover.values())
+        found = {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else set()
+        held = words & self.terms.words(self.by_id[next(iter(found))].text) if found else set()
+        if len(held) < least and not any(self.terms.idf[t] >= self.terms.rare_idf for t in held):
+            return set()
+        return found
+
     def _covering(self, text: str, route: Route) -> set[str] | None:
+        """Measures matching the subject words of the text: those covering the most of them (at least half), else
+        the union of each enumerated item's best (「AやBの施策」), else the one or two holding a rare word."""
         tokenize = self.terms.tokenize
         for name in route.ministries:
             text = text.replace(name, " ")
@@ -200,10 +214,12 @@ class MeasureFinder:
         words -= {t for n in route.ministries for t in tokenize(n)} | self._short_name_words | self._frame_words
         if not words:
             return None
-        cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}
-        best = max(cover.values())
-        if best >= 0.5:
-            return {mid for mid, c in cover.items() if c >= best - 1e-9}
+        if found := self._best_covered(words):
+            return found
+        parts = [words & set(tokenize(part)) for part in _ENUMERATION.split(text)]
+        if len([p for p in parts if p]) > 1 \
+                and (found := set().union(*(self._best_covered(p, least=2) for p in parts if p))):  # 「AやBの施策」
+            return found
         rare = {t for t in words if self.terms.idf[t] >= self.terms.rare_idf}  # 「富岳」 names its measure alone
         holders = {m.id for m in self.table if rare & self.terms.words(m.text)}
         return holders if 0 < len(holders) <= 2 else None
