@@ -77,6 +77,11 @@ def test_a_message_mostly_in_hiragana_is_read_word_by_word(assistant, text, writ
     assert all(w in read for w in written), read
 
 
+def test_a_loanword_in_hiragana_is_written_as_the_bank_writes_it(assistant):
+    """A katakana word of the question bank the documents never use, spelled in hiragana (でぃーぷふぇいく)."""
+    assert assistant.kana.rewrite("でぃーぷふぇいくってどうやって見分けるの") == "ディープフェイクってどうやって見分けるの"
+
+
 def test_ordinary_text_keeps_its_kana_when_words_are_found_one_by_one(assistant):
     text = "法律に書いてないこまかいことはどこで決めるのですか"  # こまかいこと is not 細解雇 (bank words need 4 kana)
     assert assistant.kana.rewrite(text) == text

@@ -4,8 +4,8 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 しなければ ならないですか」「AIせんりゃくほんぶの いちばん うえの ひと」). Neither retriever matches
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
-戦略本部, ふぃじかる → フィジカル); a run that is not wholly made of the documents' words is left to
-the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
+戦略本部, ふぃじかる → フィジカル; the question bank's katakana words too: でぃーぷふぇいく → ディープフェイク); a
+run that is not wholly made of the documents' words is left to the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
 compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
 phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
 Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a long katakana word mistyped by one
@@ -95,6 +95,8 @@ class KanaReader:
                 if word.feature.pos1 == "名詞" and len(word.feature.kana or "") >= 4 \
                         and len(word.surface) == len(_KANJI.findall(word.surface)) >= 2:  # not かいこ (こまかいこと)
                     counts[word.feature.kana][word.surface] += 1
+            for word in _KATAKANA_WORD.findall(text):  # でぃーぷふぇいく → ディープフェイク
+                counts[word][word] += 1
         everyday_counts = {r: sum(c.values()) for r, c in counts.items()}
         for text in texts:
             for compound in reader._compounds(text):  # AI法, AI戦略本部, 本部長: read whole, letters by their names
