@@ -26,7 +26,7 @@ LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", 
 
 
 _QUOTE = re.compile(r"「([^「」]{4,})」")
-_ENUMERATION = re.compile(r"[、，,]|や|及び|および|並びに|ならびに")
+_ENUMERATION = re.compile(r"[、,]|や")  # 「AI人材の育成やリスキリング、…」: the items of an enumerated subject
 _NEAR_TOP = 2 / 3  # a measure in the top five counts for a where-ask only with this share of the top hit's score
 
 
