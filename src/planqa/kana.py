@@ -5,9 +5,9 @@ Questions in やさしい日本語 or from voice input spell content words in hi
 them: BM25 sees different tokens and the small embedder reads kana poorly. The documents' own words,
 indexed by their reading, turn a hiragana run back into kanji (こくみん → 国民, せんりゃくほんぶ →
 戦略本部, ふぃじかる → フィジカル; the question bank's katakana words too: でぃーぷふぇいく → ディープフェイク); a
-run that is not wholly made of the documents' words is left to the dictionary's lemma when the tagger reads it as one noun (きけん → 危険), else kept as written. Noun
-compounds of the documents are read whole and in parts (ほんぶちょう → 本部長 of 人工知能戦略本部長), the short
-phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
+run that is not wholly made of the documents' words is left to the dictionary's lemma when the tagger reads it as one
+noun (きけん → 危険), else kept as written. Noun compounds of the documents are read whole and in parts (ほんぶちょう →
+本部長 of 人工知能戦略本部長), the short phrases they quote whole (かいよりはじめよ → 隗より始めよ), Latin letters by their names (えーあいほう → AI法).
 Latin words are written in the documents' case (ai法 → AI法, aisi → AISI), and a long katakana word mistyped by one
 letter as the documents spell it (エージョント → エージェント), a law's name with one wrong kanji likewise
 (個人情報保獲法 → 個人情報保護法). In a message

@@ -199,7 +199,7 @@ class MeasureFinder:
         cover = {m.id: self.terms.coverage(list(words), m.text) for m in self.table}
         best = max(cover.values())
         found = {mid for mid, c in cover.items() if c >= best - 1e-9} if best >= 0.5 else set()
-        held = words & self.terms.words(self.by_id[next(iter(found))].text) if found else set()
+        held = words & self.terms.words(self.by_id[min(found)].text) if found else set()  # ties hold as many
         if len(held) < least and not any(self.terms.idf[t] >= self.terms.rare_idf for t in held):
             return set()
         return found
