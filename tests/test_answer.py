@@ -898,9 +898,13 @@ def test_a_preambles_subject_stays_with_an_ask_that_refers_back(assistant):
     assert ans.citations[0].id == "ai_act:suppl.1.1" and "三月を超えない範囲内" in ans.answer
 
 
-def test_a_casual_ask_saying_souiu_keeps_what_it_points_back_to(assistant):
-    ans = assistant.ask("祖母のところに孫を名乗るAI音声の詐欺電話がかかってきたそうなんですが、そういうのって国は何か手を打ってますか？")
-    assert [c.id for c in ans.citations] == ["plan:3.3.1.3"]  # 詐欺 stays with 「そういうのって…」
+@pytest.mark.parametrize("question", [
+    "祖母のところに孫を名乗るAI音声の詐欺電話がかかってきたそうなんですが、そういうのって国は何か手を打ってますか？",
+    "AIで家族の声を真似た電話で振り込ませる詐欺が増えているらしいんですが、こういうのって国は対策を考えているんですか？",
+])
+def test_a_casual_ask_saying_souiu_keeps_what_it_points_back_to(assistant, question):
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == ["plan:3.3.1.3"]  # 詐欺 stays with 「そういう／こういうのって…」
 
 
 def test_asks_quoted_in_a_story_are_kept_by_a_closing_sorezore(assistant):

@@ -109,7 +109,7 @@ def _focus(text: str) -> str:
     text = parse_options(text)[0]
     if len(text) > 50 and "が、" in text and len(tail := text.rsplit("が、", 1)[1]) >= 20:
         quoted = re.findall(r"「[^」]{1,20}」", text[:len(text) - len(tail)])  # 「人間力」という言葉が…が、: it stays
-        if not re.search(r"当該|これ|こう(?:した|いう)|そう(?:した|いう)|同様|この(?!法律)|その(?!他)", tail):
+        if not re.search(r"当該|これ|こう(?:した|いう)|そういう|同様|この(?!法律)|その(?!他)", tail):
             text = " ".join([*quoted, tail])  # 「…としているが、〜をどう位置付けているのか」: the ask follows the preamble
         elif (topic := re.match(r"([^、。]{2,12}?)(?:は|では)、?", text)) and len(text) - len(tail) > 25:
             text = " ".join([topic.group(1), *quoted, tail])  # 「AI法は…と承知しているが、その施行期日は…」: its subject
