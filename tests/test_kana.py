@@ -20,6 +20,9 @@ def reader(corpus):
     ("ふぃじかるAIって何のこと？", "フィジカルAIって何のこと？"),  # a katakana word of the documents
     ("えーあいほうって なに？", "AI法って なに？"),  # a compound with Latin letters, read by their names
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
+    ("あいほうには なにが かいてあるの", "AI法には なにが かいてあるの"),  # its Latin word read as romaji too
+    ("AIほうで きまったことは", "AI法で きまったことは"),  # the Latin word typed, the rest in hiragana
+    ("AIせんりゃくほんぶって どこ", "AI戦略本部って どこ"),
     ("ほんぶちょうは だれ", "本部長は だれ"),  # part of 人工知能戦略本部長, its suffix 長 included
     ("じちたいも なにか するの", "自治体も なにか するの"),  # part of 地方自治体
     ("ちゅうしょうきぎょうの はなし", "中小企業の はなし"),  # a compound with prefixes (中 + 小 + 企業), not 抽象
@@ -43,6 +46,7 @@ def test_kana_words_are_written_as_the_documents_write_them(reader, text, expect
     "AI法ってどういうこと？",  # mostly kana, read word by word: どうい|う is not 同意
     "仕事がなくなる人もいるけど、国はそのへんどう考えてるのかな",  # much kana but kanji words too: not その変動
     "AIに仕事とられへんか心配やねん",  # not とられ変化
+    "AIはどう変わる",  # no compound reads エーアイハ
 ])
 def test_ordinary_kana_is_left_alone(reader, text):
     assert reader.rewrite(text) == text
@@ -56,6 +60,7 @@ def test_ordinary_kana_is_left_alone(reader, text):
     ("ai法の9条にはなにが書いてあるの？", "ai_act:9.1"),  # typed in lower case: the law and its article still found
     ("AIエージョントって骨子ではどんな意味？", "plan:1.2"),  # the mistyped word defined where the documents define it
     ("えーあいほうって じんこうちのうを どう ていぎしてるの", "ai_act:2.1"),
+    ("AIほうって、ふつうの ひとにも やらないと いけないこと あるの？", "ai_act:8.1"),  # 国民の努力, not a measure
 ])
 def test_questions_in_easy_japanese_find_their_place(assistant, question, place):
     ans = assistant.ask(question)

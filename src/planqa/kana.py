@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from functools import cached_property
 from typing import Iterable
 
-from jaconv import hira2kata, kata2hira
+from jaconv import alphabet2kana, hira2kata, kata2hira
 from rapidfuzz.distance import Levenshtein
 
 from .text import kanji_to_int, tokenizer
@@ -60,6 +60,16 @@ def _reading(word) -> str | None:
     if word.surface.isascii() and word.surface.isalpha() and word.surface.isupper():
         return "".join(_LETTERS[ch] for ch in word.surface)
     return word.feature.kana or None
+
+
+def _romaji(words: list[tuple[str, str, bool]]) -> str | None:
+    """The reading of a compound that opens with a Latin word, that word read as romaji (AI法 → アイホウ, as
+    「あいほう」 is typed); None when it opens otherwise or does not read wholly as kana."""
+    first = words[0][0]
+    kana = alphabet2kana(first.lower()) if first.isascii() else ""
+    if not kana or "っ" in kana or not all("ぁ" <= ch <= "ゖ" for ch in kana):
+        return None
+    return hira2kata(kana) + "".join(reading for _, reading, _ in words[1:])
 
 
 def _worth_reading(words: list[tuple[str, str, bool]]) -> bool:
@@ -103,7 +113,10 @@ class KanaReader:
                 for i in range(len(compound) - 1):  # and every run of its words (人工知能戦略本部長 → 本部長)
                     for part in (compound[i:j] for j in range(i + 2, len(compound) + 1)):
                         if _worth_reading(part):
-                            counts["".join(r for _, r, _ in part)]["".join(s for s, *_ in part)] += 1
+                            written = "".join(s for s, *_ in part)
+                            counts["".join(r for _, r, _ in part)][written] += 1
+                            if romaji := _romaji(part):  # and with its letters as romaji: あいほう → AI法
+                                counts[romaji][written] += 1
             for phrase in _QUOTED.findall(text):  # 「隗より始めよ」 asked as 「かいよりはじめよ」: read whole
                 readings = [_reading(word) for word in tagger(phrase)]
                 if all(readings) and (_KANJI.search(phrase) or phrase.isascii()):
@@ -143,12 +156,32 @@ class KanaReader:
         noun) written in kanji; in a message written mostly in hiragana, also the words found inside a run
         (``_partial``)."""
         text = _LATIN_WORD.sub(lambda m: self._latin.get(m.group(0).casefold(), m.group(0)), text)
+        text = self._latin_compounds(text)
         text = _KATAKANA_WORD.sub(self._katakana_typo, text)
         japanese = _JAPANESE.findall(text)
         mostly_kana = len(japanese) >= 8 and sum("ぁ" <= ch <= "ゖ" for ch in japanese) >= _MOSTLY_KANA * len(japanese) \
             and len(_KANJI.findall(text)) <= _FEW_KANJI * len(japanese)
         text = self._counts(text)
         return _KANJI_RUN.sub(self._homophone, _HIRAGANA_RUN.sub(lambda m: self._run(m, mostly_kana), text))
+
+    def _latin_compounds(self, text: str) -> str:
+        """A Latin word typed with the rest of a compound in hiragana (「AIほうって」 → AI法って): the word and the longest
+        hiragana after it that together read as one of the documents' compounds, with a particle (or no more
+        hiragana) after that."""
+        out, last = [], 0
+        for match in _LATIN_WORD.finditer(text):
+            word, at = match.group(0), match.end()
+            kana = ""
+            while at + len(kana) < len(text) and "ぁ" <= text[at + len(kana)] <= "ゖ":
+                kana += text[at + len(kana)]
+            letters = "".join(_LETTERS.get(ch, "?") for ch in word)
+            for n in range(len(kana), 0, -1):
+                written = self.words.get(letters + hira2kata(kana[:n]))
+                if written and written.startswith(word) and (n == len(kana) or kana[n:].startswith(_TAILS[:-1])):
+                    out += [text[last:match.start()], written]
+                    last = at + n
+                    break
+        return "".join(out) + text[last:]
 
     def _counts(self, text: str) -> str:
         """A count in hiragana before つ in digits, as the documents write counts (よっつ → 4つ; the dictionary reads
