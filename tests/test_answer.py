@@ -326,11 +326,23 @@ def test_casual_words_reach_the_statute_terms(assistant, question, first):
     assert not ans.abstained and ans.citations[0].id == first
 
 
-@pytest.mark.parametrize("question", ["AI法はディープフェイクを禁止していますか？", "AIを使うのにAI法で届出はいる？"])
-def test_act_licenses_and_prohibits_nothing(assistant, question):
+@pytest.mark.parametrize("question, subject", [
+    ("AI法はディープフェイクを禁止していますか？", ["plan:3.3.1.5"]),  # the plan's measure on telling AI content apart
+    ("AIを使うのにAI法で届出はいる？", []),  # the law's structure is the whole answer
+])
+def test_act_licenses_and_prohibits_nothing(assistant, question, subject):
     ans = assistant.ask(question)
-    assert ans.route == "regulation" and [c.id for c in ans.citations] == ["ai_act:title", "ai_act:7.1"]
+    assert ans.route == "regulation" and [c.id for c in ans.citations] == ["ai_act:title", "ai_act:7.1", *subject]
     assert "協力しなければならない" in ans.answer
+    assert_grounded(ans)
+
+
+def test_a_prohibition_ask_about_a_subject_also_gets_the_place_on_that_subject(assistant):
+    """Whether the Act can stop voice-clone fraud: its structure (nothing prohibited), then the plan's measure on
+    fraud misusing AI, which retrieval ranks first for the ask."""
+    ans = assistant.ask("おじいちゃんのところに孫の声をAIでまねた振り込め詐欺の電話が来ました。AI法でこういうのは取り締まれるんですか？")
+    assert ans.route == "regulation" and [c.id for c in ans.citations] == ["ai_act:title", "ai_act:7.1", "plan:3.3.1.3"]
+    assert "詐欺" in ans.answer.splitlines()[-2]
     assert_grounded(ans)
 
 

@@ -668,15 +668,32 @@ class Assistant:
         return (named or laws or [None])[0]
 
     def _penalty(self, ask: Ask, turn: Turn) -> Answer | None:
-        """Whether a law has penalties, read off its structure."""
+        """Whether a law has penalties, read off its structure (and the place asked about beside it)."""
         law = self._law(ask, turn)
         ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized, ask.text) and law
-        return self.structured.penalty(law) if ok else None
+        return self._with_subject(self.structured.penalty(law), ask, turn) if ok else None
 
     def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
+        """Whether a law licenses or prohibits anything, read off its text (and the place asked about beside it)."""
         law = self._law(ask, turn)
         ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized, ask.text) and law
-        return self.structured.regulation(law) if ok else None
+        return self._with_subject(self.structured.regulation(law), ask, turn) if ok else None
+
+    def _with_subject(self, answer: Answer, ask: Ask, turn: Turn) -> Answer:
+        """A structural answer, then the composer's first place when it is the place retrieval ranks first and the
+        structural answer does not quote it: the ask's subject (「声をまねた詐欺電話…AI法で取り締まれる？」 → the
+        plan's measure on fraud misusing AI) beside whether the law punishes or prohibits."""
+        top = turn.hits[0].chunk.ids if turn.hits else ()
+        quoted = [c.id for c in answer.citations]
+        if not top or any(id_matches(c, t) or id_matches(t, c) for c in quoted for t in top):
+            return answer
+        found = self._general(ask, turn)
+        first = found.citations[0] if found.citations and not found.abstained else None
+        if first is None or first.id in quoted or not any(id_matches(first.id, t) or id_matches(t, first.id)
+                                                          for t in top):
+            return answer
+        lines = tuple(line for line in found.lines if line.places and all(p == first.id for p, _ in line.places))
+        return replace(answer, lines=answer.lines + lines, citations=answer.citations + (first,))
 
     def _metadata(self, ask: Ask, turn: Turn) -> Answer | None:
         law = self._law(ask, turn)
