@@ -108,3 +108,15 @@ def test_a_quiz_stems_one_quote_picks_the_one_quoted_place_holding_it(assistant)
                            "どれでしょう。ア AI社会に向けた継続的変革　イ AI利活用の加速的推進　ウ AIガバナンスの主導　エ AI開発力の戦略的強化")
     assert [c.id for c in answer.citations] == ["plan:2.2.1"]
     assert answer.answer.startswith("該当するのは「AI利活用の加速的推進")
+
+
+@pytest.mark.parametrize("question", [
+    "【○×】人工知能関連技術の研究開発及び活用の推進に関する法律は、違反した企業から罰金を取る定めを置いている。",
+    "次のうち正しいものを二つ選べ。ア AI法は、守らない会社に罰金を科す。イ AI法は、内閣に人工知能戦略本部を置く。"
+    "ウ AI法は、本部長を内閣総理大臣とする。エ AI法は、生成AIの提供を許可制にしている。",
+])
+def test_a_quiz_statement_on_penalties_points_to_one_place_beside_the_acts_structure(assistant, question):
+    """A true/false statement is settled by the Act's structure (no penal chapter); the manifest's first pointer
+    (第16条, what the state does instead) follows, not each of them (第13条, 第7条): the item checks one claim."""
+    cited = [c.id for c in assistant.ask(question).citations]
+    assert cited[:2] == ["ai_act:title", "ai_act:16.1"] and "ai_act:13.1" not in cited

@@ -16,7 +16,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .asks import without_where_to_look
+from .asks import is_quiz_item, without_where_to_look
 from .chunk import Chunk, Unit, split_sentences
 from .corpus import DEFAULT_CORPUS_DIR, Corpus, Document, id_matches, load_corpus
 from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -293,6 +293,7 @@ class Turn:
     documents: frozenset[str] | None = None  # the documents the asker restricted the question to (None: all)
     own_words: str = ""  # what the ask adds to the first ask it extends (「…事業者の責務は。 国民の責務は」)
     scope_query: str = ""  # what the scope checks read when retrieval also heard the ask's background (Ask.background)
+    quiz: bool = False  # the stem or an option of a quiz item: a structural answer points to one place, not all
 
     def allows(self, *doc_ids: str) -> bool:
         """Any of these documents may be quoted."""
@@ -420,7 +421,8 @@ class Assistant:
 
         def each_option() -> Answer:  # each option looked up on its own, under its mark
             return _join([f"{mark} {text}" for mark, text in options],
-                         [self._answer_one(self.reader.ask(text), history, documents=documents) for _, text in options],
+                         [self._answer_one(self.reader.ask(text), history, documents=documents, quiz=True)
+                          for _, text in options],
                          headed=True)
 
         if mostly(_STATEMENT, 12):
@@ -433,7 +435,7 @@ class Assistant:
             hits = self.retriever.rank(read.normalized, k=10, documents=documents)
             answer = replace(self.structured.reference(heading), retrieved=tuple(hits))
         else:
-            answer = self._answer_one(read, history, documents=documents)
+            answer = self._answer_one(read, history, documents=documents, quiz=True)
         if answer.abstained and mostly(_CLAIM):  # the stem says nothing, the options do
             return each_option()
         if self._values_nowhere(options):  # 「開催年として正しいものを選べ 1. 2021年…」
@@ -479,6 +481,7 @@ class Assistant:
         places the first named, a declined ask read again after an answered first; an ask comparing with another
         country's rules the message names is declined."""
         text, asks = query.stem, [a.text for a in query.asks]
+        quiz = is_quiz_item(query.message)  # 「【○×問題】…」: one statement to check, no options
         parts: list[Answer] = []
         started = time.perf_counter()
         for read, ask in zip(query.asks, asks):
@@ -505,7 +508,7 @@ class Assistant:
                     and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
                 parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
                 continue
-            part = self._answer_one(read, history, said, documents, own_words=own)
+            part = self._answer_one(read, history, said, documents, own_words=own, quiz=quiz)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
@@ -525,7 +528,7 @@ class Assistant:
         return self.reader.ask(f"{places}の {ask}", several=True)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
-                    documents: frozenset[str] | None = None, own_words: str = "") -> Answer:
+                    documents: frozenset[str] | None = None, own_words: str = "", quiz: bool = False) -> Answer:
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
@@ -547,7 +550,7 @@ class Assistant:
                                    places=headings, written=None if context else ask.written)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
                                          self.reader.normalize(own_words) if own_words else "",
-                                         query if background else ""))
+                                         query if background else "", quiz))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
@@ -671,13 +674,13 @@ class Assistant:
         """Whether a law has penalties, read off its structure (and the place asked about beside it)."""
         law = self._law(ask, turn)
         ok = ask.route.name == "penalty" and self.scope.about_a_law(ask.normalized, ask.text) and law
-        return self._with_subject(self.structured.penalty(law), ask, turn) if ok else None
+        return self._with_subject(self.structured.penalty(law, 1 if turn.quiz else None), ask, turn) if ok else None
 
     def _regulation(self, ask: Ask, turn: Turn) -> Answer | None:
         """Whether a law licenses or prohibits anything, read off its text (and the place asked about beside it)."""
         law = self._law(ask, turn)
         ok = ask.route.name == "regulation" and self.scope.about_a_law(ask.normalized, ask.text) and law
-        return self._with_subject(self.structured.regulation(law), ask, turn) if ok else None
+        return self._with_subject(self.structured.regulation(law, 1 if turn.quiz else None), ask, turn) if ok else None
 
     def _with_subject(self, answer: Answer, ask: Ask, turn: Turn) -> Answer:
         """A structural answer, then the composer's first place when it is the place retrieval ranks first and the

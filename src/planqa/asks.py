@@ -11,7 +11,7 @@ import re
 
 from .quiz import parse_options
 
-__all__ = ["split_asks", "without_where_to_look", "CLOSING_FORMULA", "BACKGROUND"]
+__all__ = ["split_asks", "is_quiz_item", "without_where_to_look", "CLOSING_FORMULA", "BACKGROUND"]
 
 _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
@@ -121,8 +121,13 @@ def split_asks(text: str) -> list[str]:
     return [each for ask in _split(text) for each in _each(ask)]
 
 
+def is_quiz_item(text: str) -> bool:
+    """A multiple-choice, fill-in-the-blank or true/false item (asked as one ask)."""
+    return bool(_BLANK.search(text) or parse_options(text)[1])
+
+
 def _split(text: str) -> list[str]:
-    if _BLANK.search(text) or parse_options(text)[1]:
+    if is_quiz_item(text):
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」
     pieces, carry, listed = [], "", []

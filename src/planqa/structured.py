@@ -194,9 +194,10 @@ class StructuredAnswers:
                 found.append(sec)
         return found
 
-    def _with_see_also(self, law: str, topic: str, lines: list[Line], cites: list) -> Answer:
-        """The structural lines, then the places the manifest points readers to on the topic (``see_also``)."""
-        for ref in dict(self.corpus.document(law).see_also).get(topic, ()):
+    def _with_see_also(self, law: str, topic: str, lines: list[Line], cites: list, pointers: int | None = None) -> Answer:
+        """The structural lines, then the places the manifest points readers to on the topic (``see_also``; only the
+        first ``pointers`` of them when given)."""
+        for ref in dict(self.corpus.document(law).see_also).get(topic, ())[:pointers]:
             place = self.corpus[ref]
             lines.append(Line.at(strip_marker(split_sentences(place.text)[0]), place))
             cites.append(place)
@@ -208,34 +209,36 @@ class StructuredAnswers:
         paragraphs = [self.corpus[c] for c in article.children]
         return next((p for p in paragraphs if _PUNISHES.search(p.text)), paragraphs[0] if paragraphs else article)
 
-    def _quoting(self, law: str, topic: str, head: str, places: list) -> Answer:
+    def _quoting(self, law: str, topic: str, head: str, places: list, pointers: int | None = None) -> Answer:
         """A heading line backed by the places quoted under it (their first sentence each)."""
         lines = [Line.at(head, places[0])]
         lines += [Line.at(strip_marker(split_sentences(p.text)[0]), p) for p in places]
-        return self._with_see_also(law, topic, lines, list(places))
+        return self._with_see_also(law, topic, lines, list(places), pointers)
 
-    def penalty(self, law: str) -> Answer:
-        """Whether the law has penalties, from its structure: its penal articles quoted, or that it has none."""
+    def penalty(self, law: str, pointers: int | None = None) -> Answer:
+        """Whether the law has penalties, from its structure: its penal articles quoted, or that it has none
+        (``pointers``: how many of the manifest's see_also places follow; None: all)."""
         doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
         penal = [self._penal_paragraph(art) for art in self._penal_articles(law)[:4]]
         if penal:
-            return self._quoting(law, "penalty", f"{doc.label}には罰則の規定があります。主なものは次のとおりです。", penal)
+            return self._quoting(law, "penalty", f"{doc.label}には罰則の規定があります。主なものは次のとおりです。", penal,
+                                 pointers)
         chapters = self._chapters(law)
         structure = f"法律の構成は{chapters}と附則で、罰則の章はありません。" if chapters else ""
         lines = [Line.at(f"{doc.label}には罰則の規定はありません。{structure}", title)]
-        return self._with_see_also(law, "penalty", lines, [title])
+        return self._with_see_also(law, "penalty", lines, [title], pointers)
 
-    def regulation(self, law: str) -> Answer:
-        """Whether the law licenses, registers or prohibits anything, from its text."""
+    def regulation(self, law: str, pointers: int | None = None) -> Answer:
+        """Whether the law licenses, registers or prohibits anything, from its text (``pointers`` as for penalty)."""
         doc, title = self.corpus.document(law), self.corpus[f"{law}:title"]
         rules = [sec for sec in self.corpus if sec.doc == law and sec.kind == "paragraph" and _CONTROLS.search(sec.text)]
         if rules:
             return self._quoting(law, "regulation", f"{doc.label}には、許可・登録・届出や禁止を定める規定があります。",
-                                 rules[:4])
+                                 rules[:4], pointers)
         chapters = self._chapters(law)
         lines = [Line.at(f"{doc.label}には、許可・登録・届出を求めたり、特定の行為を禁止したりする規定はありません。"
                          + (f"法律の構成は{chapters}と附則です。" if chapters else ""), title)]
-        return self._with_see_also(law, "regulation", lines, [title])
+        return self._with_see_also(law, "regulation", lines, [title], pointers)
 
     def metadata(self, law: str) -> Answer:
         """The law's title, number and promulgation date, from its title section."""
