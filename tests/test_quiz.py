@@ -120,3 +120,20 @@ def test_a_quiz_statement_on_penalties_points_to_one_place_beside_the_acts_struc
     (第16条, what the state does instead) follows, not each of them (第13条, 第7条): the item checks one claim."""
     cited = [c.id for c in assistant.ask(question).citations]
     assert cited[:2] == ["ai_act:title", "ai_act:16.1"] and "ai_act:13.1" not in cited
+
+
+def test_a_picked_option_is_backed_by_the_place_stating_it_alone(assistant):
+    """The answer quoted 第3章第3節's lead (which names 広島AIプロセス) and a measure beside it on military AI; once the
+    option is picked, only the place stating it backs the answer."""
+    ans = assistant.ask("【4択】日本がG7の議長国だったときに立ち上げ、骨子でも国際協調の柱とされている生成AIのルールづくりの"
+                        "枠組みはどれか。1 ブレッチリー宣言 2 広島AIプロセス 3 パリAIアクションサミット 4 国連AI諮問機関")
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に書かれているのは2「広島AIプロセス」です。")
+    assert [c.id for c in ans.citations] == ["plan:3.3"]
+
+
+def test_a_picked_item_keeps_its_list(assistant):
+    """An option stated by one item of a list (第20条第1項第1号) keeps the list's lead and its other items: a
+    「すべて選べ」 item may need them."""
+    ans = assistant.ask("【択一】AI法で人工知能戦略本部の事務とされているものはどれか。1 AI製品の型式認証 2 人工知能基本計画の案の作成"
+                        "及び実施の推進 3 AI事業者への課徴金納付命令")
+    assert {"ai_act:20.1", "ai_act:20.1.1", "ai_act:20.1.2"} <= {c.id for c in ans.citations}

@@ -29,7 +29,7 @@ from .ministries import Measure, ministry_table
 from .names import DocumentNames
 from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
-from .quiz import Option, option_first_stated, option_found_once, pick_option
+from .quiz import Option, option_first_stated, option_found_once, pick_option, stating
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup
@@ -466,7 +466,16 @@ class Assistant:
             return replace(place, lines=plain(verdict) + place.lines, retrieved=answer.retrieved)
         if not verdict and not heading and mostly(_CLAIM):  # what the stem found singles out no option: each one
             return each_option()  # says something to look up (「正しいのは？ A 地方自治体の…は文科省が担当 B …」)
-        return replace(answer, lines=plain(verdict) + answer.lines) if verdict and not answer.abstained else answer
+        if not verdict or answer.abstained:
+            return answer
+        if at := stating(verdict, list(options), [line.text for line in answer.lines]):  # the places stating the
+            places = {pid for i in at for pid, _ in answer.lines[i].places}  # chosen option answer it, not the
+            lists = {_parent(p) for p in places} & {c.id for c in answer.citations}  # an item's list, all of it
+            places |= lists | {c.id for c in answer.citations if _parent(c.id) in lists}
+            lines = [line for line in answer.lines if not line.places or places & {p for p, _ in line.places}]
+            answer = replace(answer, lines=tuple(lines), citations=tuple(  # others quoted beside them
+                c for c in answer.citations if c.id in places))
+        return replace(answer, lines=plain(verdict) + answer.lines)
 
     def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
         """Mostly figures (years, counts), and none of the options is anywhere in the documents."""

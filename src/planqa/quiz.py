@@ -13,7 +13,8 @@ import unicodedata
 
 from .text import tokenizer
 
-__all__ = ["Option", "parse_options", "pick_option", "option_first_stated", "option_found_once", "strip_quiz_markers"]
+__all__ = ["Option", "parse_options", "pick_option", "option_first_stated", "option_found_once", "stating",
+           "strip_quiz_markers"]
 
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
@@ -95,6 +96,13 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
     elif _POSITIVE.search(_nfkc(stem)) and len(found := [o for o in options if _found(o[1], _nfkc("\n".join(quoted)))]) == 1:
         return _STATED.format(*found[0])
     return None
+
+
+def stating(verdict: str, options: list[Option], sentences: list[str]) -> list[int]:
+    """Positions of the sentences that state the option a verdict names as written in the documents (not one it
+    names as absent from them); [] when the verdict names none so or no sentence states it."""
+    named = [text for mark, text in options if verdict == _STATED.format(mark, text)]
+    return [at for at, sentence in enumerate(sentences) if named and _found(named[0], _nfkc(sentence))]
 
 
 def _asks_for_a_stated_option(stem: str) -> bool:
