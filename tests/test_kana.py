@@ -38,6 +38,13 @@ def test_kana_words_are_written_as_the_documents_write_them(reader, text, expect
     assert reader.rewrite(text) == expected
 
 
+def test_a_latin_word_that_is_no_romaji_gives_no_reading(reader):
+    """PDCA or GPAI read as romaji would start with a doubled consonant (ッッカ…); nobody types that, so no such
+    reading is learned (AI法's アイホウ is)."""
+    assert reader.words.get("アイホウ") == "AI法"
+    assert not any(reading.startswith("ッ") for reading in reader.words)
+
+
 @pytest.mark.parametrize("text", [
     "同法の基本理念はこうした事態に如何に対処するのか",  # こうした is not 項+下
     "骨子の第2章〜第4章はそれぞれ法律のどの部分に対応しているか",

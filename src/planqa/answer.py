@@ -468,13 +468,13 @@ class Assistant:
             return each_option()  # says something to look up (「正しいのは？ A 地方自治体の…は文科省が担当 B …」)
         if not verdict or answer.abstained:
             return answer
-        if at := stating(verdict, list(options), [line.text for line in answer.lines]):  # the places stating the
-            places = {pid for i in at for pid, _ in answer.lines[i].places}  # chosen option answer it, not the
-            lists = {_parent(p) for p in places} & {c.id for c in answer.citations}  # an item's list, all of it
+        # the places stating the chosen option answer it, not the others quoted beside them (an item keeps its list)
+        if at := stating(verdict, list(options), [line.text for line in answer.lines]):
+            places = {pid for i in at for pid, _ in answer.lines[i].places}
+            lists = {_parent(p) for p in places} & {c.id for c in answer.citations}
             places |= lists | {c.id for c in answer.citations if _parent(c.id) in lists}
             lines = [line for line in answer.lines if not line.places or places & {p for p, _ in line.places}]
-            answer = replace(answer, lines=tuple(lines), citations=tuple(  # others quoted beside them
-                c for c in answer.citations if c.id in places))
+            answer = replace(answer, lines=tuple(lines), citations=tuple(c for c in answer.citations if c.id in places))
         return replace(answer, lines=plain(verdict) + answer.lines)
 
     def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
