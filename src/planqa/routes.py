@@ -22,7 +22,6 @@ _MINISTRY_CUE = re.compile(
     r"(?:担う|担当する|所管する|進める|やる)の(?:は|って)(?:どこ|誰)")
 _ACT_TERMS = re.compile(r"法律|条文|第\d+条|本部長|本部員|戦略本部|AI本部")
 _PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|分野")
-_LIST_CUE = re.compile(r"施策|取組|取り組み|何を|何が|どれ|どんな|一覧|全て|すべて|全部|いくつ|何件|挙げ|教えて|リスト")
 _INVOLVED_CUE = re.compile(r"関わ|関与|携わ|担う|参加|関係する|関係して|入って|含まれ|名前があ|絡|出てくる|登場|"
                            r"一緒に|ともに|共に|両方")
 _LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|メイン|中心")
@@ -106,7 +105,7 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     sole_only = bool(_SOLE_CUE.search(query))
     asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
     own_work = re.search(r"役割|やること|何をする|仕事|取組を|施策を", query)
-    if named and (asks_who or own_work) and _LIST_CUE.search(query + " 施策"):
+    if named and (asks_who or own_work):
         joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
         involved_too = lead_only and bool(_INVOLVED_CUE.search(query))
         return Route("ministry_list", named, lead_only, sole_only, joint, involved_too)
