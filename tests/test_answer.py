@@ -1067,7 +1067,7 @@ def test_current_affairs_words_decline_only_in_what_is_asked(assistant):
 def test_what_is_asked_is_read_without_the_terms_the_query_stage_appended(assistant):
     """asked() reads the message, not the documents' terms appended to it (「… | 活用事業者」), and 「最新」 in the
     documents' own words (「最新の技術動向」) is no request for today's facts; 「最新版」 of a guideline still is."""
-    read = assistant.reader.read("AI法の事業者への規制は、ドイツと比べてどちらが厳しいのか伺いたい。").asks[0].normalized
+    read = assistant.reader.read("AI法の会社への規制は、ドイツと比べてどちらが厳しいのか伺いたい。").asks[0].normalized
     assert read != without_added_terms(read) and "ドイツと比べて" in asked(read)
     answer = assistant.ask("計画を見直すとき、最新の技術動向はどうやって取り込むの？")
     assert not answer.abstained and answer.citations[0].id == "plan:4.2"
