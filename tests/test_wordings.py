@@ -89,7 +89,7 @@ def test_how_many_years_apart_is_answered_by_every_year(assistant):
     ("AIの使い方を学ぶ支援はある？", "plan:3.4.3.6"), ("AI法のねらいは？", "ai_act:1.1"),
     ("市民はAIについて何か求められてるの？", "ai_act:8.1"), ("中小の会社がAIを入れるときの支援は？", "plan:3.1.2.2"),
     ("日本はAIで遅れているの？", "plan:1.1"), ("AI法の趣旨は？", "ai_act:1.1"),  # each lost when its synonym went
-        ("基本計画って国会で承認されないと決まらないんですか？", "ai_act:18.3"),  # 承認: decided by the cabinet
+    ("基本計画って国会で承認されないと決まらないんですか？", "ai_act:18.3"),  # 承認: decided by the cabinet
 ])
 def test_everyday_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place, question
