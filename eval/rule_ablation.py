@@ -11,7 +11,7 @@ Patterns also applied while loading (to document text) are left alone.
 What it cannot see: packs not in the default index (民法・刑法), and functions tests call directly (the asks splitter,
 the quiz parser). Remove what it lists, then run the whole test suite and read the sealed figures once.
 
-Usage: python eval/rule_ablation.py OUT.json eval/dev.jsonl eval/unseen*.jsonl [--tests]
+Usage: python eval/rule_ablation.py OUT.json eval/dev.jsonl eval/unseen*.jsonl [--tests] [--module routes]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import ast
 import collections
 import json
 import re
+import sys
 from pathlib import Path
 
 from rule_coverage import _compile, _japanese, planqa_compile  # the same wrapping of planqa's patterns
@@ -28,6 +29,7 @@ from rules import bars  # eval/rules.py: where a regex's alternatives are cut
 
 LOG: dict[tuple[str, int], dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
 SWITCHED: dict[tuple[str, int], re.Pattern] = {}
+MODULE: dict[tuple[str, int], str] = {}  # the planqa module that compiled each pattern
 ASKING: list[str | None] = [None]  # the question whose pattern calls are logged
 _LOADING = "(load)"
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
@@ -38,6 +40,10 @@ class _Switchable:
 
     def __init__(self, compiled: re.Pattern, key: tuple[str, int]) -> None:
         self._compiled, self._key = compiled, key
+        frame = sys._getframe(1)
+        while frame and "planqa" not in frame.f_code.co_filename:
+            frame = frame.f_back
+        MODULE.setdefault(key, Path(frame.f_code.co_filename).stem if frame else "")
 
     def __getattr__(self, name: str):
         method = getattr(SWITCHED.get(self._key, self._compiled), name)
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", help="JSON file for the alternatives that can go")
     parser.add_argument("gold", nargs="+", help="gold JSON Lines files whose questions are asked")
     parser.add_argument("--tests", action="store_true", help="also keep every alternative a test wording needs")
+    parser.add_argument("--module", action="append", help="only try the patterns of these planqa modules (e.g. routes)")
     args = parser.parse_args(argv)
     re._compile = planqa_compile(_Switchable)
     try:
@@ -125,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
         removable = []
         for (pattern, flags), per_question in list(LOG.items()):
             parts = alternatives(pattern)[1]
-            if len(parts) < 2 or _LOADING in per_question:
+            if len(parts) < 2 or _LOADING in per_question or (args.module and MODULE[pattern, flags] not in args.module):
                 continue
             original, dropped = _compile(pattern, flags), set()
             for i, part in enumerate(parts):
@@ -144,7 +151,9 @@ def main(argv: list[str] | None = None) -> None:
                 finally:
                     SWITCHED.pop((pattern, flags), None)
                 dropped.add(i)
-                removable.append({"pattern": pattern, "alternative": part, "questions_touched": len(touched)})
+                removable.append({"module": MODULE[pattern, flags], "pattern": pattern, "alternative": part,
+                                  "questions_touched": len(touched)})
+                print(f"can go: {MODULE[pattern, flags]} {part!r} ({len(touched)} touched)", flush=True)
     finally:
         re._compile = _compile
     Path(args.out).write_text(json.dumps(removable, ensure_ascii=False, indent=1), encoding="utf-8")

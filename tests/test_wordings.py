@@ -61,6 +61,7 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "第3章第2節の取組には、それぞれいくらの予算が付くの？",  # an amount, though the place is named by its number
     "人材育成の取組に、総額でどれほどの経費を見込んでいるのか。",  # an amount: a how-much word near a word for money
     "AI基本計画の施策をやってる会社の社名は？", "基本計画は何月に決まる？",  # a company name, a month
+    "AIのせいで仕事をなくした人に国から給付金は出ますか？",  # a benefit: 雇用 marks 仕事 as an everyday word
 ])
 def test_near_misses_in_everyday_words_are_declined(assistant, question):
     assert assistant.ask(question).abstained, question
@@ -90,6 +91,7 @@ def test_how_many_years_apart_is_answered_by_every_year(assistant):
     ("市民はAIについて何か求められてるの？", "ai_act:8.1"), ("中小の会社がAIを入れるときの支援は？", "plan:3.1.2.2"),
     ("日本はAIで遅れているの？", "plan:1.1"), ("AI法の趣旨は？", "ai_act:1.1"),  # each lost when its synonym went
     ("基本計画って国会で承認されないと決まらないんですか？", "ai_act:18.3"),  # 承認: decided by the cabinet
+    ("AI基本計画って国会で審議されるんですか？", "ai_act:18.3"),  # 国会 alone: declined without it
 ])
 def test_everyday_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place, question
