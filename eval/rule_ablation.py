@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import importlib.util
 import json
 import re
 import sys
@@ -30,6 +31,7 @@ from rules import bars  # eval/rules.py: where a regex's alternatives are cut
 LOG: dict[tuple[str, int], dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
 SWITCHED: dict[tuple[str, int], re.Pattern] = {}
 MODULE: dict[tuple[str, int], str] = {}  # the planqa module that compiled each pattern
+_PACKAGE = str(Path(importlib.util.find_spec("planqa").origin).parent)  # found without importing planqa
 ASKING: list[str | None] = [None]  # the question whose pattern calls are logged
 _LOADING = "(load)"
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
@@ -41,7 +43,7 @@ class _Switchable:
     def __init__(self, compiled: re.Pattern, key: tuple[str, int]) -> None:
         self._compiled, self._key = compiled, key
         frame = sys._getframe(1)
-        while frame and "planqa" not in frame.f_code.co_filename:
+        while frame and not frame.f_code.co_filename.startswith(_PACKAGE):
             frame = frame.f_back
         MODULE.setdefault(key, Path(frame.f_code.co_filename).stem if frame else "")
 

@@ -87,6 +87,11 @@ def test_rule_ablation_lists_what_can_go_and_keeps_what_an_answer_needs(tmp_path
     penalty = [r["alternative"] for r in json.loads(out.read_text(encoding="utf-8"))
                if r["pattern"].startswith("罰則|罰金")]
     assert "過料" in penalty and "罰則" not in penalty
+    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))} >= {"routes"}
+    proc = subprocess.run([sys.executable, str(EVAL / "rule_ablation.py"), str(out), str(gold), "--module", "scope"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))} == {"scope"}  # --module: its patterns only
 
 
 def test_compare_runs_sets_and_diffs_two_runs_question_by_question(tmp_path):
