@@ -246,3 +246,9 @@ def test_numbered_asks_answer_each_numbered_sentence(assistant):
             "以上について見解を伺いたい。")
     cited = {c.id.split(".")[0] for c in assistant.ask(text).citations}
     assert {"ai_act:5", "ai_act:6"} <= cited, cited
+
+
+def test_a_short_closing_formula_before_numbered_asks_joins_none_of_them():
+    """「次の点を伺う。」 is short enough to read as a fragment of the next item; it leads in and asks nothing."""
+    asks = split_asks("AI人材が足りないと言われる。次の点を伺う。一、育成を担う府省はどこか。二、海外の研究者の受け入れはどうするのか。")
+    assert asks[0] == "育成を担う府省はどこか。" and not any("伺う" in a for a in asks)

@@ -134,7 +134,7 @@ def _split(text: str) -> list[str]:
     for sentence in (s.translate(_UNMASK) for s in _SENTENCE.findall(quoted)):
         for part, numbered in _numbered_items(sentence):
             part = carry + part.strip(" 、\n\t\u3000")
-            carry = part if len(part) < _FRAGMENT else ""
+            carry = part if len(part) < _FRAGMENT and not _CLOSING.search(part) else ""  # 「以下伺う。」 leads in
             if part and not carry:
                 listed += [part] if numbered else []
                 pieces += [p if _ASK_END.search(p) else p + "？" for p in _COMMA_JOINED.split(part)] \
