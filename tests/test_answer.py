@@ -669,13 +669,6 @@ def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer
 
 
-def test_a_documents_name_says_where_not_what_to_the_sentence_scorer(assistant):
-    """「人工知能基本計画に…」 names where to look: the sentences are scored on the other words (AI法 第18条 says
-    人工知能基本計画 in every paragraph and would win on that name)."""
-    ans = assistant.ask("人工知能基本計画に、AI生成物と知的財産のことは出てくる？")
-    assert ans.citations[0].id == "plan:3.4.2.3"
-
-
 def test_more_of_the_quoted_place_joins_when_close(assistant):
     """The heading's point is spread over its bullets: the ones scored close to the best join it, with no new
     citation."""

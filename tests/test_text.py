@@ -31,10 +31,5 @@ def test_lemma_tokens_match_inflections():
     assert tok("第十八条") == tok("第18条")
 
 
-def test_nouns_only_leaves_out_numerals_and_counters():
-    """「何月」「一度」 name no topic: a question left with only them after a document's name keeps the name."""
-    assert tokenizer("lemma").tokenize("基本計画は何月に一度見直すの", nouns_only=True) == ["基本", "計画"]
-
-
 def test_surface_tokens_drop_particles_and_punctuation():
     assert tokenizer("surface")("AI法に罰則はあるのですか？") == ["ai", "法", "罰則"]

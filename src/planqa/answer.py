@@ -117,10 +117,9 @@ class AnswerConfig:
     both_margin: float | None = 0.08  # a question naming both documents: the other's best sentence joins within this
     briefing_margin: float = 0.03  # long or opinion asks: the other document's best sentence joins within this
     # much of the top score (a briefing by document, not one document's quote)
-    place_window: float = 0.16  # a quoted place's other sentences within this much of the top join it (at most
+    place_window: float = 0.15  # a quoted place's other sentences within this much of the top join it (at most
     place_extra: int = 4  # this many): the key fact is often the next bullet of the same place, and no citation
-    # is added (23 used sets: key facts +0.33 in sum at 0.1 / 2; 40 sets: +0.149 more at 0.15 / 4, none lost; 77 sets,
-    # with the documents' names out of the coverage: +1.83 more at 0.16, none lost; README)
+    # is added (23 used sets: key facts +0.33 in sum at 0.1 / 2; 40 sets: +0.149 more at 0.15 / 4, none lost; README)
     briefing_share: float = 0.25  # … unless the place classifier puts less than this share of the question on that
     # document (places.py; 50 sets: citation precision +0.136, key facts −0.005 in sum; README "Composer")
     legal_margin: float = 0.08  # a legal-consequence ask: each document's best joins within this much of the top
@@ -803,7 +802,7 @@ class Assistant:
         ``every_document``: also the first hit of each document ranked lower, for a briefing."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
-        qtok = self.retriever.words(_SCOPE_PHRASE.sub(" ", query))  # a document's name says where, not what
+        qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
         named = self.names.named(query)
         named_doc = named[0] if len(named) == 1 else None

@@ -35,7 +35,7 @@ _TIME = re.compile(r"(?<![一-龥])いつ(?![くけきこ])(?!(?:まで)?も)|�
 _DATE = re.compile(r"何年|何月|日付|期日")
 _DAY = re.compile(r"何月何日|何日に")
 _HAS_DAY = re.compile(r"\d+月\d+日")
-_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日")
+_HAS_DATE = re.compile(r"\d+年|\d+月|\d+日|令和|平成|の日|毎年")  # 毎年 answers 「何年おきに」
 _HAS_QUANTITY = re.compile(r"毎年|全て")
 _CURRENT = re.compile(r"今の|いまの|(?:今|いま)(?:は)?(?:だれ|誰)|現在の|現在、?[^。?？]{0,20}(?:だれ|誰|どなた)|最新|今年度|"
                       r"現職")
@@ -114,8 +114,7 @@ def value_present(query: str, answer: str, referenced: bool = False) -> bool:
         return False
     if _TIME.search(query) and not _HAS_TIME.search(answer):
         return False
-    if (_DATE.search(query) or _PAST_TIME.search(query)) and not _HAS_DATE.search(answer) \
-            and not ("何年" in query and "毎年" in answer):  # 毎年 answers 「何年おきに」, not 「何月に」
+    if (_DATE.search(query) or _PAST_TIME.search(query)) and not _HAS_DATE.search(answer):
         return False
     return True
 

@@ -96,14 +96,12 @@ class Tokenizer:
         return self.tokenize(text)
 
     def tokenize(self, text: str, nouns_only: bool = False) -> list[str]:
-        """Split normalised text into tokens (numerals made arabic first); ``nouns_only``: its nouns only, not a
-        numeral or a counter (「何月」「一度」 name no topic)."""
+        """Split normalised text into tokens (numerals made arabic first); ``nouns_only``: its nouns only."""
         tokens = []
         for word in self._tagger(arabic_numerals(normalize(text))):
             if self.content_only and (word.feature.pos1 in _STOP_POS or word.feature.pos2 in _STOP_POS2):
                 continue
-            if nouns_only and (word.feature.pos1 != "名詞" or word.feature.pos2 == "数詞"
-                               or word.feature.pos3 == "助数詞可能"):
+            if nouns_only and word.feature.pos1 != "名詞":
                 continue
             token = word.surface
             if self.form == "lemma":
