@@ -54,6 +54,7 @@ def test_a_latin_word_that_is_no_romaji_gives_no_reading(reader):
     "仕事がなくなる人もいるけど、国はそのへんどう考えてるのかな",  # much kana but kanji words too: not その変動
     "AIに仕事とられへんか心配やねん",  # not とられ変化
     "AIはどう変わる",  # no compound reads エーアイハ
+    "これで問題ないという理解でしょうか",  # a run opening inside an ending (で|しょうか) is no noun (仕様)
 ])
 def test_ordinary_kana_is_left_alone(reader, text):
     assert reader.rewrite(text) == text

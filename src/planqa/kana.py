@@ -270,9 +270,22 @@ class KanaReader:
             return self._partial(run)
         words = list(self._tagger(run))
         if words and words[0].feature.pos1 == "名詞" and len(words[0].surface) >= 3 \
-                and (lemma := words[0].feature.lemma) and len(_KANJI.findall(lemma)) >= 2 and "-" not in lemma:
+                and (lemma := words[0].feature.lemma) and len(_KANJI.findall(lemma)) >= 2 and "-" not in lemma \
+                and self._begins_word(match, words[0].surface):
             return lemma + run[len(words[0].surface):]  # きけんが → 危険が
         return run
+
+    def _begins_word(self, match: re.Match, surface: str) -> bool:
+        """The tagger, reading the run with the text before it, starts the word ``surface`` where the run starts: a
+        run can open inside an ending (想定で|しょうか: 仕様 is no word there)."""
+        left = max(0, match.start() - 6)
+        at = left
+        for word in self._tagger(match.string[left:match.end()]):
+            at += len(word.white_space)
+            if at >= match.start():
+                return at == match.start() and word.surface == surface
+            at += len(word.surface)
+        return False
 
     def _partial(self, run: str) -> str:
         """A run the documents' words do not spell whole: the documents' words inside it (three kana or more:
