@@ -109,6 +109,7 @@ def test_a_kana_what_is_written_gets_the_whole_article(assistant):
 @pytest.mark.parametrize("question, head", [
     ("文科省の職員です。当省が主担当の施策を教えてください。", "文部科学省(文科省)が主担当(◎)の施策"),
     ("経産省で働いています。弊省が関わっている取組を全部知りたい。", "経済産業省(経産省)が担当する施策"),
+    ("警察庁で働いています。偽情報対策は総務省が中心と聞きましたが、当庁が主担当の施策はありますか。", "警察庁が主担当(◎)の施策"),
 ])
 def test_our_ministry_is_the_one_the_message_names(assistant, question, head):
     """「当省」「弊省」 stand for the ministry the asker introduced themself from (query stage, ``_OWN_OFFICE``)."""

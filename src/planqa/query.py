@@ -123,8 +123,7 @@ class QueryReader:
             return Query(message, message, message, japanese=False)
         read = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
         stem, options, parts = _split(read)
-        office = ministry_mentions(stem, self.known_ministries)
-        own = office[0] if len(office) == 1 and _OWN_OFFICE.search(stem) else None
+        own = self._own_office(stem)
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
         asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
@@ -142,6 +141,16 @@ class QueryReader:
         fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
             if "同法" in stem and not any("同法" in p for p in parts) else []
         return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
+
+    def _own_office(self, stem: str) -> str | None:
+        """The body 「当省」「弊庁」 stands for: the one the asker named first, in the first sentence before it that names
+        any (「警察庁の者です。…総務省、消費者庁…のどこに当庁の取組を」 → 警察庁); None when that sentence names several."""
+        if not (mention := _OWN_OFFICE.search(stem)):
+            return None
+        for sentence in re.split(r"(?<=[。！？!?])", stem[:mention.start()]):
+            if named := ministry_mentions(sentence, self.known_ministries):
+                return named[0] if len(named) == 1 else None
+        return None
 
     def ask(self, text: str, several: bool = False) -> Ask:
         """One ask read on its own (also used for a quiz stem, a true/false statement or a part of an ask);
