@@ -500,6 +500,18 @@ def test_ministry_named_with_a_measure_is_checked_against_it(assistant):
     assert "内閣府(新資本事務局)もこの施策の担当に含まれています。" in ans.answer
 
 
+@pytest.mark.parametrize("question, measure, absent", [
+    ("AIデータセンターと電力インフラの整備は、外務省と環境省のどちらが担当していますか？", "plan:3.2.4.1", ["外務省", "環境省"]),
+    ("AIセーフティ・インスティテュートの体制強化に、防衛省はどう関わっていますか", "plan:3.3.1.4", ["防衛省"]),
+])
+def test_a_subject_the_named_ministries_take_no_part_in_gets_its_own_measure(assistant, question, measure, absent):
+    """Ministries named beside a subject whose measure they are not in: that measure and who carries it, not every
+    measure of each named ministry."""
+    ans = assistant.ask(question)
+    assert [c.id for c in ans.citations] == [measure]
+    assert all(f"{name}はこの施策の担当に含まれていません" in ans.answer for name in absent)
+
+
 def test_no_lead_measure_lists_what_the_ministry_takes_part_in(assistant):
     ans = assistant.ask("防衛省が◎になってる取組ってある？")
     assert "防衛省が主担当(◎)の施策は骨子にありません。" in ans.answer

@@ -25,7 +25,7 @@ from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, index_packs, load_index
 from .kana import KanaReader
 from .llm import generate_grounded
 from .measures import MeasureFinder
-from .ministries import Measure, ministry_table
+from .ministries import SHORT_NAMES, Measure, ministry_table
 from .names import DocumentNames
 from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
@@ -271,6 +271,15 @@ def _compared(words: list[str]) -> set[str]:
 def _bare(sent: str) -> str:
     """A sentence without its 【…】 notes: a measure re-listed with 【再掲】 is the same sentence."""
     return re.sub(r"【[^】]*】", "", sent).strip()
+
+
+def _without_names(query: str, ministries: tuple[str, ...]) -> str:
+    """The question with the named ministries' names (full, short, 内閣府 of its units) taken out: what it asks about."""
+    names = set(ministries) | {n.split("(")[0] for n in ministries} \
+        | {short for short, full in SHORT_NAMES.items() if full in ministries}
+    for name in sorted(names, key=len, reverse=True):
+        query = query.replace(name, " ")
+    return query
 
 
 def _mentions_both_documents(query: str, names: DocumentNames) -> bool:
@@ -643,11 +652,29 @@ class Assistant:
             best = [mid for h in hits for mid in h.chunk.ids if mid in topic] + sorted(topic)
             measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
             answer = self.structured.ministry_check(query, measure, route.ministries)
+        elif scope is None and not route.joint and not _LISTING_WORDS.search(asked) \
+                and self.finder.names_a_measure(subject := _without_names(query, route.ministries)) \
+                and (topic or len({n.split("(")[0] for n in route.ministries}) > 1):  # 「…はAとBのどちらが所管」
+            # a subject whose measures the ministry has no part in, or several ministries named beside a subject:
+            # the subject's own measure, who carries it and whether the named take part; not each one's every measure
+            measure = self._subject_measure(subject, topic, hits)
+            units = tuple(n for n in route.ministries if "(" not in n or measure and n in measure.ministries)  # 内閣府
+            answer = self.structured.ministry_check(query, measure, units) if measure \
+                else self.structured.ministry_list(route, scope)
         else:
             answer = self.structured.ministry_list(route, scope)
         listed = {c.id for c in answer.citations}
         first = [h for h in hits if listed & set(h.chunk.ids)]
         return replace(answer, retrieved=tuple(first + [h for h in hits if h not in first]))
+
+    def _subject_measure(self, subject: str, topic: set[str] | None, hits: list[Hit]) -> Measure | None:
+        """The measure a ministry question's subject names: of the measures matching its words, the one retrieval ranks
+        first; else the best match for the subject when retrieval ranks it in its first five too."""
+        ranked = [mid for h in hits for mid in h.chunk.ids]
+        if topic:
+            return self.finder.by_id[([mid for mid in ranked if mid in topic] + sorted(topic))[0]]
+        measure = self.finder.target(subject, None)
+        return measure if measure is not None and measure.id in {i for h in hits[:5] for i in h.chunk.ids} else None
 
     def _ministry(self, ask: Ask, turn: Turn) -> Answer | None:
         """Who is responsible for a measure (◎ lead first); None when no measure is identified."""
