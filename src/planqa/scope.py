@@ -21,11 +21,8 @@ __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "withou
 
 _OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
-_QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|定数|の数(?=は|を|が|及び|と|、|$)|"
-                       r"何人|何件|何回|何個|何%|いくら(?!でも)|何円|何兆|何億|何万|金額|"
-                       r"割合|"
-                       r"何割|何倍|何か国|何項目|[国域人件者社]数(?:は|を|が)|"
-                       r"何歳|何社")
+_QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|の数(?=は|を|が|及び|と|、|$)|何人|何%|何万|割合|何割|何倍|"
+                       r"何か国|何項目|[国域人件者社]数(?:は|を|が)|何歳|何社")
 _MONEY = r"(?:予算|お金|費用|国費|経費|総額)"  # the documents state no sum of money anywhere
 _HOW_MUCH = r"(?:どれ|どの)(?:くらい|ぐらい|ほど|だけ|程度)"
 _AMOUNT = re.compile(rf"いくら(?!でも)|幾ら|何円|金額|概算|何兆|何億|内訳|\d+(?:兆|億|万)?円|"
