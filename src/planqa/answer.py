@@ -25,14 +25,14 @@ from .index import DEFAULT_INDEX_DIR, TOKEN_FORM, index_packs, load_index
 from .kana import KanaReader
 from .llm import generate_grounded
 from .measures import MeasureFinder
-from .ministries import SHORT_NAMES, Measure, ministry_table
+from .ministries import Measure, ministry_table
 from .names import DocumentNames
 from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, option_first_stated, option_found_once, pick_option, stating
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
-from .routes import Route, is_followup
+from .routes import Route, is_followup, without_ministries
 from .scope import GENERIC as _GENERIC
 from .scope import Scope, asks_for_amount_or_date, value_present, without_background
 from .structured import StructuredAnswers, strip_marker
@@ -269,15 +269,6 @@ def _compared(words: list[str]) -> set[str]:
 def _bare(sent: str) -> str:
     """A sentence without its 【…】 notes: a measure re-listed with 【再掲】 is the same sentence."""
     return re.sub(r"【[^】]*】", "", sent).strip()
-
-
-def _without_names(query: str, ministries: tuple[str, ...]) -> str:
-    """The question with the named ministries' names (full, short, 内閣府 of its units) taken out: what it asks about."""
-    names = set(ministries) | {n.split("(")[0] for n in ministries} \
-        | {short for short, full in SHORT_NAMES.items() if full in ministries}
-    for name in sorted(names, key=len, reverse=True):
-        query = query.replace(name, " ")
-    return query
 
 
 def _mentions_both_documents(query: str, names: DocumentNames) -> bool:
@@ -651,7 +642,8 @@ class Assistant:
             measure = self.finder.by_id[best[0]]  # the one retrieval ranks first
             answer = self.structured.ministry_check(query, measure, route.ministries)
         elif scope is None and not route.joint and not _LISTING_WORDS.search(asked) \
-                and self.finder.names_a_measure(subject := _without_names(query, route.ministries)) \
+                and self.finder.names_a_measure(subject := without_ministries(query, route.ministries,
+                                                                              self.known_ministries)) \
                 and (topic or len({n.split("(")[0] for n in route.ministries}) > 1):  # 「…はAとBのどちらが所管」
             # a subject whose measures the ministry has no part in, or several ministries named beside a subject:
             # the subject's own measure, who carries it and whether the named take part; not each one's every measure

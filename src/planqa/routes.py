@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .ministries import COLLECTIVE, SHORT_NAMES
 from .names import DocumentNames
 
-__all__ = ["Route", "detect_route", "ministry_mentions", "is_followup", "PENALTY"]
+__all__ = ["Route", "detect_route", "ministry_mentions", "without_ministries", "is_followup", "PENALTY"]
 
 _MINISTRY_CUE = re.compile(
     r"担当(?!者|の?大臣|する国務大臣)|所管|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|いずれの(?:府省庁|省庁)|"
@@ -89,6 +89,15 @@ def ministry_mentions(query: str, known: set[str]) -> tuple[str, ...]:
             continue  # 「内閣府の知財事務局」 names one unit, not all of them
         found += [n for n in sorted(table[alias]) if n not in found]
     return tuple(n for n in found if n not in excluded)
+
+
+def without_ministries(query: str, ministries: tuple[str, ...], known: set[str]) -> str:
+    """The question with every name it may use for these ministries taken out (full, short, unit aliases, 内閣府):
+    what it asks about."""
+    for alias, names in sorted(_aliases(known).items(), key=lambda item: -len(item[0])):
+        if any(n in ministries for n in names):
+            query = query.replace(alias, " ")
+    return query
 
 
 def is_followup(query: str) -> bool:
