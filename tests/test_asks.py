@@ -252,3 +252,17 @@ def test_a_short_closing_formula_before_numbered_asks_joins_none_of_them():
     """「次の点を伺う。」 is short enough to read as a fragment of the next item; it leads in and asks nothing."""
     asks = split_asks("AI人材が足りないと言われる。次の点を伺う。一、育成を担う府省はどこか。二、海外の研究者の受け入れはどうするのか。")
     assert asks[0] == "育成を担う府省はどこか。" and not any("伺う" in a for a in asks)
+
+
+def test_a_labelled_blank_in_each_of_two_sentences_is_asked_on_its_own(assistant):
+    """Each sentence holding a blank is filled from its own place (国民: 第8条; 地方公共団体: 第5条; read as one ask,
+    the second sentence's place alone was quoted); the instruction naming the blanks side by side asks nothing, and
+    two blanks in one sentence stay one ask."""
+    item = ("（ A ）（ B ）を答えよ。AI法では、国民は人工知能関連技術への（　A　）を深めるよう努める。また、地方公共"
+            "団体は、国との適切な役割分担を踏まえて（　B　）を策定し実施する責務を有する。")
+    assert split_asks(item) == ["AI法では、国民は人工知能関連技術への（　A　）を深めるよう努める。",
+                                "また、地方公共団体は、国との適切な役割分担を踏まえて（　B　）を策定し実施する責務を有する。"]
+    cited = [c.id for c in assistant.ask(item).citations]
+    assert "ai_act:8.1" in cited and "ai_act:5.1" in cited
+    one = "空欄に入る語を答えよ。AI法では、本部長には（　A　）を、副本部長には（　B　）を充てる。"
+    assert split_asks(one) == [one]

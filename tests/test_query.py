@@ -159,3 +159,13 @@ def test_the_written_spelling_reaches_the_bank_questions_in_hiragana(assistant):
 
     assert "ai_act:22.1" in top3(ask.written)
     assert "ai_act:22.1" not in top3(None)
+
+
+def test_an_ask_with_no_subject_of_its_own_hears_the_story_before_it(assistant):
+    """「国はなんとかしてくれるの？」 names only words people ask anything with (the bank's questions use 国 for most
+    places): the story before it says what it is about. An ask naming its own subject (相談) does without."""
+    story = "うちの母が、私の声そっくりにAIで作られた電話で、事故を起こしたからすぐお金を振り込んでと言われたそうです。"
+    first, second = assistant.read(story + "AI法ができて国はなんとかしてくれるの？ あと、相談はどこにすればいいの？").asks
+    assert first.text == "AI法ができて国はなんとかしてくれるの？" and first.background == story and "story" in first.fired
+    assert second.text.endswith("相談はどこにすればいいの？") and second.background == ""
+    assert assistant.reader.spread["国"] > 0.5 > 0.05 > assistant.reader.spread["相談"]

@@ -340,7 +340,7 @@ class Assistant:
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share, self.vocabulary.everyday, self.names,
                            ((e.q, e.id is not None) for e in index.bank))
-        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names)
+        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names, index.word_spread)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,

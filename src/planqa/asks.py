@@ -126,7 +126,29 @@ def is_quiz_item(text: str) -> bool:
     return bool(_BLANK.search(text) or parse_options(text)[1])
 
 
+_LABELED_BLANK = re.compile(r"[(（][\s　]*([A-Za-zＡ-Ｚ①-⑨1-9１-９])[\s　]*[)）]")  # 「（　A　）」「（②）」
+
+
+def _per_blank(text: str) -> list[str]:
+    """「…政府に（①）を定めることを求めている。その案は（②）が作成する。」: one ask per sentence holding a labelled
+    blank, when two or more sentences do: each blank is filled from its own place. Blanks named side by side
+    (「（A）（B）に入る語句」) are not asked there."""
+    sentences = [s.strip() for s in re.split(r"(?<=[。\n])", text) if s.strip()]
+    asks, seen = [], set()
+    for sentence in sentences:
+        found = list(_LABELED_BLANK.finditer(sentence))
+        labels = {m.group(1) for i, m in enumerate(found)
+                  if not (i and m.start() - found[i - 1].end() <= 2)
+                  and not (i + 1 < len(found) and found[i + 1].start() - m.end() <= 2)}
+        if labels - seen:
+            asks.append(sentence)
+            seen |= labels
+    return asks if len(asks) >= 2 else [text]
+
+
 def _split(text: str) -> list[str]:
+    if len(blanks := _per_blank(text)) > 1:
+        return blanks
     if is_quiz_item(text):
         return [text]  # multiple choice, fill-in-the-blank and true/false items are one ask
     quoted = re.sub(r"「[^」]*」", lambda m: m.group(0).translate(_MASK), text)  # no split inside 「…」

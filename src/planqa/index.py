@@ -80,7 +80,22 @@ class SearchIndex:
         self.bank_negative = np.array([e.id is None for e in self.bank], dtype=bool)  # near-miss questions
         self.bank_chunk = bank_chunks(self.chunks, self.bank)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
+        self.word_spread = self._word_spread()
         self._last_bank: tuple[bytes, np.ndarray] = (b"", np.zeros(0, dtype=np.float32))
+
+    def _word_spread(self) -> dict[str, float]:
+        """For each word of the bank's questions, the share of the banked places whose questions use it: how people
+        ask about anything (国, 計画, どう) rather than about one subject (詐欺, 著作権)."""
+        if not self.bank_bm25:
+            return {}
+        places = [e.id for e in self.bank]
+        count = len({p for p in places if p})
+        indptr, indices = self.bank_bm25.scores["indptr"], self.bank_bm25.scores["indices"]
+        spread = {}
+        for word, i in self.bank_bm25.vocab_dict.items():
+            if word and i + 1 < len(indptr):
+                spread[word] = len({places[d] for d in indices[indptr[i]:indptr[i + 1]] if places[d]}) / count
+        return spread
 
     def sentence_rows(self, chunk: Chunk) -> np.ndarray:
         """The sentence vectors of one chunk, in chunk.sentences() order."""

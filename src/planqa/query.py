@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from .asks import BACKGROUND, split_asks
 from .errors import InvalidQuestionError
@@ -35,6 +36,7 @@ _OPINION = re.compile(r"べき(?=[でじだかなのと?？。、]|$)|見解|認
 # べき before a noun asks for a fact (「計画で定めるべき事項は」「講ずべき施策」)
 _OWN_OFFICE = re.compile(r"(?:当|弊|うちの)(?:省|庁|室|事務局)")  # 「当省」「当室」: the body the message names
 _BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
+GENERIC = 0.1  # a noun the bank's questions use for this share of places or more names no subject (国 0.89, 計画 0.37)
 
 
 def clean_question(question: object) -> str:
@@ -110,8 +112,9 @@ class QueryReader:
     names its table knows. Not thread-safe (the kana tagger is shared): the assistant reads under its lock."""
 
     def __init__(self, kana: KanaReader, vocabulary: Vocabulary, known_ministries: set[str],
-                 names: DocumentNames = DocumentNames()) -> None:
+                 names: DocumentNames = DocumentNames(), spread: Mapping[str, float] | None = None) -> None:
         self.kana = kana
+        self.spread = spread or {}  # each bank word: the share of places whose bank questions use it
         self.names = names
         self.vocabulary = vocabulary
         self.known_ministries = known_ministries
@@ -130,6 +133,9 @@ class QueryReader:
         if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
                 and len(before := stem[:-len(parts[0])].strip()) <= BACKGROUND:
             asks = (replace(asks[0], background=before),)
+        elif story := _story(stem, parts):  # 「…投資詐欺に使われてんねん。AI法で国がなんとかしてくれるん？」: an ask
+            asks = tuple(a if self._has_subject(a.text) else replace(a, background=story, fired=a.fired + ("story",))
+                         for a in asks)  # with no subject of its own hears the story before it
         if read != message and asks:  # the bank holds questions in hiragana too: retrieval also hears it as written
             written = _split(message)[2]
             if len(written) == len(asks):
@@ -141,6 +147,13 @@ class QueryReader:
         fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
             if "同法" in stem and not any("同法" in p for p in parts) else []
         return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
+
+    def _has_subject(self, text: str) -> bool:
+        """The ask names something of its own: a noun the bank's questions use for few places or none (詐欺, 相談),
+        not only the documents' names and nouns people ask anything with (国, AI, 法)."""
+        rest = self.names.pattern.sub(" ", text)
+        return not self.spread or any(self.spread.get(w, 0.0) < GENERIC
+                                      for w in self._tokenize.tokenize(rest, nouns_only=True))
 
     def _own_office(self, stem: str) -> str | None:
         """The body 「当省」「弊庁」 stands for: the one the asker named first, in the first sentence before it that names
@@ -180,6 +193,12 @@ class QueryReader:
     def normalize(self, text: str) -> str:
         """Normalise other text the same way (a follow-up joined with the question it follows)."""
         return normalize_query(text, self.vocabulary, self.names)
+
+
+def _story(stem: str, parts: list[str]) -> str:
+    """What a message says before its first ask, when the first ask is written as it stands in the message."""
+    start = stem.find(parts[0]) if parts else -1
+    return stem[:start].strip() if start > 0 else ""
 
 
 def _split(text: str) -> tuple[str, list[Option], list[str]]:
