@@ -62,6 +62,8 @@ def test_words_for_taking_part_list_every_measure_of_the_ministry(assistant, que
     "人材育成の取組に、総額でどれほどの経費を見込んでいるのか。",  # an amount: a how-much word near a word for money
     "AI基本計画の施策をやってる会社の社名は？", "基本計画は何月に決まる？",  # a company name, a month
     "AIのせいで仕事をなくした人に国から給付金は出ますか？",  # a benefit: the 雇用 appended for 仕事 is everyday only while 雇用 is in the table
+    "AI戦略本部の住所は？", "AISIのセンター長はだれ？",  # a site, a person
+    "AI法に基づいて国が指導した実績はありますか？", "基本計画の施策をやってる会社の名称は？",  # an event, a company
 ])
 def test_near_misses_in_everyday_words_are_declined(assistant, question):
     assert assistant.ask(question).abstained, question
