@@ -71,8 +71,8 @@ class Ask:
     document: str | None = None  # one of several asks: the one document it names by its own name (「二、骨子(案)は…」)
     fired: tuple[str, ...] = ()  # the rules that shaped this reading (route, flags, appended terms by source)
     written: str | None = None  # the ask as the message wrote it, when the kana reading respelled it (「じむ」)
-    background: str = ""  # a chat message's short statement before its one ask (「…が心配です。」): what the ask is
-    # about, heard by retrieval and the composer but not by the scope checks
+    background: str = ""  # a chat message's short statement before its one ask (「…が心配です。」), or the story before
+    # an ask with no subject of its own: what the ask is about, heard by retrieval and the composer, not the scope checks
 
     @property
     def added(self) -> tuple[str, ...]:
