@@ -1,15 +1,17 @@
 """Which hand-written regex alternatives of src/planqa can go without any answer getting worse (README: rules).
 
-Every Japanese pattern compiled in src/planqa is wrapped (at ``re._compile``, before planqa is imported) so that it
-logs the texts each question gives it and can be switched to an edited pattern. Every question of the given gold
-files is asked once (and, with ``--tests``, every Japanese string of tests/ as a question). Then, pattern by pattern,
-each top-level alternative is removed in turn (greedily: one that can go stays removed while the next is tried);
-only the questions whose texts the edited pattern treats differently are asked again. An alternative can go when
-none of them loses a key fact, citation precision or a right abstention, and no test wording's answer changes.
-Patterns also applied while loading (to document text) are left alone.
+Every Japanese pattern compiled in src/planqa (with ``--module``, only those modules' patterns) is wrapped (at
+``re._compile``, before planqa is imported) so that it logs the texts each question gives it and can be switched to
+an edited pattern. Every question of the given gold files is asked once (and, with ``--tests``, every Japanese string
+of tests/ as a question). Then, pattern by pattern, each alternative is removed in turn — the top-level ones first,
+then those inside groups (not inside negative lookarounds, where a cut widens the match) — greedily: one that can go
+stays removed while the next is tried. Only the questions whose logged texts the edited pattern treats differently are
+asked again. An alternative can go when none of them loses a key fact, citation precision or a right abstention, and
+no test wording's answer changes. Patterns also applied while loading (to document text) are left alone.
 
 What it cannot see: packs not in the default index (民法・刑法), and functions tests call directly (the asks splitter,
-the quiz parser). Remove what it lists, then run the whole test suite and read the sealed figures once.
+the quiz parser). Remove what it lists (OUT.json: each alternative, and each pattern as it reads after the cuts),
+then run the whole test suite and read the sealed figures once.
 
 Usage: python eval/rule_ablation.py OUT.json eval/dev.jsonl eval/unseen*.jsonl [--tests] [--module routes]
 """
@@ -26,7 +28,6 @@ import sys
 from pathlib import Path
 
 from rule_coverage import _compile, _japanese, planqa_compile  # the same wrapping of planqa's patterns
-from rules import bars  # eval/rules.py: where a regex's alternatives are cut
 
 LOG: dict[tuple[str, int], dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
 SWITCHED: dict[tuple[str, int], re.Pattern] = {}
@@ -37,15 +38,24 @@ _LOADING = "(load)"
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
 
 
+ONLY: set[str] = set()  # --module: only these modules' patterns are wrapped (the rest run at full speed)
+
+
+def _switchable(compiled: re.Pattern, key: tuple[str, int]):
+    """The pattern wrapped, when its module is one being tried."""
+    if key not in MODULE:
+        frame = sys._getframe(1)
+        while frame and not frame.f_code.co_filename.startswith(_PACKAGE):
+            frame = frame.f_back
+        MODULE[key] = Path(frame.f_code.co_filename).stem if frame else ""
+    return _Switchable(compiled, key) if not ONLY or MODULE[key] in ONLY else compiled
+
+
 class _Switchable:
     """A compiled pattern that logs the texts it is given and can be replaced by an edited one."""
 
     def __init__(self, compiled: re.Pattern, key: tuple[str, int]) -> None:
         self._compiled, self._key = compiled, key
-        frame = sys._getframe(1)
-        while frame and not frame.f_code.co_filename.startswith(_PACKAGE):
-            frame = frame.f_back
-        MODULE.setdefault(key, Path(frame.f_code.co_filename).stem if frame else "")
 
     def __getattr__(self, name: str):
         method = getattr(SWITCHED.get(self._key, self._compiled), name)
@@ -60,19 +70,59 @@ class _Switchable:
         return logged
 
 
-def alternatives(pattern: str) -> tuple[str, list[str], str]:
-    """(prefix, top-level alternatives, suffix): a pattern that is one ``(?:a|b)`` group gives that group's."""
-    cuts = [at for at, depth in bars(pattern) if depth == 0]
-    parts = [pattern[start + 1:end] for start, end in zip([-1, *cuts], [*cuts, len(pattern)])]
-    whole = re.fullmatch(r"\(\?:(.*)\)", pattern, re.S)
-    if len(parts) == 1 and whole and len(alternatives(whole.group(1))[1]) > 1:
-        return "(?:", alternatives(whole.group(1))[1], ")"
-    return "", parts, ""
+def units(pattern: str) -> list[tuple[int, int, int]]:
+    """Every alternative of a regex, nested groups' included: (group start, alternative start, end), outer groups
+    first. Negative lookarounds are left alone (cutting inside one loosens the pattern instead of narrowing it)."""
+    groups, stack, in_class, escaped = [], [[-1, 0, []]], False, False  # [open position, content start, bars]
+    for at, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            head = re.match(r"(?:\?(?:[:=!>]|<[=!]|P<\w+>|[aiLmsux-]+:)?)?", pattern[at + 1:]).group(0)
+            stack.append([at, at + 1 + len(head), []])
+        elif ch == ")" and len(stack) > 1:
+            groups.append((*stack.pop(), at))
+        elif ch == "|":
+            stack[-1][2].append(at)
+    groups.append((*stack[0], len(pattern)))
+    found = []
+    for start, content, cuts, end in sorted(groups):
+        if not cuts or pattern[start + 1:start + 3] == "?!" or pattern[start + 1:start + 4] == "?<!":
+            continue
+        found += [(start, a + 1 if i else content, b) for i, (a, b) in enumerate(zip([None, *cuts], [*cuts, end]))]
+    return [u for u in found if u[2] > u[1]]
 
 
-def without(pattern: str, drop: set[int]) -> str:
-    prefix, parts, suffix = alternatives(pattern)
-    return prefix + "|".join(p for i, p in enumerate(parts) if i not in drop) + suffix
+def without(pattern: str, drop: set[tuple[int, int, int]]) -> str | None:
+    """The pattern with those alternatives cut (None when a group would lose all of its alternatives)."""
+    gone = [False] * len(pattern)
+    by_group: dict[int, list[tuple[int, int, int]]] = {}
+    for unit in units(pattern):
+        by_group.setdefault(unit[0], []).append(unit)
+    for alts in by_group.values():
+        kept = [u for u in alts if u not in drop]
+        if len(kept) == len(alts):
+            continue
+        if not kept:
+            return None
+        for unit in alts:
+            if unit in drop:
+                gone[unit[1]:unit[2]] = [True] * (unit[2] - unit[1])
+            if unit in drop or unit == kept[0]:  # one bar before each kept alternative but the first
+                if unit[1] > 0 and pattern[unit[1] - 1] == "|":
+                    gone[unit[1] - 1] = True
+            elif pattern[unit[1] - 1] == "|":
+                gone[unit[1] - 1] = False
+        first = alts.index(kept[0])
+        if first > 0:  # the first kept alternative is not the group's first: the bar before it goes too
+            gone[kept[0][1] - 1] = True
+    return "".join(ch for ch, cut in zip(pattern, gone) if not cut)
 
 
 def _outcomes(rx: re.Pattern, text: str) -> tuple:
@@ -88,6 +138,12 @@ def _test_wordings(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def _write(out: str, removable: list[dict], finals: list[dict]) -> None:
+    """OUT.json: each alternative that can go, and each pattern as it reads after its cuts."""
+    Path(out).write_text(json.dumps({"removable": removable, "patterns": finals}, ensure_ascii=False, indent=1),
+                         encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", help="JSON file for the alternatives that can go")
@@ -95,7 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tests", action="store_true", help="also keep every alternative a test wording needs")
     parser.add_argument("--module", action="append", help="only try the patterns of these planqa modules (e.g. routes)")
     args = parser.parse_args(argv)
-    re._compile = planqa_compile(_Switchable)
+    ONLY.update(args.module or ())
+    re._compile = planqa_compile(_switchable)
     try:
         from planqa.answer import Assistant
         from planqa.evaluate import _fact_found, load_gold
@@ -131,18 +188,21 @@ def main(argv: list[str] | None = None) -> None:
             ASKING[0] = key
             base[key] = outcome(key)
         ASKING[0] = None
-        removable = []
+        removable, finals = [], []
         for (pattern, flags), per_question in list(LOG.items()):
-            parts = alternatives(pattern)[1]
-            if len(parts) < 2 or _LOADING in per_question or (args.module and MODULE[pattern, flags] not in args.module):
+            found = units(pattern)
+            if not found or _LOADING in per_question or (args.module and MODULE[pattern, flags] not in args.module):
                 continue
             original, dropped = _compile(pattern, flags), set()
-            for i, part in enumerate(parts):
-                if len(dropped) + 1 >= len(parts):
-                    break
+            for unit in found:
+                if any(d[1] <= unit[1] and unit[2] <= d[2] for d in dropped):  # inside an alternative already cut
+                    continue
+                cut = without(pattern, dropped | {unit})
                 try:
-                    edited = _compile(without(pattern, dropped | {i}), flags)
+                    edited = _compile(cut, flags) if cut is not None else None
                 except re.error:
+                    edited = None
+                if edited is None:
                     continue
                 touched = [k for k, texts in per_question.items()
                            if any(_outcomes(original, t) != _outcomes(edited, t) for t in texts)]
@@ -152,13 +212,19 @@ def main(argv: list[str] | None = None) -> None:
                         continue
                 finally:
                     SWITCHED.pop((pattern, flags), None)
-                dropped.add(i)
+                dropped.add(unit)
+                part = pattern[unit[1]:unit[2]]
                 removable.append({"module": MODULE[pattern, flags], "pattern": pattern, "alternative": part,
-                                  "questions_touched": len(touched)})
+                                  "span": unit[1:], "questions_touched": len(touched)})
                 print(f"can go: {MODULE[pattern, flags]} {part!r} ({len(touched)} touched)", flush=True)
+            if dropped:
+                SWITCHED[(pattern, flags)] = _compile(without(pattern, dropped), flags)  # later patterns see the cut
+                finals.append({"module": MODULE[pattern, flags], "pattern": pattern,
+                               "final": without(pattern, dropped)})
+                _write(args.out, removable, finals)  # as it goes: a long run stopped early keeps what it found
     finally:
         re._compile = _compile
-    Path(args.out).write_text(json.dumps(removable, ensure_ascii=False, indent=1), encoding="utf-8")
+    _write(args.out, removable, finals)
     print(f"{len(removable)} alternatives can go (of those in {len(LOG)} patterns the questions reached)")
 
 

@@ -84,14 +84,28 @@ def test_rule_ablation_lists_what_can_go_and_keeps_what_an_answer_needs(tmp_path
     proc = subprocess.run([sys.executable, str(EVAL / "rule_ablation.py"), str(out), str(gold)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    penalty = [r["alternative"] for r in json.loads(out.read_text(encoding="utf-8"))
+    penalty = [r["alternative"] for r in json.loads(out.read_text(encoding="utf-8"))["removable"]
                if r["pattern"].startswith("罰則|罰金")]
     assert "過料" in penalty and "罰則" not in penalty
-    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))} >= {"routes"}
+    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))["removable"]} >= {"routes"}
     proc = subprocess.run([sys.executable, str(EVAL / "rule_ablation.py"), str(out), str(gold), "--module", "scope"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))} == {"scope"}  # --module: its patterns only
+    assert {r["module"] for r in json.loads(out.read_text(encoding="utf-8"))["removable"]} == {"scope"}  # --module: its patterns only
+
+
+def test_rule_ablation_cuts_alternatives_inside_groups_but_not_inside_negative_lookarounds():
+    sys.path.insert(0, str(EVAL))
+    from rule_ablation import units, without
+
+    pattern = r"(?:担当|所管)の(?:省|庁)|(?!だれ|誰)どこ"
+    found = units(pattern)
+    assert [pattern[start:end] for _, start, end in found] == [
+        "(?:担当|所管)の(?:省|庁)", "(?!だれ|誰)どこ", "担当", "所管", "省", "庁"]  # outer groups first
+    second = found[3]
+    assert without(pattern, {second}) == r"(?:担当)の(?:省|庁)|(?!だれ|誰)どこ"
+    assert without(pattern, {found[1], found[5]}) == r"(?:担当|所管)の(?:省)"
+    assert without(pattern, {found[4], found[5]}) is None  # a group keeps one alternative
 
 
 def test_compare_runs_sets_and_diffs_two_runs_question_by_question(tmp_path):
