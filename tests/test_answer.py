@@ -238,6 +238,8 @@ def test_follow_up_refers_to_the_previous_measure(assistant):
     follow = assistant.ask("それの担当は？", history=[first])
     assert follow.route == "ministry" and [c.id for c in follow.citations] == ["plan:3.2.4.1"]
     assert "主担当(◎)は総務省です。" in follow.answer
+    for wording in ("この施策の担当は？", "これって誰がやるの？", "さっきのやつ、担当はどこ？"):
+        assert [c.id for c in assistant.ask(wording, history=[first]).citations] == ["plan:3.2.4.1"], wording
     alone = assistant.ask("それの担当は？")  # nothing before it to point at: asks what is meant, names no measure
     assert alone.abstained and not alone.citations and "どの施策についてのご質問か" in alone.answer
 

@@ -29,7 +29,7 @@ _NOT_METADATA = re.compile(r"施行")
 PENALTY = re.compile(r"罰則|罰金|制裁|処罰|過料|ペナルティ|罰せられ|罰は|違反(?:し|者)")
 _STATED_NO_PENALTY = re.compile(r"罰則(?:が)(?:ない)(?:とはいえ)")  # a premise
 _REGULATION = re.compile(r"許可|認可|登録(?:制)|届出|禁止|規制(?:法)|取り締ま|取締")
-_FOLLOWUP = re.compile(r"^(?:それ|その)")
+_FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|さっき)")  # 「この施策の担当は？」 after an answer  # 「この施策の担当は？」 after an answer
 _UNIT_ALIASES = {
     "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
     "新資本事務局": "内閣府(新資本事務局)", "人・くらしG": "内閣府(人・くらしG)",
