@@ -9,22 +9,31 @@ import pytest
 
 @pytest.mark.parametrize("question", [
     "AI法を守らない会社にペナルティはあるの？", "悪質な会社はAI法で罰せられるの？", "AI法の刑事罰は？",
-    "AI法違反で処罰されることはある？", "AI法の過料は？", "AI法の罰はどうなってる？",
+    "AI法違反で処罰されることはある？", "AI法の過料は？", "AI法の罰はどうなってる？", "AI法って刑事罰ある？",
+    "罰が重くなるの？AI法で",
 ])
 def test_words_for_a_penalty_get_the_acts_structure(assistant, question):
     answer = assistant.ask(question)
     assert answer.citations[0].id == "ai_act:title" and "罰則の規定はありません" in answer.answer, question
 
 
+@pytest.mark.parametrize("question, place", [("AI人材の育成はどの機関がやるの？", "plan:3.4.3.1"),
+                                             ("ガバメントAIって誰が進めるの？", "plan:3.1.1.1")])
+def test_words_for_who_does_a_measure_take_the_ministry_route(assistant, question, place):
+    answer = assistant.ask(question)
+    assert answer.route == "ministry" and answer.citations[0].id == place, question
+
+
 @pytest.mark.parametrize("question", [
     "AIサービスを始めるのにAI法で認可は必要？", "AI法でAI事業者の登録制はある？", "AI法に取締の規定はある？",
+    "AI法で登録が必要になる？",
 ])
 def test_words_for_a_licence_get_the_acts_structure(assistant, question):
     assert "許可・登録・届出" in assistant.ask(question).answer, question
 
 
 @pytest.mark.parametrize("question", ["AI法の全体の構成を教えて", "AI法はどんな構成になってる？", "AI法の成立日はいつ？",
-                                      "AI法の目次を見せて"])
+                                      "AI法の目次を見せて", "AI法は何章で構成されてる？"])
 def test_words_for_the_acts_make_up_get_its_title_and_table_of_contents(assistant, question):
     assert [c.id for c in assistant.ask(question).citations] == ["ai_act:title"], question
 

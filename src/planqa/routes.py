@@ -16,19 +16,19 @@ from .names import DocumentNames
 __all__ = ["Route", "detect_route", "ministry_mentions", "without_ministries", "is_followup", "PENALTY"]
 
 _MINISTRY_CUE = re.compile(
-    r"担当(?!者|の?大臣|する国務大臣)|所管|どこの(?:省|役所)|どこが|どの(?:省|府省|組織)|いずれの府省庁|"
-    r"省庁(?!名|が|間)|府省(?=は|と)|◎(?!は|の意味|とは|を表|って)|誰がやる|担うのはどこ")
+    r"担当(?!者|の?大臣|する国務大臣)|所管|どこの(?:省|役所)|どこが|どの(?:省|府省|機関|組織)|いずれの府省庁|"
+    r"省庁(?!名|が|間)|府省(?=は|と)|◎(?!は|の意味|とは|を表|って)|誰が(?:進め|やる)|担うのはどこ")
 _ACT_TERMS = re.compile(r"法律")
 _PLAN_TERMS = re.compile(r"骨子|計画|取組|分野")
 _INVOLVED_CUE = re.compile(r"関わ|携わ|関係する|入って|名前があ|絡|出てくる|一緒に")
 _LEAD_CUE = re.compile(r"主担当|◎|リード|主導|中心")
 _ANY_MARK = re.compile(r"◎の有無を問わず|(?:主担当|◎)(?:で(?:は)?ない|じゃない|以外)")  # 「主担当ではないが…」
 _SOLE_CUE = re.compile(r"単独|だけ")
-_METADATA = re.compile(r"正式(?:な)?名称|法律番号|公布日|章構成|目次|全体の構成|どんな構成")
+_METADATA = re.compile(r"正式(?:な)?名称|法律番号|公布日|(?<!第)何章|章構成|目次|全体の構成|どんな構成")
 _NOT_METADATA = re.compile(r"施行")
-PENALTY = re.compile(r"罰則|罰金|制裁|処罰|過料|ペナルティ|罰せられ|罰は|違反(?:し|者)")
+PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|過料|ペナルティ|罰せられ|罰が|罰は|違反(?:し|者)")
 _STATED_NO_PENALTY = re.compile(r"罰則(?:が)(?:ない)(?:とはいえ)")  # a premise
-_REGULATION = re.compile(r"許可|認可|登録(?:制)|届出|禁止|規制(?:法)|取り締ま|取締")
+_REGULATION = re.compile(r"許可|認可|登録(?:制|が必要)|届出|禁止|規制(?:法)|取り締ま|取締")
 _FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|さっき)")  # 「この施策の担当は？」 after an answer  # 「この施策の担当は？」 after an answer
 _UNIT_ALIASES = {
     "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
