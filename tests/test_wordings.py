@@ -18,7 +18,9 @@ def test_words_for_a_penalty_get_the_acts_structure(assistant, question):
 
 
 @pytest.mark.parametrize("question, place", [("AI人材の育成はどの機関がやるの？", "plan:3.4.3.1"),
-                                             ("ガバメントAIって誰が進めるの？", "plan:3.1.1.1")])
+                                             ("ガバメントAIって誰が進めるの？", "plan:3.1.1.1"),
+                                             ("ガバメントAIは誰が主導するの？", "plan:3.1.1.1"),
+                                             ("AIの安全性評価はどの庁がやるの？", "plan:3.3.1.4")])
 def test_words_for_who_does_a_measure_take_the_ministry_route(assistant, question, place):
     answer = assistant.ask(question)
     assert answer.route == "ministry" and answer.citations[0].id == place, question
@@ -26,10 +28,19 @@ def test_words_for_who_does_a_measure_take_the_ministry_route(assistant, questio
 
 @pytest.mark.parametrize("question", [
     "AIサービスを始めるのにAI法で認可は必要？", "AI法でAI事業者の登録制はある？", "AI法に取締の規定はある？",
-    "AI法で登録が必要になる？",
+    "AI法で登録が必要になる？", "AI法だと届け出は要る？", "AI法でAIは規制されるの？",
 ])
 def test_words_for_a_licence_get_the_acts_structure(assistant, question):
     assert "許可・登録・届出" in assistant.ask(question).answer, question
+
+
+@pytest.mark.parametrize("question, phrase", [("総務省が関与している施策は？", "総務省が担当する施策"),
+                                              ("経産省のやることって何？", "(経産省)が担当する施策"),
+                                              ("文科省の仕事は？", "(文科省)が担当する施策"),
+                                              ("総務省と経産省が共に担当する施策は？", "がともに担当する施策")])
+def test_words_for_a_ministrys_work_list_its_measures(assistant, question, phrase):
+    answer = assistant.ask(question)
+    assert answer.route == "ministry_list" and phrase in answer.answer, question
 
 
 @pytest.mark.parametrize("question", ["AI法の全体の構成を教えて", "AI法はどんな構成になってる？", "AI法の成立日はいつ？",

@@ -16,20 +16,23 @@ from .names import DocumentNames
 __all__ = ["Route", "detect_route", "ministry_mentions", "without_ministries", "is_followup", "PENALTY"]
 
 _MINISTRY_CUE = re.compile(
-    r"担当(?!者|の?大臣|する国務大臣)|所管|どこの(?:省|役所)|どこが|どの(?:省|府省|機関|組織)|いずれの府省庁|"
-    r"省庁(?!名|が|間)|府省(?=は|と)|◎(?!は|の意味|とは|を表|って)|誰が(?:進め|やる)|担うのはどこ")
-_ACT_TERMS = re.compile(r"法律")
-_PLAN_TERMS = re.compile(r"骨子|計画|取組|分野")
-_INVOLVED_CUE = re.compile(r"関わ|携わ|関係する|入って|名前があ|絡|出てくる|一緒に")
-_LEAD_CUE = re.compile(r"主担当|◎|リード|主導|中心")
-_ANY_MARK = re.compile(r"◎の有無を問わず|(?:主担当|◎)(?:で(?:は)?ない|じゃない|以外)")  # 「主担当ではないが…」
+    r"担当(?!者|の?大臣|する国務大臣)|所管|どこの(?:省|府|庁|役所)|どこが|どの(?:省|府|庁|府省|役所|機関|組織)|いずれの(?:府省庁|省庁)|"
+    r"省庁(?!名|が|間)|府省(?=は|が|を|と)|◎(?!は|の意味|とは|を表|って)|リードする|"
+    r"(?:部局|部署)(?:は|って|が)?(?:どこ|どれ)|誰が(?:進め|担|やる|実施|推進|取り組|主導)|"
+    r"(?:担う|担当する|所管する|進める|やる)の(?:は|って)(?:どこ|誰)")
+_ACT_TERMS = re.compile(r"法律|条文|第\d+条|本部長|本部員|戦略本部|AI本部")
+_PLAN_TERMS = re.compile(r"骨子|計画|施策|取組|取り組み|推進|支援|整備|分野")
+_INVOLVED_CUE = re.compile(r"関わ|関与|携わ|関係する|入って|名前があ|絡|出てくる|一緒に")
+_LEAD_CUE = re.compile(r"主担当|主な府省庁|◎|リード|主導|中心")
+_ANY_MARK = re.compile(r"◎の有無を問わず|◎以外も|(?:主担当|◎)(?:で(?:は)?ない|じゃない|以外)")  # 「主担当ではないが…」
 _SOLE_CUE = re.compile(r"単独|だけ")
-_METADATA = re.compile(r"正式(?:な)?名称|法律番号|公布日|(?<!第)何章|章構成|目次|全体の構成|どんな構成")
-_NOT_METADATA = re.compile(r"施行")
-PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|過料|ペナルティ|罰せられ|罰が|罰は|違反(?:し|者)")
-_STATED_NO_PENALTY = re.compile(r"罰則(?:が)(?:ない)(?:とはいえ)")  # a premise
-_REGULATION = re.compile(r"許可|認可|登録(?:制|が必要)|届出|禁止|規制(?:法)|取り締ま|取締")
-_FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|さっき)")  # 「この施策の担当は？」 after an answer  # 「この施策の担当は？」 after an answer
+_METADATA = re.compile(r"正式(?:な)?(?:名称|題名|名前)|法律番号|公布日|いつ(?:公布|成立|できた)|(?<!第)何章|章構成|目次|全体の構成|"
+                       r"どんな構成")
+_NOT_METADATA = re.compile(r"英語|English|施行")
+PENALTY = re.compile(r"罰則|罰金|刑事罰|制裁|処罰|懲役|過料|ペナルティ|罰せられ|罰が|罰は|違反(?:し|者|企業)")
+_STATED_NO_PENALTY = re.compile(r"罰則(?:が|は)(?:ない|なく)(?:とはいえ|ものの|にもかかわらず|が、|けど|から)")  # a premise
+_REGULATION = re.compile(r"許可|認可|登録(?:制|が必要|しなければ)|届出|届け出|禁止|規制(?:する|され|して|法)|取り締ま|取締")
+_FOLLOWUP = re.compile(r"^(?:それ|その|これ|この|そこ|あれ|その施策|この施策|さっき|前の|今の)|(?:それ|その施策|これ)(?:の|は|って)")
 _UNIT_ALIASES = {
     "AI室": "内閣府(AI室)", "規制室": "内閣府(規制室)", "知財事務局": "内閣府(知財事務局)",
     "新資本事務局": "内閣府(新資本事務局)", "人・くらしG": "内閣府(人・くらしG)",
@@ -109,9 +112,9 @@ def detect_route(query: str, known_ministries: set[str], has_reference: bool = F
     lead_only = bool(_LEAD_CUE.search(query)) and not _ANY_MARK.search(query)
     sole_only = bool(_SOLE_CUE.search(query))
     asks_who = _MINISTRY_CUE.search(query) or lead_only or _INVOLVED_CUE.search(query) or sole_only
-    own_work = re.search(r"役割|何をする|施策を", query)
+    own_work = re.search(r"役割|やること|何をする|仕事|取組を|施策を", query)
     if named and (asks_who or own_work):
-        joint = len(named) > 1 and bool(re.search(r"両方|ともに|どちらも|一緒|共同|いずれも", query))
+        joint = len(named) > 1 and bool(re.search(r"両方|共に|ともに|どちらも|一緒|共同|いずれも", query))
         involved_too = lead_only and bool(_INVOLVED_CUE.search(query))
         return Route("ministry_list", named, lead_only, sole_only, joint, involved_too)
     act_only = (names.law(query) or _ACT_TERMS.search(query)) and not _PLAN_TERMS.search(query)
