@@ -1022,6 +1022,19 @@ def test_unknown_words_do_not_decline_what_the_bank_places_among_answerable_ques
         assert not answer.abstained and place in [c.id for c in answer.citations], question
 
 
+def test_a_long_story_is_placed_by_the_bank_at_a_looser_bar(assistant):
+    """A story before the ask brings words the documents never use (ナレーター, 販売, ショック); for an ask of at least
+    ``long_ask`` characters the bank decides at the looser ``long_familiar`` bar, so the story is answered."""
+    question = ("ラジオや動画のナレーターを長く続けています。先日、自分の声をAIでそっくりにまねした音声が、知らないうちに"
+                "ネットでいくつも売られているのを見つけてショックを受けました。AI法って、こういうのを止めてくれるんでしょうか？")
+    read = assistant.read(question).asks[0].normalized
+    assert assistant.scope.unfamiliar(read) and len(without_added_terms(read)) >= assistant.config.long_ask
+    nearest, margin = assistant._bank_closeness(read)
+    assert margin < assistant.config.familiar_margin  # the bar of a short ask would decline it
+    answer = assistant.ask(question)
+    assert not answer.abstained and "ai_act:3.4" in [c.id for c in answer.citations]
+
+
 def test_an_ask_mostly_in_words_the_documents_never_use_is_unfamiliar_though_the_message_is_not(assistant):
     """Tax breaks are nowhere in the documents: what is asked (``asked``, without the terms the query stage appends)
     holds five nouns they never use, though over the whole read message they are under half; the bank then decides,

@@ -126,6 +126,8 @@ class AnswerConfig:
     # question (920 negatives); the smallest margin that declines no in-scope question of dev (README)
     familiar_margin: float = 0.01  # words the documents never use decline a question unless the bank places it
     familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
+    long_ask: int = 60  # an ask this long (a story, a preamble) has many words the documents never use; for it the
+    long_familiar: tuple[float, float] = (0.88, -0.005)  # bank places it at this (similarity, margin) (README "Scope")
     bank_link_similarity: float = 0.93  # a bank question this near, nearer by bank_link_margin than any question of
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
@@ -1137,9 +1139,12 @@ class Assistant:
             return self.scope.declined(query)  # a company or an official is in no place, even one named
         nearest, margin = self._bank_closeness(query)
         familiar = nearest >= self.config.familiar_similarity and margin >= self.config.familiar_margin
+        similarity, least = self.config.long_familiar  # a story's everyday words are no sign of another subject
+        words_familiar = familiar or (len(without_added_terms(query)) >= self.config.long_ask
+                                      and nearest >= similarity and margin >= least)
         return (margin < -self.config.negative_margin or self.scope.off_topic(query, view)
-                or (not familiar and (self.scope.unfamiliar(query) or self.scope.consequence(query)
-                                     or self.scope.background(query)))
+                or (not words_familiar and self.scope.unfamiliar(query))
+                or (not familiar and (self.scope.consequence(query) or self.scope.background(query)))
                 or self._best_similarity(query, hits) < self.config.min_confidence)
 
     def _named_in_background(self, query: str) -> bool:
