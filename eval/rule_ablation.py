@@ -28,6 +28,7 @@ import sys
 from pathlib import Path
 
 from rule_coverage import _compile, _japanese, planqa_compile  # the same wrapping of planqa's patterns
+from rules import syntax  # eval/rules.py: where a regex's groups and alternatives are
 
 LOG: dict[tuple[str, int], dict[str, set[str]]] = collections.defaultdict(lambda: collections.defaultdict(set))
 SWITCHED: dict[tuple[str, int], re.Pattern] = {}
@@ -73,17 +74,9 @@ class _Switchable:
 def units(pattern: str) -> list[tuple[int, int, int]]:
     """Every alternative of a regex, nested groups' included: (group start, alternative start, end), outer groups
     first. Negative lookarounds are left alone (cutting inside one loosens the pattern instead of narrowing it)."""
-    groups, stack, in_class, escaped = [], [[-1, 0, []]], False, False  # [open position, content start, bars]
-    for at, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+    groups, stack = [], [[-1, 0, []]]  # [open position, content start, bars]
+    for at, ch in syntax(pattern):
+        if ch == "(":
             head = re.match(r"(?:\?(?:[:=!>]|<[=!]|P<\w+>|[aiLmsux-]+:)?)?", pattern[at + 1:]).group(0)
             stack.append([at, at + 1 + len(head), []])
         elif ch == ")" and len(stack) > 1:

@@ -18,6 +18,7 @@ import ast
 import json
 import sys
 from pathlib import Path
+from typing import Iterator
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "planqa"
 _RE_CALLS = {"compile", "search", "match", "fullmatch", "sub", "finditer", "findall", "split"}
@@ -27,9 +28,9 @@ def _japanese(text: str) -> bool:
     return any(ch >= "\u3000" for ch in text)
 
 
-def bars(pattern: str) -> list[tuple[int, int]]:
-    """(position, group depth) of every ``|`` of a regex outside [...] and not escaped."""
-    found, depth, in_class, escaped = [], 0, False, False
+def syntax(pattern: str) -> Iterator[tuple[int, str]]:
+    """(position, character) of every ``(``, ``)`` and ``|`` of a regex outside [...] and not escaped."""
+    in_class, escaped = False, False
     for at, ch in enumerate(pattern):
         if escaped:
             escaped = False
@@ -39,10 +40,18 @@ def bars(pattern: str) -> list[tuple[int, int]]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|":
+        elif ch in "()|":
+            yield at, ch
+
+
+def bars(pattern: str) -> list[tuple[int, int]]:
+    """(position, group depth) of every ``|`` of a regex outside [...] and not escaped."""
+    found, depth = [], 0
+    for at, ch in syntax(pattern):
+        if ch == "|":
             found.append((at, depth))
+        else:
+            depth += 1 if ch == "(" else -1
     return found
 
 
