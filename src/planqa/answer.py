@@ -126,8 +126,8 @@ class AnswerConfig:
     # question (920 negatives); the smallest margin that declines no in-scope question of dev (README)
     familiar_margin: float = 0.01  # words the documents never use decline a question unless the bank places it
     familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
-    long_ask: int = 60  # an ask this long (a story, a preamble) has many words the documents never use; for it the
-    long_familiar: tuple[float, float] = (0.88, -0.005)  # bank places it at this (similarity, margin) (README "Scope")
+    long_ask: int = 60  # an ask this long (a story, a preamble) has many words the documents never use: the word
+    long_familiar: tuple[float, float] = (0.88, -0.005)  # check trusts the bank at this (nearest, margin) (README "Scope")
     bank_link_similarity: float = 0.93  # a bank question this near, nearer by bank_link_margin than any question of
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
@@ -1130,9 +1130,9 @@ class Assistant:
         return best
 
     def _out_of_scope(self, query: str, hits: list[Hit], view: bool = False) -> bool:
-        """No hit, words the documents never use, or a weak best match; a place named explicitly only for what no
-        place holds (a company, an official). ``view``: the ask is for a view, which today's affairs or another
-        country do not put out of scope alone."""
+        """No hit, words the documents never use (a long ask's at a looser bank bar), or a weak best match; a place
+        named explicitly only for what no place holds (a company, an official). ``view``: the ask is for a view, which
+        today's affairs or another country do not put out of scope alone."""
         if not hits:
             return True
         if any(h.referenced for h in hits) and not self._named_in_background(query):
