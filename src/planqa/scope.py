@@ -236,7 +236,8 @@ class Scope:
         """Many of the question's nouns (at least two, ``unknown_share`` of them), or of what it asks (``asked``, at
         least three, counted without the terms the query stage appended: 「…減税や税額控除などの税制優遇を受けられる
         のか」), or a Latin-script word are absent from the documents. Weak alone: the assistant trusts it only when
-        the bank does not place the question clearly among the answerable ones (``AnswerConfig.familiar_margin``)."""
+        the bank does not place the question clearly among the answerable ones (``AnswerConfig.familiar_margin``; for
+        a long ask, whose story brings everyday nouns, at the looser ``AnswerConfig.long_familiar``)."""
         return self._mostly_unknown(query, 2) or self._mostly_unknown(asked(query), _ASKED_UNKNOWN)
 
     def _mostly_unknown(self, text: str, least: int) -> bool:
