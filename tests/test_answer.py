@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -1033,6 +1034,21 @@ def test_a_long_story_is_placed_by_the_bank_at_a_looser_bar(assistant):
     assert margin < assistant.config.familiar_margin  # the bar of a short ask would decline it
     answer = assistant.ask(question)
     assert not answer.abstained and "ai_act:3.4" in [c.id for c in answer.citations]
+
+
+def test_an_asks_sentences_are_scored_with_a_share_of_the_message_it_was_taken_from(assistant):
+    """The ask as read is the clause after 「…聞きましたが、」 (homework); the message's clause on the plan's AI-literacy
+    teaching takes ``message_share`` of the vector the sentences are scored against, so that measure is quoted too."""
+    question = ("娘が小学生です。国の計画では学校でAIリテラシーを教えるようになると聞きましたが、宿題を全部AIにやらせる"
+                "ようになったら困ります。")
+    assert "リテラシー" not in assistant.read(question).asks[0].normalized
+    assert "plan:3.4.3.6" in [c.id for c in assistant.ask(question).citations]
+    config = assistant.config
+    assistant.config = replace(config, message_share=0.0)
+    try:
+        assert "plan:3.4.3.6" not in [c.id for c in assistant.ask(question).citations]
+    finally:
+        assistant.config = config
 
 
 def test_an_ask_mostly_in_words_the_documents_never_use_is_unfamiliar_though_the_message_is_not(assistant):

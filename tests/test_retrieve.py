@@ -69,6 +69,18 @@ def test_a_document_name_says_where_to_look_not_what_about(assistant):
 
 
 
+def test_an_ask_hears_the_message_it_was_taken_from(assistant):
+    """The ask as read drops the clause before 「…そうですが、」, which holds its subject; the whole message's ranking,
+    one more fused list, brings the subject's measure (AI literacy teaching) up among the ask's own."""
+    message = "国の計画では子ども向けのAIリテラシー教育に力を入れるそうですが、小さいうちから使わせて本当に平気なんでしょうか。"
+    ask = assistant.read(message).asks[0].normalized
+    assert "リテラシー" not in ask
+    whole = assistant.reader.normalize(message, focus=False)
+    alone = [h.chunk.key for h in assistant.retriever.rank(ask, k=10)]
+    heard = [h.chunk.key for h in assistant.retriever.rank(ask, k=10, message=whole)]
+    assert "plan:3.4.3.6" not in alone and "plan:3.4.3.6" in heard[:3]
+
+
 def test_named_article_comes_first_in_any_notation(assistant):
     for question in ("第十八条には何が書いてある？", "18条の内容", "AI法第１８条"):
         assert assistant.retriever.search(question, k=5)[0].chunk.key.startswith("ai_act:18.")

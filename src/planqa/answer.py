@@ -56,6 +56,7 @@ _BLANK_SLOT = re.compile(r"[(（][\s　_＿]*[)）]")  # 「（　　）」: the
 _AGREED_WITHIN = 3  # an ask's own words agree with the whole ask on a place among its best this many
 _QUOTED_TERM = re.compile(r"「([^」]{2,20})」")  # a term the ask quotes (not a quoted heading: longer)
 _SHORT_FOLLOW_UP = 20  # 「なにするとこ？」 restates its ask; a longer one (「これらの者以外には？」) asks more
+_PREAMBLE = 10  # characters besides its asks from which a message has a preamble or story of its own
 _CONTINUATION = ("ただし", "この場合", "その際", "前項")
 _LISTS_ITEMS = ("次に掲げる事項について定めるものとする。", "次に掲げる事務をつかさどる。")
 _ALL_OF_IT = re.compile(r"すべて|全て")
@@ -128,6 +129,7 @@ class AnswerConfig:
     familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
     long_ask: int = 60  # an ask this long (a story, a preamble) has many words the documents never use: the word
     long_familiar: tuple[float, float] = (0.88, -0.005)  # check trusts the bank at this (nearest, margin) (README "Scope")
+    message_share: float = 0.3  # a sentence's similarity to an ask of a longer message: this share is to the message
     bank_link_similarity: float = 0.93  # a bank question this near, nearer by bank_link_margin than any question of
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
@@ -197,6 +199,16 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
                 seen.add(p.retrieved[rank].chunk.key)
                 retrieved.append(p.retrieved[rank])
     return Answer(tuple(lines), False, citations, tuple(retrieved[:10]), 0.0, answered[0][1].route, "")
+
+
+def _beyond_asks(message: str, asks: list[str]) -> bool:
+    """The (normalised) message says more than its asks as read (a preamble, a story, a clause before 「…が、」): its
+    own ranking is then worth hearing."""
+    rest = message
+    for ask in sorted(asks, key=len, reverse=True):  # a later ask may repeat the first (「…は？ あと、…は？」)
+        for part in ask.rstrip("？?").split(" "):
+            rest = rest.replace(part, " ")
+    return sum(ch.isalnum() for ch in rest) >= _PREAMBLE  # letters, kana and kanji: no spaces or punctuation
 
 
 def _own_part(ask: str, answered: list[str]) -> str:
@@ -294,6 +306,7 @@ class Turn:
     own_words: str = ""  # what the ask adds to the first ask it extends (「…事業者の責務は。 国民の責務は」)
     scope_query: str = ""  # what the scope checks read when retrieval also heard the ask's background (Ask.background)
     quiz: bool = False  # the stem or an option of a quiz item: a structural answer points to one place, not all
+    message: str = ""  # the whole message, normalised, when it says more than its asks (``_beyond_asks``)
 
     def allows(self, *doc_ids: str) -> bool:
         """Any of these documents may be quoted."""
@@ -491,6 +504,9 @@ class Assistant:
         country's rules the message names is declined."""
         text, asks = query.stem, [a.text for a in query.asks]
         quiz = is_quiz_item(query.message)  # 「【○×問題】…」: one statement to check, no options
+        whole = self.reader.normalize(text, focus=False)  # what each ask reads is focused: a preamble is cut
+        message = whole if _beyond_asks(without_added_terms(whole), [without_added_terms(a.normalized)
+                                                                    for a in query.asks]) else ""
         parts: list[Answer] = []
         started = time.perf_counter()
         for read, ask in zip(query.asks, asks):
@@ -517,7 +533,7 @@ class Assistant:
                     and len(quoted := [c.id for c in parts[0].citations if c.id in self.finder.by_id]) == 1:
                 parts.append(self.structured.ministry(read.normalized, self.finder.by_id[quoted[0]]))
                 continue
-            part = self._answer_one(read, history, said, documents, own_words=own, quiz=quiz)
+            part = self._answer_one(read, history, said, documents, own_words=own, quiz=quiz, message=message)
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
@@ -537,7 +553,10 @@ class Assistant:
         return self.reader.ask(f"{places}の {ask}", several=True)
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
-                    documents: frozenset[str] | None = None, own_words: str = "", quiz: bool = False) -> Answer:
+                    documents: frozenset[str] | None = None, own_words: str = "", quiz: bool = False,
+                    message: str = "") -> Answer:
+        """One ask answered by the first route handler that can; ``message``: the whole message it was taken from,
+        when that says more than the ask (its ranking joins retrieval's lists, its vector the sentences' scoring)."""
         query = ask.normalized
         previous = next((a for a in reversed(history or []) if not a.abstained and a.citations), None)
         context = previous if previous and is_followup(query) else None
@@ -556,10 +575,12 @@ class Assistant:
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
         own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
-                                   places=headings, written=None if context else ask.written)
+                                   places=headings, written=None if context else ask.written,
+                                   message=message if not context and message else None)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
                                          self.reader.normalize(own_words) if own_words else "",
-                                         query if background else "", quiz))
+                                         query if background else "", quiz,
+                                         message if not context else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")
         first = answer.citations[0].id if answer.citations and not answer.abstained else None
@@ -776,7 +797,7 @@ class Assistant:
             for doc in (d.id for d in self.corpus.documents if d.id not in present and turn.allows(d.id)):
                 hits = hits + self.retriever.rank(turn.search_query, k=1, documents=frozenset({doc}))
         answer = self._extract(turn.search_query, hits, self._route(ask), turn.said, ask.briefing, ask.legal,
-                               ask.opinion, self._named_places(ask, turn), turn.own_words)
+                               ask.opinion, self._named_places(ask, turn), turn.own_words, turn.message)
         if not value_present(ask.normalized, "\n".join(line.text for line in answer.lines),
                              any(h.referenced for h in hits)):
             return self._abstain(hits)
@@ -815,12 +836,16 @@ class Assistant:
 
     # ---- extractive composer ------------------------------------------------------------
     def _score_sentences(self, query: str, hits: list[Hit], every_document: bool = False,
-                         shares: dict[str, float] | None = None) -> list[tuple[float, Unit, str, Chunk]]:
+                         shares: dict[str, float] | None = None,
+                         message: str = "") -> list[tuple[float, Unit, str, Chunk]]:
         """Every sentence of the top hits, scored by embedding similarity, term coverage and rank, and by ``shares``
         (``_place_shares``: how likely the bank makes its chunk the question's place; empty for a legal ask);
-        ``every_document``: also the first hit of each document ranked lower, for a briefing."""
+        ``every_document``: also the first hit of each document ranked lower, for a briefing; ``message``: the whole
+        message the ask was taken from, whose vector takes ``message_share`` of the query's."""
         index, cfg = self.retriever.index, self.config
         qvec = self.retriever.embedder.query(query)
+        if message and cfg.message_share:  # the ask's own words, and a share for the message it was taken from
+            qvec = (1 - cfg.message_share) * qvec + cfg.message_share * self.retriever.embedder.query(message)
         qtok = self.tokenize(_SCOPE_PHRASE.sub(" ", query))
         defining = _DEFINING.search(query)
         named = self.names.named(query)
@@ -927,7 +952,7 @@ class Assistant:
 
     def _extract(self, query: str, hits: list[Hit], route: Route, said: set[str] = frozenset(),
                  briefing: bool = False, every_document: bool = False, view: bool = False,
-                 named: tuple[str, ...] = (), own_words: str = "") -> Answer:
+                 named: tuple[str, ...] = (), own_words: str = "", message: str = "") -> Answer:
         """Quote the best sentences (one per document when the question spans both), items included;
         each of several places the question names (``named``: 「第23条第2項…第26条…」) gives its best sentence;
         places in ``said`` (quoted for an earlier ask of the same message) are passed over, and when the best place
@@ -936,7 +961,7 @@ class Assistant:
         (``_other_party``); the best place inside each document's first one joins it, and for a ``view`` ask the lead
         over the first (``_lead_and_measure``)."""
         places = self._place_shares(query) if not every_document else {}
-        every = self._score_sentences(query, hits, every_document, places)
+        every = self._score_sentences(query, hits, every_document, places, message)
         scored = [e for e in every if e[1].id not in said]
         if not scored:
             return self._abstain(hits)

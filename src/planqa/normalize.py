@@ -117,10 +117,13 @@ def _focus(text: str) -> str:
 _PAUSE = re.compile(r"(って|とは)[、,]\s*")  # 「フィジカルAIって、なに？」 is read as 「…ってなに？」
 
 
-def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: DocumentNames | None = None) -> str:
+def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: DocumentNames | None = None,
+                    focus: bool = True) -> str:
     """NFKC (keeping ①②…), 18条 → 第18条, kanji numerals → arabic; then, after ``ADDED``, the documents' terms
-    for the asker's everyday words (learned, vocab.py) and ministry names in their other form."""
-    question = _focus(_strip_markup(question))  # drops any "|": ADDED marks only what is appended
+    for the asker's everyday words (learned, vocab.py) and ministry names in their other form. ``focus``: only the
+    asking part (``_focus``), not a preamble before it."""
+    question = _strip_markup(question)  # drops any "|": ADDED marks only what is appended
+    question = _focus(question) if focus else question
     protected = "".join(f"\0{CIRCLED.index(ch)}\0" if ch in CIRCLED else ch for ch in question)
     text = unicodedata.normalize("NFKC", protected)
     text = re.sub(r"\0(\d+)\0", lambda m: CIRCLED[int(m.group(1))], text)

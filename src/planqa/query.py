@@ -190,9 +190,10 @@ class QueryReader:
             fired.append(f"{'vocab' if term in learned else 'name' if term in names else 'table'}:{term}")
         return tuple(fired)
 
-    def normalize(self, text: str) -> str:
-        """Normalise other text the same way (a follow-up joined with the question it follows)."""
-        return normalize_query(text, self.vocabulary, self.names)
+    def normalize(self, text: str, focus: bool = True) -> str:
+        """Normalise other text the same way (a follow-up joined with the question it follows; a whole message,
+        preamble included, with ``focus`` off)."""
+        return normalize_query(text, self.vocabulary, self.names, focus)
 
 
 def _story(stem: str, parts: list[str]) -> str:

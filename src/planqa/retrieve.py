@@ -46,6 +46,7 @@ class RetrievalConfig:
     bank_weight: float = 1.0  # question→question similarity to the question bank; measured on the 16 used sets with the 5,409-entry bank (README)
     bank_sparse_weight: float = 1.5  # BM25 over the bank questions; 0.5 / 0.75 / 1.0 / 1.5 measured on 19 used sets (README)
     place_weight: float = 0.5  # the bank-fitted place classifier (places.py); 0.3–1.0 measured, README "Question bank"
+    message_weight: float = 3.0  # one ask of a longer message: the whole message's ranking as a sixth list (README)
     candidates: int = 50
 
     def __post_init__(self) -> None:
@@ -64,6 +65,7 @@ class Retriever:
         self.config = config or RetrievalConfig()
         self.vocabulary = vocabulary
         self.tokenize = tokenizer(TOKEN_FORM)
+        self._position = {chunk.key: pos for pos, chunk in enumerate(index.chunks)}
 
     def referenced_chunks(self, refs: list[str]) -> list[int]:
         """Positions of chunks lying inside (or containing) the referenced places."""
@@ -94,12 +96,15 @@ class Retriever:
         return self.rank(normalize_query(question, self.vocabulary, self.names), k)
 
     def rank(self, query: str, k: int = 10, documents: frozenset[str] | None = None,
-             places: tuple[str, ...] = (), written: str | None = None) -> list[Hit]:
+             places: tuple[str, ...] = (), written: str | None = None, message: str | None = None) -> list[Hit]:
         """Top-k hits for a question the query stage has already normalised (its appended terms count as words);
         ``documents``: only places of these documents (every chunk is then a candidate); ``places``: places the
         question names otherwise than by number (a heading it quotes), first after those it names by number;
         ``written``: the question as written before its kana was read (「だれがいちばんえらいの」): the bank holds
-        questions in hiragana too, so the bank lists also take the nearer of the two spellings."""
+        questions in hiragana too, so the bank lists also take the nearer of the two spellings; ``message``: the whole
+        message one ask of it was taken from (normalised), whose own ranking joins as one more list: an ask that leaves
+        its subject to the sentences before it (「…AIリテラシー教育を進めるらしいですが、低学年から触らせて大丈夫？」)
+        still finds it."""
         query, cfg = query.replace(ADDED, " "), self.config
         if documents is not None:
             cfg = replace(cfg, candidates=len(self.index.chunks))
@@ -125,9 +130,12 @@ class Retriever:
             chunks = self.index.chunks  # for the named ones only, so another document's bank does not outrank it
             bank, bank_sparse, classed = ([(p, s) for p, s in r if chunks[p].doc in named]
                                           for r in (bank, bank_sparse, classed))
+        whole = [(self._position[h.chunk.key], h.score) for h in self.rank(message, cfg.candidates, documents)] \
+            if message and cfg.message_weight and cfg.mode == "hybrid" else []
         fused: dict[int, float] = {}
         for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank),
-                                (cfg.bank_sparse_weight, bank_sparse), (cfg.place_weight, classed)):
+                                (cfg.bank_sparse_weight, bank_sparse), (cfg.place_weight, classed),
+                                (cfg.message_weight, whole)):
             for rank, (pos, _) in enumerate(ranking):
                 fused[pos] = fused.get(pos, 0.0) + weight / (cfg.rrf_k + rank + 1)
         referenced = self.referenced_chunks(list(dict.fromkeys([*find_references(query, self.names), *places])))
