@@ -66,6 +66,7 @@ class Retriever:
         self.vocabulary = vocabulary
         self.tokenize = tokenizer(TOKEN_FORM)
         self._position = {chunk.key: pos for pos, chunk in enumerate(index.chunks)}
+        self._last_message: tuple[tuple, list[tuple[int, float]]] = ((), [])  # each ask of a message reuses it
 
     def referenced_chunks(self, refs: list[str]) -> list[int]:
         """Positions of chunks lying inside (or containing) the referenced places."""
@@ -81,6 +82,14 @@ class Retriever:
                 best = min(depth.values())
                 found += [pos for pos, d in depth.items() if d == best]
         return list(dict.fromkeys(found))
+
+    def _message_ranking(self, message: str, k: int, documents: frozenset[str] | None) -> list[tuple[int, float]]:
+        """The whole message's own ranking (chunk positions, fused scores), kept for its next ask."""
+        key = (message, k, documents)
+        if self._last_message[0] != key:
+            self._last_message = (key, [(self._position[h.chunk.key], h.score)
+                                        for h in self.rank(message, k, documents)])
+        return self._last_message[1]
 
     def words(self, query: str) -> list[str]:
         """The query's words for the BM25 signals. A document's name (AI法, 基本計画) says where to look rather than
@@ -130,7 +139,7 @@ class Retriever:
             chunks = self.index.chunks  # for the named ones only, so another document's bank does not outrank it
             bank, bank_sparse, classed = ([(p, s) for p, s in r if chunks[p].doc in named]
                                           for r in (bank, bank_sparse, classed))
-        whole = [(self._position[h.chunk.key], h.score) for h in self.rank(message, cfg.candidates, documents)] \
+        whole = self._message_ranking(message, cfg.candidates, documents) \
             if message and cfg.message_weight and cfg.mode == "hybrid" else []
         fused: dict[int, float] = {}
         for weight, ranking in ((cfg.dense_weight, dense), (cfg.sparse_weight, sparse), (cfg.bank_weight, bank),
