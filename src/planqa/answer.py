@@ -576,7 +576,7 @@ class Assistant:
         own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
         hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
                                    places=headings, written=None if context else ask.written,
-                                   message=message if not context and message else None)
+                                   message=None if context else message)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
                                          self.reader.normalize(own_words) if own_words else "",
                                          query if background else "", quiz,

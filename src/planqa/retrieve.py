@@ -85,11 +85,11 @@ class Retriever:
 
     def _message_ranking(self, message: str, k: int, documents: frozenset[str] | None) -> list[tuple[int, float]]:
         """The whole message's own ranking (chunk positions, fused scores), kept for its next ask."""
-        key = (message, k, documents)
-        if self._last_message[0] != key:
-            self._last_message = (key, [(self._position[h.chunk.key], h.score)
-                                        for h in self.rank(message, k, documents)])
-        return self._last_message[1]
+        key, (last, ranking) = (message, k, documents), self._last_message  # one read: another thread may replace it
+        if last != key:
+            ranking = [(self._position[h.chunk.key], h.score) for h in self.rank(message, k, documents)]
+            self._last_message = (key, ranking)
+        return ranking
 
     def words(self, query: str) -> list[str]:
         """The query's words for the BM25 signals. A document's name (AI法, 基本計画) says where to look rather than
