@@ -35,7 +35,8 @@ def _record(rec) -> dict:
     gold = rec.gold
     return {"id": gold.id, "kind": gold.kind, "question": gold.question, "gold": list(gold.citations),
             "hit5": rec.hit5, "kfr": rec.fact_recall, "cp": rec.precision,
-            "abstained": rec.abstained, "cited": rec.cited, "answer": rec.answer, "route": rec.route}
+            "abstained": rec.abstained, "cited": rec.cited, "answer": rec.answer, "route": rec.route,
+            "retrieved": [ids[0] for ids in rec.retrieved if ids]}  # each retrieved chunk's first place, in rank order
 
 
 def run(out: Path, sets: list[str]) -> dict:
