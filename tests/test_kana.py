@@ -82,6 +82,9 @@ def test_questions_in_easy_japanese_find_their_place(assistant, question, place)
     ("にほんのえーあいのほうしんってなに", ["日本", "方針"]),  # にほん as read, though 日本's dictionary form is ニッポン
     ("えーあいのほうりつは なにを ていぎしてるんですか", ["定義"]),  # an article's caption (定義), used as a verb
     ("じんこうちのうせんりゃくほんぶの じむは どこが しょりするの", ["事務"]),  # two kana and a particle, set apart
+    ("えーあいの さぎって けいさつが とりしまって くれるの", ["詐欺", "取り締まって"]),  # 詐欺 as the documents spell
+    # its reading (the dictionary's lemma is 鷺); 取り締まる, whose kanji stem the bank writes
+    ("きのう まごから へんな でんわが あったの", ["昨日"]),  # a time word, not the documents' 機能 of that reading
 ])
 def test_a_message_mostly_in_hiragana_is_read_word_by_word(assistant, text, written):
     """Inside a run the documents' words do not spell whole, the words the documents or the bank write in kanji

@@ -13,7 +13,9 @@ letter as the documents spell it (エージョント → エージェント), a 
 (個人情報保獲法 → 個人情報保護法). In a message
 written mostly in hiragana, a run the documents' words do not spell whole is read word by word: the documents' words
 inside it, and the nouns and verbs the documents or the question bank write in kanji (にせもの → 偽物, みわける →
-見分ける, ばっそく → 罰則).
+見分ける, ばっそく → 罰則): a noun as they spell its reading (さぎ → 詐欺, where the dictionary's lemma is 鷺), a verb
+whose kanji stem they write (とりしまって → 取り締まって). A time word the dictionary reads a run as stays a time word
+(きのう → 昨日, not the documents' 機能).
 """
 
 from __future__ import annotations
@@ -263,9 +265,10 @@ class KanaReader:
         run = match.group(0)
         for tail in _TAILS:
             if run.endswith(tail) and len(run) - len(tail) >= (2 if mostly_kana and tail else 3):  # じむって: 事務
-                pieces = self._segment(hira2kata(run[:len(run) - len(tail)]))
+                stem = run[:len(run) - len(tail)]
+                pieces = self._segment(hira2kata(stem))
                 if pieces:
-                    return "".join(pieces) + tail
+                    return (self._when(stem, pieces) or "".join(pieces)) + tail
         if mostly_kana:
             return self._partial(run)
         words = list(self._tagger(run))
@@ -274,6 +277,15 @@ class KanaReader:
                 and self._begins_word(match, words[0].surface):
             return lemma + run[len(words[0].surface):]  # きけんが → 危険が
         return run
+
+    def _when(self, stem: str, pieces: list[str]) -> str | None:
+        """A time word the dictionary reads the run as, where the documents have one word of that reading
+        (「きのう むすこの…」: 昨日, not 機能); else None."""
+        words = list(self._tagger(stem))
+        if len(pieces) == 1 and len(words) == 1 and words[0].feature.pos3 == "副詞可能" \
+                and (lemma := words[0].feature.lemma or "") != pieces[0] and _KANJI.search(lemma):
+            return lemma
+        return None
 
     def _begins_word(self, match: re.Match, surface: str) -> bool:
         """The tagger, reading the run with the text before it, starts the word ``surface`` where the run starts: a
@@ -318,6 +330,8 @@ class KanaReader:
         keeps its ending (つくった → 作った); anything else as written."""
         surface, lemma = word.surface, word.feature.lemma or ""
         noun = word.feature.pos1 == "名詞"
+        if noun and len(surface) >= 2 and (spelled := self.words.get(hira2kata(surface))) and _KANJI.search(spelled):
+            return spelled  # a noun by how the documents and the bank spell its reading (さぎ → 詐欺, not the 鷺 of the dictionary)
         if not (noun or word.feature.pos1 == "動詞") or len(surface) < (3 if noun else 4) \
                 or "-" in lemma or not _KANJI.search(lemma):  # a short verb is too often a misreading (ほうって → 放って)
             return surface
@@ -327,8 +341,10 @@ class KanaReader:
         stem_reading = reading[:len(reading) - len(ending)]  # みわ
         if not stem_reading or not surface.startswith(stem_reading):
             return surface
-        written = lemma[:len(lemma) - len(ending)] + surface[len(stem_reading):]  # 見分 + ける
-        known = written in self._known or noun and len(_KANJI.findall(written)) >= 2  # こども → 子供
+        stem = lemma[:len(lemma) - len(ending)]  # 見分
+        written = stem + surface[len(stem_reading):]  # 見分 + ける
+        known = written in self._known or noun and len(_KANJI.findall(written)) >= 2 \
+            or not noun and len(stem) >= 3 and stem in self._known  # こども → 子供; とりしまって → 取り締まって
         return written if known else surface
 
     def _segment(self, reading: str) -> list[str] | None:
