@@ -81,6 +81,16 @@ def test_an_ask_hears_the_message_it_was_taken_from(assistant):
     assert "plan:3.4.3.6" not in alone and "plan:3.4.3.6" in heard[:3]
 
 
+def test_a_message_is_embedded_once_for_retrieval_and_the_composer(assistant):
+    """Retrieval, the sentence scorer and the scope checks embed the same text for an ask (the documents' terms the
+    query stage appended included): a long message costs one embedding of each text it holds, not two."""
+    message = ("町の診療所で事務をしています。予約の電話受付にAIの音声応答を入れる話が出ていますが、患者さんの個人情報の"
+               "扱いが心配です。国の計画では医療分野のAI活用について何か書かれていますか。")
+    assistant.ask(message)
+    cached = list(assistant.retriever.embedder.__dict__.get("_query_cache", {}))
+    spaced = {text.replace(" | ", " ") for text in cached if " | " in text}
+    assert spaced and not spaced & set(cached)
+
 def test_named_article_comes_first_in_any_notation(assistant):
     for question in ("第十八条には何が書いてある？", "18条の内容", "AI法第１８条"):
         assert assistant.retriever.search(question, k=5)[0].chunk.key.startswith("ai_act:18.")

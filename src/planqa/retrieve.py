@@ -114,11 +114,12 @@ class Retriever:
         message one ask of it was taken from (normalised), whose own ranking joins as one more list: an ask that leaves
         its subject to the sentences before it (「…AIリテラシー教育を進めるらしいですが、低学年から触らせて大丈夫？」)
         still finds it."""
-        query, cfg = query.replace(ADDED, " "), self.config
+        embedded, query, cfg = query, query.replace(ADDED, " "), self.config  # the text as the answer side embeds it
         if documents is not None:
             cfg = replace(cfg, candidates=len(self.index.chunks))
         dense = sparse = bank = bank_sparse = classed = []
-        vector = self.embedder.query(query) if cfg.mode != "sparse" else None  # one embedding for dense and bank
+        vector = self.embedder.query(embedded) if cfg.mode != "sparse" else None  # one embedding for dense and bank,
+        # shared with the composer's sentence scoring and the scope checks
         tokens = self.words(query) if cfg.mode != "dense" else []
         if cfg.mode in ("hybrid", "dense"):
             dense = self.index.dense_search(vector, cfg.candidates)
