@@ -150,15 +150,17 @@ def test_an_ask_respelled_from_kana_keeps_how_it_was_written(assistant):
 
 def test_the_written_spelling_reaches_the_bank_questions_in_hiragana(assistant):
     """「ぼす」 is read as nothing the documents write; the bank's hiragana questions on the head of the
-    headquarters (第22条) are nearer to the message as written."""
+    headquarters (第22条) are nearer to the message as written: the bank list of the written spelling holds the
+    head's article, the read one's does not, and retrieval hearing both keeps it in the top three."""
     ask = assistant.read("AIせんりゃくほんぶの ぼすは だれ？").asks[0]
     assert ask.written
+    index, embedder = assistant.retriever.index, assistant.retriever.embedder
 
-    def top3(written):
-        return [h.chunk.ids[0] for h in assistant.retriever.rank(ask.normalized, k=3, written=written)]
+    def bank_top5(text):
+        return [index.chunks[p].ids[0] for p, _ in index.bank_search(index.bank_similarities(embedder.query(text)), 5)]
 
-    assert "ai_act:22.1" in top3(ask.written)
-    assert "ai_act:22.1" not in top3(None)
+    assert "ai_act:22.1" in bank_top5(ask.written) and "ai_act:22.1" not in bank_top5(ask.normalized)
+    assert "ai_act:22.1" in [h.chunk.ids[0] for h in assistant.retriever.rank(ask.normalized, k=3, written=ask.written)]
 
 
 def test_an_ask_with_no_subject_of_its_own_hears_the_story_before_it(assistant):
