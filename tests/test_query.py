@@ -123,15 +123,9 @@ def test_a_pause_after_tte_or_towa_is_read_once_in_the_query_stage():
     assert normalize_query("「人工知能関連技術」とは、何か。") == "「人工知能関連技術」とは何か。"
 
 
-def test_an_ask_naming_one_document_by_its_own_name_looks_in_it(assistant):
-    query = assistant.read("推進体制について伺う。一、AI法は本部の長に誰を充てているか。"
-                           "二、人工知能基本計画骨子(案)は、推進の基本的な考え方としていかなる原則を掲げているか。")
-    assert [a.document for a in query.asks] == [None, "plan"]  # AI法: the outline writes it too
-    names = assistant.names
-    assert names.only("人工知能基本計画は何を定めるのか") is None  # the Act's 第18条 writes this name
-    assert names.only("研究の進め方、さらに骨子での支援は") is None  # another subject comes first
-    assert names.only("法律上の根拠と骨子での位置付けは") is None
-    assert assistant.read("骨子(案)はAI人材の育成に何を掲げているか").asks[0].document is None  # one ask: all documents
+def test_an_ask_naming_the_outline_gets_the_outlines_principles(assistant):
+    """The second ask of a Diet question names the outline by its own name and asks for its principles: they come
+    from the outline (第1章's 原則), not from the Act's article on what the plan shall contain (第18条)."""
     ans = assistant.ask("推進体制について伺う。一、AI法は本部の長に誰を充てているか。"
                         "二、人工知能基本計画骨子(案)は、推進の基本的な考え方としていかなる原則を掲げているか。")
     cited = [c.id for c in ans.citations]

@@ -537,7 +537,7 @@ class Assistant:
             if part.abstained and parts and not parts[0].abstained and not ask.startswith(asks[0]) \
                     and not asks_for_amount_or_date(read.normalized):
                 # declined alone, a later ask may lean on the answered first (「本部ってどこ？あと、いちばんえらいひとは？」)
-                again = self._answer_one(self.reader.ask(f"{asks[0]} {ask}", several=True), history, said, documents)
+                again = self._answer_one(self.reader.ask(f"{asks[0]} {ask}"), history, said, documents)
                 part = part if again.abstained else again
             if not part.abstained and self.scope.compares_with_foreign_rules(text, read.text):
                 part = self._abstain(list(part.retrieved))
@@ -550,7 +550,7 @@ class Assistant:
         if read.route.name != "ministry_list" or read.references or not first.references:
             return read
         places = " ".join(self.corpus[r].label for r in first.references if r in self.corpus)
-        return self.reader.ask(f"{places}の {ask}", several=True)
+        return self.reader.ask(f"{places}の {ask}")
 
     def _answer_one(self, ask: Ask, history: list[Answer] | None, said: set[str] | None = None,
                     documents: frozenset[str] | None = None, own_words: str = "", quiz: bool = False,
@@ -573,8 +573,7 @@ class Assistant:
             or self._loosely_quoted(bare)  # a heading a quote abbreviates ranks first too
         blank = self._blank_sibling(bare, headings)
         headings = blank or headings  # the siblings a fill-in-the-blank item names are given, not asked
-        own = frozenset({ask.document}) if ask.document and (documents is None or ask.document in documents) else None
-        hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=own or documents,
+        hits = self.retriever.rank(without_where_to_look(bare) + added, k=10, documents=documents,
                                    places=headings, written=None if context else ask.written,
                                    message=None if context else message)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,

@@ -80,10 +80,7 @@ class Corpus:
     def names(self) -> DocumentNames:
         """What the manifest calls each document (aliases, label, title): names.py."""
         if self._names is None:
-            texts: dict[str, list[str]] = {}
-            for sec in self:
-                texts.setdefault(sec.doc, []).append(f"{sec.title}\n{sec.text}")
-            self._names = DocumentNames.of(self.documents, {doc: "\n".join(t) for doc, t in texts.items()})
+            self._names = DocumentNames.of(self.documents)
         return self._names
 
     def gap_note(self, section_id: str) -> str:

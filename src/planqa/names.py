@@ -27,13 +27,11 @@ class DocumentNames:
     laws: tuple[str, ...] = ()  # document IDs of laws, in manifest order
     plans: tuple[str, ...] = ()  # document IDs of plans, in manifest order
     labels: tuple[tuple[str, str], ...] = ()  # (document ID, label): 「同法」 with no law said before is the first law
-    shared: frozenset[str] = frozenset()  # names another document's text also uses (the Act writes 人工知能基本計画)
 
     @classmethod
-    def of(cls, documents: Iterable, texts: dict[str, str] | None = None) -> "DocumentNames":
+    def of(cls, documents: Iterable) -> "DocumentNames":
         """From the manifest's documents: each one's aliases, label and title (with and without a closing
-        parenthesis such as the law number), in NFKC as questions are read; ``texts`` (document ID → its text)
-        tells which names another document also writes."""
+        parenthesis such as the law number), in NFKC as questions are read."""
         pairs, laws, plans, labels = {}, [], [], []
         for doc in documents:
             labels.append((doc.id, doc.label))
@@ -45,9 +43,7 @@ class DocumentNames:
                                       document=doc.id)
             (laws if doc.format in LAW_FORMATS else plans).append(doc.id)
         ordered = tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
-        shared = frozenset(name for name, doc in pairs.items()
-                           if any(name in text for other, text in (texts or {}).items() if other != doc))
-        return cls(ordered, tuple(laws), tuple(plans), tuple(labels), shared)
+        return cls(ordered, tuple(laws), tuple(plans), tuple(labels))
 
     def label(self, doc_id: str) -> str:
         return dict(self.labels)[doc_id]
@@ -74,18 +70,6 @@ class DocumentNames:
     def named(self, text: str) -> list[str]:
         """The documents the text names, in the order first named."""
         return list(dict.fromkeys(self._by_name[m.group(0)] for m in self.pattern.finditer(text)))
-
-    def only(self, text: str) -> str | None:
-        """The one document the text is about: named first and alone, and by names no other document writes
-        (「骨子(案)は…」 is about the outline; 「人工知能基本計画は…」 may be about the Act's article on it)."""
-        matches = list(self.pattern.finditer(text))
-        found = [m.group(0) for m in matches]
-        docs = {self._by_name[name] for name in found}
-        if "法律" in text and not docs <= set(self.laws):  # 「法律上の根拠と骨子での位置付け」 asks a law too
-            return None
-        if not matches or re.search(r"[一-龥ァ-ヶ]{2}", re.sub(r"第?[一二三四五六七八九十]", "", text[:matches[0].start()])):
-            return None  # the document is the ask's subject, named first (「二、骨子(案)は」, not 「…の進め方、さらに骨子では」)
-        return docs.pop() if len(docs) == 1 and not any(name in self.shared for name in found) else None
 
     def law_before(self, text: str) -> str | None:
         """The law a 「第3条」 at the end of ``text`` belongs to: the one named last, else the manifest's first law."""

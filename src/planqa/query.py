@@ -68,7 +68,6 @@ class Ask:
     opinion: bool = False
     briefing: bool = False
     legal: bool = False
-    document: str | None = None  # one of several asks: the one document it names by its own name (「二、骨子(案)は…」)
     fired: tuple[str, ...] = ()  # the rules that shaped this reading (route, flags, appended terms by source)
     written: str | None = None  # the ask as the message wrote it, when the kana reading respelled it (「じむ」)
     background: str = ""  # a chat message's short statement before its one ask (「…が心配です。」), or the story before
@@ -102,7 +101,7 @@ class Query:
         return {"message": self.message, "read": self.read, "options": [list(o) for o in self.options],
                 "asks": [{"text": a.text, "normalized": a.normalized, "references": list(a.references),
                           "route": a.route.name, "opinion": a.opinion, "briefing": a.briefing, "legal": a.legal,
-                          "document": a.document, "background": a.background,
+                          "background": a.background,
                           "fired": list(a.fired)} for a in self.asks],
                 "fired": list(self.rules())}
 
@@ -129,7 +128,7 @@ class QueryReader:
         own = self._own_office(stem)
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
-        asks = tuple(self.ask(text, several=len(parts) > 1) for text in parts)
+        asks = tuple(self.ask(text) for text in parts)
         if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
                 and len(before := stem[:-len(parts[0])].strip()) <= BACKGROUND:
             asks = (replace(asks[0], background=before),)
@@ -165,17 +164,15 @@ class QueryReader:
                 return named[0] if len(named) == 1 else None
         return None
 
-    def ask(self, text: str, several: bool = False) -> Ask:
-        """One ask read on its own (also used for a quiz stem, a true/false statement or a part of an ask);
-        ``several``: one of several asks of a message, which looks in the one document it names by its own name."""
+    def ask(self, text: str) -> Ask:
+        """One ask read on its own (also used for a quiz stem, a true/false statement or a part of an ask)."""
         normalized = normalize_query(text, self.vocabulary, self.names)
         references = tuple(find_references(normalized, self.names))
         route = detect_route(normalized, self.known_ministries, bool(references), self.names)
         opinion = bool(_OPINION.search(text))
         legal = bool(LEGAL_CONSEQUENCE.search(text))  # 「誰が責任を負う」: the AI documents and a general law
         long = len(text) >= _BRIEFING_CHARS
-        ask = Ask(text, normalized, references, route, opinion, opinion or legal or long, legal,
-                  self.names.only(without_added_terms(normalized)) if several else None)
+        ask = Ask(text, normalized, references, route, opinion, opinion or legal or long, legal)
         return replace(ask, fired=self._fired(ask, long))
 
     def _fired(self, ask: Ask, long: bool) -> tuple[str, ...]:
@@ -183,7 +180,6 @@ class QueryReader:
         (``vocab``: learned from the bank; ``table``: the hand-kept table; ``name``: a ministry's other name)."""
         fired = [f"route:{ask.route.name}"] + [f"ref:{r}" for r in ask.references]
         fired += [flag for flag, on in (("opinion", ask.opinion), ("legal", ask.legal), ("long", long)) if on]
-        fired += [f"document:{ask.document}"] if ask.document else []
         learned = set(self.vocabulary.expand(self._tokenize(without_added_terms(ask.normalized))))
         names = {n for pair in SHORT_NAMES.items() for n in pair}
         for term in ask.added:
