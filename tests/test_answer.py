@@ -495,6 +495,19 @@ def test_each_ask_of_a_diet_question_is_answered(assistant):
     assert "区域の特性" in ans.answer and "総務省" in ans.answer
 
 
+def test_a_message_of_many_asks_is_briefed_in_about_eight_quoted_lines(assistant):
+    """Each ask answered on its own gave nine quoted lines in all; the joined answer keeps each ask's first place,
+    then the next ones while they fit, a provision's items with it, and cites only the places it still quotes."""
+    ans = assistant.ask("政府に伺う。一、人工知能戦略本部はどのような構成か。二、人工知能基本計画はどのような手続で定められる"
+                        "のか。三、国民にはどのような責務があるのか。四、国民のAIリテラシーの向上にどう取り組むのか。")
+    quoted = [line for line in ans.lines if line.places]
+    assert len(quoted) <= 8
+    ids = [c.id for c in ans.citations]
+    assert {"plan:4.1", "ai_act:8.1", "plan:3.4.3.6"} <= set(ids)
+    assert {"ai_act:18.2.1", "ai_act:18.2.2", "ai_act:18.2.3"} <= set(ids)  # the list whole
+    assert set(ids) == {place for line in quoted for place, _ in line.places}
+
+
 def test_ministry_named_with_a_measure_is_checked_against_it(assistant):
     ans = assistant.ask("スタートアップ支援に総務省は入ってる？")
     assert ans.citations[0].id == "plan:3.1.3.3"

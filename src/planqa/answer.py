@@ -109,6 +109,7 @@ class AnswerConfig:
     quoted_window: float = 0.04  # … when its sentence scores within this much of the top
     document_weight: float = 0.02  # for sentences of the document the question names (AI法 / 骨子)
     max_asks: int = 8  # asks of one message answered; a Diet question rarely has more, a flood has 40
+    briefing_lines: int | None = 8  # quoted lines of a message of several asks, in all (issue 12: a briefing of about 8)
     time_budget_s: float | None = None  # no further ask of a message is started after this long (the web app: 3 s)
     log_questions: bool = False  # question text goes to the log only when the operator asks for it
     min_confidence: float = 0.80
@@ -176,22 +177,48 @@ def status_note(doc: Document) -> str:
     return f"※ {doc.label}: {doc.status}" + (f" 公式: {doc.status_url}" if doc.status_url else "")
 
 
-def _join(asks: list[str], parts: list[Answer], headed: bool = False) -> Answer:
-    """One answer from the answers to each ask: lines and citations in order, each once
-    (``headed``: each answer under its ask, for true/false statements)."""
+def _briefed(parts: list[Answer], most: int) -> list[Line]:
+    """The lines of several asks' answers, each once and in order, about ``most`` of those quoting a place: each
+    answer's first quoted place, then each one's second, and so on, while they fit (a Diet question of five asks got
+    22 quoted lines); a provision's items stay with it, and every answer keeps its first."""
+    groups = []  # per answer: its quoted lines, a provision and its items together
+    for p in parts:
+        mine: list[list[Line]] = []
+        for line in (line for line in p.lines if line.places):
+            if mine and line.places[0][0].startswith(mine[-1][0].places[0][0] + "."):
+                mine[-1].append(line)
+            else:
+                mine.append([line])
+        groups.append(mine)
+    kept: set[Line] = set()
+    for depth in range(max(map(len, groups), default=0)):
+        for mine in groups:
+            if depth < len(mine) and (depth == 0 or len(kept) + len(mine[depth]) <= most):
+                kept.update(mine[depth])
+    return list(dict.fromkeys(line for p in parts for line in p.lines if not line.places or line in kept))
+
+
+def _join(asks: list[str], parts: list[Answer], headed: bool = False, most: int | None = None) -> Answer:
+    """One answer from the answers to each ask: lines and citations in order, each once, at most ``most`` lines
+    quoting a place (``_briefed``; citations of places no line kept quotes go too) (``headed``: each answer under its
+    ask, for true/false statements)."""
     answered = [(ask, p) for ask, p in zip(asks, parts) if not p.abstained]
     if not answered:
         return parts[0]
     if headed:
         lines = [line for ask, p in answered for line in (Line(f"【{ask[:40]}】"), *p.lines)]
     else:
-        lines = list(dict.fromkeys(line for _, p in answered for line in p.lines))
+        lines = _briefed([p for _, p in answered], most) if most else \
+            list(dict.fromkeys(line for _, p in answered for line in p.lines))
         framed = [line for line in lines if line.text == OPINION_FRAME]  # a view ask's frame heads the whole answer
         lines = framed + [line for line in lines if line.text != OPINION_FRAME]
     lines += [Line(f"ご質問のうち「{own[:40]}」については、文書に記載がありません。")
               for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
               and (own := _own_part(ask, [a for a, _ in answered]))]
     citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
+    if most and not headed:
+        shown = {place for line in lines for place, _ in line.places}
+        citations = tuple(c for c in citations if c.id in shown)
     retrieved, seen = [], set()
     for rank in range(max(len(p.retrieved) for p in parts)):  # interleave the asks' rankings
         for p in parts:
@@ -542,7 +569,7 @@ class Assistant:
             if not part.abstained and self.scope.compares_with_foreign_rules(text, read.text):
                 part = self._abstain(list(part.retrieved))
             parts.append(part)
-        return parts[0] if len(parts) == 1 else _join(asks, parts)
+        return parts[0] if len(parts) == 1 else _join(asks, parts, most=self.config.briefing_lines)
 
     def _within_first_places(self, read: Ask, ask: str, first: Ask) -> Ask:
         """A later ministry-list ask naming no place lists within the places the first ask named (「第3章第2節で当省が
