@@ -508,6 +508,23 @@ def test_a_message_of_many_asks_is_briefed_in_about_eight_quoted_lines(assistant
     assert set(ids) == {place for line in quoted for place, _ in line.places}
 
 
+def test_a_message_past_the_asks_answered_is_briefed_too(assistant):
+    """A message of more asks than are answered (``max_asks``) is cut there, and what is answered keeps to the
+    briefing's lines as a shorter message does."""
+    from dataclasses import replace
+
+    before = assistant.config
+    assistant.config = replace(before, max_asks=4)
+    try:
+        ans = assistant.ask("政府に伺う。一、人工知能戦略本部はどのような構成か。二、人工知能基本計画はどのような手続で定め"
+                            "られるのか。三、国民にはどのような責務があるのか。四、国民のAIリテラシーの向上にどう取り組むのか。"
+                            "五、AI人材をどう育てるのか。")
+    finally:
+        assistant.config = before
+    assert "最初の4件にお答えしました" in ans.answer
+    assert len([line for line in ans.lines if line.places]) <= before.briefing_lines
+
+
 def test_ministry_named_with_a_measure_is_checked_against_it(assistant):
     ans = assistant.ask("スタートアップ支援に総務省は入ってる？")
     assert ans.citations[0].id == "plan:3.1.3.3"

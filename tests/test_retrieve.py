@@ -91,6 +91,7 @@ def test_a_message_is_embedded_once_for_retrieval_and_the_composer(assistant):
     spaced = {text.replace(" | ", " ") for text in cached if " | " in text}
     assert spaced and not spaced & set(cached)
 
+
 def test_named_article_comes_first_in_any_notation(assistant):
     for question in ("第十八条には何が書いてある？", "18条の内容", "AI法第１８条"):
         assert assistant.retriever.search(question, k=5)[0].chunk.key.startswith("ai_act:18.")

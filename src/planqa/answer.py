@@ -540,7 +540,8 @@ class Assistant:
             if parts and (len(parts) >= self.config.max_asks
                           or (self.config.time_budget_s is not None
                               and time.perf_counter() - started > self.config.time_budget_s)):
-                answer = parts[0] if len(parts) == 1 else _join(asks[:len(parts)], parts)
+                answer = parts[0] if len(parts) == 1 else _join(asks[:len(parts)], parts,
+                                                                most=self.config.briefing_lines)
                 note = f"ご質問が多いため、最初の{len(parts)}件にお答えしました。残りは分けてお尋ねください。"
                 return replace(answer, lines=(*answer.lines, Line(note)))
             said = {c.id for p, a in zip(parts, asks) if a in ask and (len(ask) - len(a) > _SHORT_FOLLOW_UP
