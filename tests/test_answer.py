@@ -709,6 +709,16 @@ def test_a_later_ministry_list_ask_keeps_the_sections_the_first_named(assistant)
     assert ans.citations and all(c.id.startswith("plan:3.2.") for c in ans.citations)  # not 第3章第4節's ◎
 
 
+def test_a_later_ask_naming_no_ministry_asks_about_the_one_the_first_listed(assistant):
+    """「…あわせて、◎ではないが関係府省として入っているものは」: the ministry is left unsaid in the later ask (query stage),
+    which alone reads as who runs some measure."""
+    message = "骨子で総務省が◎の施策はどれですか。あわせて、◎ではないが関係府省として入っているものは何ですか。"
+    assert [a.route.ministries for a in assistant.read(message).asks] == [("総務省",), ("総務省",)]
+    ans = assistant.ask(message)
+    assert "総務省が担当する施策" in ans.answer
+    assert len(ans.citations) > len(assistant.ask("骨子で総務省が◎の施策はどれですか。").citations)
+
+
 def test_a_lead_asked_within_a_section_is_never_a_measure_outside_it(assistant):
     ans = assistant.ask("経産省として確認です。骨子第3章第2節の取組の中で、具体的に当省が◎のものはありますか。")
     assert [c.id for c in ans.citations] == ["plan:3.2.4.3"] and "サプライチェーン" in ans.answer

@@ -128,7 +128,7 @@ class QueryReader:
         own = self._own_office(stem)
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
             parts = [_OWN_OFFICE.sub(own, p) for p in parts]
-        asks = tuple(self.ask(text) for text in parts)
+        asks = self._carry_ministries(tuple(self.ask(text) for text in parts))
         if len(parts) == 1 and parts[0] != stem and stem.endswith(parts[0]) \
                 and len(before := stem[:-len(parts[0])].strip()) <= BACKGROUND:
             asks = (replace(asks[0], background=before),)
@@ -146,6 +146,20 @@ class QueryReader:
         fired += ["同法→" + next((m for m in self.names.pattern.findall(" ".join(parts))), "?")] \
             if "同法" in stem and not any("同法" in p for p in parts) else []
         return Query(message, read, stem, tuple(options), asks, fired=tuple(fired))
+
+    def _carry_ministries(self, asks: tuple[Ask, ...]) -> tuple[Ask, ...]:
+        """A later ask naming no ministry and nothing of its own asks about the one ministry an earlier ask listed
+        measures for (「厚労省が◎の取組は。また、◎ではないが関係府省として入っているものは」), when it reads so; its text
+        then says the ministry."""
+        out, listed = [], ()
+        for ask in asks:
+            if len(listed) == 1 and ask.route.name != "ministry_list" and not ask.references \
+                    and not self._has_subject(ask.text):
+                again = self.ask(f"{listed[0]}が{ask.text}")
+                ask = replace(again, fired=(*again.fired, "府省→前の問い")) if again.route.name == "ministry_list" else ask
+            listed = ask.route.ministries if ask.route.name == "ministry_list" else listed
+            out.append(ask)
+        return tuple(out)
 
     def _has_subject(self, text: str) -> bool:
         """The ask names something of its own: a noun the bank's questions use for few places or none (詐欺, 相談),
