@@ -119,8 +119,10 @@ def test_everyday_words_reach_the_documents_terms(assistant, question, place):
     assert assistant.ask(question).citations[0].id == place, question
 
 
-def test_words_for_the_lead_list_the_measures_it_leads(assistant):
-    assert assistant.ask("経産省が中心的に担当する施策は？").answer.startswith("経済産業省(経産省)が主担当(◎)の施策は4件です")
+@pytest.mark.parametrize("question", ["経産省が中心的に担当する施策は？", "経済産業省が主として担う取組はどれですか。",
+                                      "経産省が主に担当しているのはどの施策？"])
+def test_words_for_the_lead_list_the_measures_it_leads(assistant, question):
+    assert assistant.ask(question).answer.startswith("経済産業省(経産省)が主担当(◎)の施策は4件です"), question
 
 
 def test_a_kana_what_is_written_gets_the_whole_article(assistant):
