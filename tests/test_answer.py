@@ -605,6 +605,13 @@ def test_diet_phrasing_keeps_what_it_refers_to(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]
 
 
+@pytest.mark.parametrize("question", ["医療分野のAIの担当は", "農業分野のAI導入はどこが担当？"])
+def test_a_sector_asked_by_its_field_finds_the_measure_listing_it(assistant, question):
+    """「…分野」 is in another measure's text too (準公共分野); the bank's questions place the ask at the sector's."""
+    ans = assistant.ask(question)
+    assert ans.route == "ministry" and [c.id for c in ans.citations] == ["plan:3.1.2.1"], question
+
+
 def test_sectors_named_by_their_first_word(assistant):
     ans = assistant.ask("介護や医療の現場でAIを活用する件は、どこの省が受け持ち？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer

@@ -713,7 +713,7 @@ class Assistant:
         ranked = [mid for h in hits for mid in h.chunk.ids]
         if topic:
             return self.finder.by_id[([mid for mid in ranked if mid in topic] + sorted(topic))[0]]
-        measure = self.finder.target(subject, None)
+        measure = self.finder.target(subject, None, bank=False)
         return measure if measure is not None and measure.id in {i for h in hits[:5] for i in h.chunk.ids} else None
 
     def _ministry(self, ask: Ask, turn: Turn) -> Answer | None:

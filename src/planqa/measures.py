@@ -26,6 +26,7 @@ LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", 
 
 _QUOTE = re.compile(r"「([^「」]{4,})」")
 _ENUMERATION = re.compile(r"[、,]|や")  # 「AI人材の育成やリスキリング、…」: the items of an enumerated subject
+_PLACE_WEIGHT = 0.5  # × the bank-fitted place classifier's probability of a measure: where the bank's questions put the ask
 _NEAR_TOP = 2 / 3  # a measure in the top five counts for a where-ask only with this share of the top hit's score
 
 
@@ -42,9 +43,12 @@ class MeasureFinder:
         plans = [name for name, doc in retriever.names.names if doc in retriever.names.plans]
         self._frame_words = set(terms.tokenize(" ".join(plans) + EXAMPLES_HEADING))  # 「骨子(案)の具体的な取組例」
 
-    def target(self, query: str, context: Answer | None, said: frozenset[str] = frozenset()) -> Measure | None:
+    def target(self, query: str, context: Answer | None, said: frozenset[str] = frozenset(),
+               bank: bool = True) -> Measure | None:
         """The measure a 'who is responsible' question is about; ``said``: the places an earlier ask of the same
-        message was answered from, when this ask leans on it (「一、AI法は…調査研究を…。二、この規定を踏まえた取組は」)."""
+        message was answered from, when this ask leans on it (「一、AI法は…調査研究を…。二、この規定を踏まえた取組は」);
+        ``bank``: the best match leans on where the bank's questions put the ask (``_PLACE_WEIGHT``), which a
+        subject stripped of its ministry words (``Assistant._subject_measure``) is not worded like."""
         refs = find_references(query, self.retriever.names)
         if any(r in self.by_id for r in refs):
             return self.by_id[next(r for r in refs if r in self.by_id)]
@@ -76,12 +80,14 @@ class MeasureFinder:
         if not within and not named and not any(hit.chunk.ids[0] in self.by_id for hit in near) \
                 and not ranked[0].chunk.ids[0].startswith("plan:3") and self._has_subject(topic):
             return None  # the subject is an article or a chapter, not a measure (「本部の事務はどこが処理」)
+        shares = index.place_shares(self.retriever.embedder.query(query)) if bank else {}
         best, best_score = None, -1.0
         for mid in list(candidates) + sorted(named - candidates.keys()):
             chunk = self.chunks[mid]
             score = float(index.sentence_rows(chunk)[0] @ qvec) + 0.5 * self.terms.coverage(qtok, chunk.text)
             score += 0.01 / (candidates[mid] + 1) if mid in candidates else 0.0
             score += 0.1 if mid in named else 0.0  # a sector named: less than another measure covering more words
+            score += _PLACE_WEIGHT * shares.get(chunk.key, 0.0)
             if score > best_score:
                 best, best_score = self.by_id[mid], score
         return self.original(best) if best is not None else None
