@@ -612,6 +612,20 @@ def test_a_sector_asked_by_its_field_finds_the_measure_listing_it(assistant, que
     assert ans.route == "ministry" and [c.id for c in ans.citations] == ["plan:3.1.2.1"], question
 
 
+@pytest.mark.parametrize("question, phrase", [
+    ("AI法だと、Copilotみたいなツールを社内で使うのに国の許可とかいるの？", "許可・登録・届出"),
+    ("AI法って、Midjourneyで画像作って売ったら罰則あるの？", "罰則の規定はありません"),
+])
+def test_a_product_named_beside_the_act_leaves_the_ask_about_the_act(assistant, question, phrase):
+    """A product's name the documents never use does not make an ask naming the Act about some other rule."""
+    ans = assistant.ask(question)
+    assert not ans.abstained and ans.citations[0].id == "ai_act:title" and phrase in ans.answer, question
+
+
+def test_a_foreign_rule_by_its_initials_is_still_declined(assistant):
+    assert assistant.ask("DMAに違反したら罰金ある？").abstained
+
+
 def test_sectors_named_by_their_first_word(assistant):
     ans = assistant.ask("介護や医療の現場でAIを活用する件は、どこの省が受け持ち？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer

@@ -188,7 +188,7 @@ class Scope:
             return False
         return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not self.elsewhere(query)
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
-                and not self.unknown_terms(PENALTY.sub("", query))[2])
+                and not (self.unknown_terms(PENALTY.sub("", query))[2] and not self.names.law(query)))
 
     def compares_with_foreign_rules(self, message: str, ask: str) -> bool:
         """The ask compares with another country's law or rules the message names (「EUのAI規則は…と聞きますが、日本の
