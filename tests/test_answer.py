@@ -626,6 +626,14 @@ def test_a_foreign_rule_by_its_initials_is_still_declined(assistant):
     assert assistant.ask("DMAに違反したら罰金ある？").abstained
 
 
+def test_an_article_of_a_law_not_held_is_not_read_as_the_acts(assistant):
+    """「民法709条」 names 民法's article (a one-kanji law name): not AI法 第709条, and 民法 is not in the default index."""
+    ans = assistant.ask("民法709条ってどういう条文？")
+    assert ans.abstained and "AI法は第1条から" not in ans.answer
+    ans = assistant.ask("民法709条の不法行為で対応できるとの立場だろうが、AIが起こした損害の責任ルールを整備すべきではないか。政府はどう考えているのか。")
+    assert "AI法は第1条から" not in ans.answer  # (declined like any other law's article named: README, tried)
+
+
 def test_sectors_named_by_their_first_word(assistant):
     ans = assistant.ask("介護や医療の現場でAIを活用する件は、どこの省が受け持ち？")
     assert "医療・ヘルスケアの担当は内閣府(人・くらしG)" in ans.answer and "介護の担当は厚生労働省(厚労省)" in ans.answer

@@ -141,7 +141,7 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: 
     return f"{text}{ADDED}{' '.join(added)}" if added else text
 
 
-_LAW_BEFORE = re.compile(r"[一-龥ァ-ヶー・A-Za-z]{2,}法(?:律)?の?$")
+_LAW_BEFORE = re.compile(r"(?:[一-龥ァ-ヶー・A-Za-z]{2,}|(?<![一-龥])(?!同)[一-龥])法(?:律)?の?$")  # 民法, not 同法
 
 
 def _of_another_law(query: str, at: int, names: DocumentNames) -> bool:
