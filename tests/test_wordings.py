@@ -10,11 +10,17 @@ import pytest
 @pytest.mark.parametrize("question", [
     "AI法を守らない会社にペナルティはあるの？", "悪質な会社はAI法で罰せられるの？", "AI法の刑事罰は？",
     "AI法違反で処罰されることはある？", "AI法の過料は？", "AI法の罰はどうなってる？", "AI法って刑事罰ある？",
-    "罰が重くなるの？AI法で",
+    "罰が重くなるの？AI法で", "AIでディープフェイク作ったらAI法で捕まるの？", "AIで作った偽の画像を流したら逮捕されるの？AI法で",
 ])
 def test_words_for_a_penalty_get_the_acts_structure(assistant, question):
     answer = assistant.ask(question)
     assert answer.citations[0].id == "ai_act:title" and "罰則の規定はありません" in answer.answer, question
+
+
+def test_catching_a_criminal_is_no_penalty_ask(assistant):
+    """「捕まえる」 is what the police do (the plan's measure against crime), not a penalty the Act sets."""
+    answer = assistant.ask("AIを悪用した詐欺の犯人は捕まえられるの？")
+    assert answer.route != "penalty" and "plan:3.3.1.3" in [c.id for c in answer.citations]
 
 
 @pytest.mark.parametrize("question, place", [("AI人材の育成はどの機関がやるの？", "plan:3.4.3.1"),
