@@ -605,7 +605,7 @@ def test_diet_phrasing_keeps_what_it_refers_to(assistant, question, place):
     assert place in [c.id for c in assistant.ask(question).citations]
 
 
-@pytest.mark.parametrize("question", ["医療分野のAIの担当は", "農業分野のAI導入はどこが担当？"])
+@pytest.mark.parametrize("question", ["医療分野のAIの担当は", "農業分野のAI導入はどこが担当？", "医療分野のAIはどこの庁の所管？"])
 def test_a_sector_asked_by_its_field_finds_the_measure_listing_it(assistant, question):
     """「…分野」 is in another measure's text too (準公共分野); the bank's questions place the ask at the sector's."""
     ans = assistant.ask(question)

@@ -17,8 +17,7 @@ from .terms import FUNCTION_NOUNS, TermWeights
 __all__ = ["MeasureFinder", "MINISTRY_WORDS", "LIST_WORDS"]
 
 # words that ask who is responsible, and the fillers of list questions: neither names a subject
-MINISTRY_WORDS = re.compile(r"(?:主な|主)?(?:担当|所管|主管|管轄)(?:府省庁|省庁|府省|官庁)?|どこの(?:省|府|庁|役所)|どこ|"
-                            r"どの(?:府省庁|省庁|府省|省|府|庁|役所|機関|組織)|府省庁|省庁|ますか")
+MINISTRY_WORDS = re.compile(r"(?:主)?(?:担当|所管)(?:府省庁|府省)?|どこの(?:役所)|どこ|どの(?:府省庁|組織)|府省庁|省庁")
 LIST_WORDS = frozenset({"施策", "取り組み", "全部", "全て", "一覧", "関わる", "関与", "携わる", "担う", "関係", "他",
                         "リード", "主導", "単独", "両方", "役割", "教える", "リスト", "件", "確認", "骨子", "計画",
                         "中", "中心", "省庁", "主", "一緒", "共", "共同", "関連"})
