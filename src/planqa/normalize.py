@@ -18,7 +18,7 @@ from .quiz import parse_options
 from .text import TOKEN_FORM, arabic_numerals, tokenizer
 from .vocab import Vocabulary
 
-__all__ = ["normalize_query", "find_references", "without_added_terms", "is_everyday_term", "ADDED"]
+__all__ = ["normalize_query", "find_references", "without_added_terms", "is_everyday_term", "ADDED", "ONE_KANJI_LAW"]
 
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
@@ -141,7 +141,8 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: 
     return f"{text}{ADDED}{' '.join(added)}" if added else text
 
 
-_LAW_BEFORE = re.compile(r"(?:[一-龥ァ-ヶー・A-Za-z]{2,}|(?<![一-龥])(?!同)[一-龥])法(?:律)?の?$")  # 民法, not 同法
+ONE_KANJI_LAW = r"(?<![一-龥])(?!同)[一-龥]法"  # 民法, 刑法, 商法 standing alone; not 同法 (the law just named)
+_LAW_BEFORE = re.compile(rf"(?:[一-龥ァ-ヶー・A-Za-z]{{2,}}法|{ONE_KANJI_LAW})(?:律)?の?$")
 
 
 def _of_another_law(query: str, at: int, names: DocumentNames) -> bool:

@@ -12,14 +12,14 @@ from typing import Callable, Iterable, Iterator
 
 from .ministries import SHORT_NAMES
 from .names import DocumentNames
-from .normalize import is_everyday_term, without_added_terms
+from .normalize import ONE_KANJI_LAW, is_everyday_term, without_added_terms
 from .routes import PENALTY
 from .text import tokenizer
 
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "without_background", "GENERIC",
            "LEGAL_CONSEQUENCE"]
 
-_OTHER_LAW = re.compile(r"[一-龥ァ-ヶA-Za-z]{2,}法(?![人律令案])|(?<![一-龥])(?!同)[一-龥]法(?=第?\d+条)|GDPR|AI Act")  # 民法709条
+_OTHER_LAW = re.compile(rf"[一-龥ァ-ヶA-Za-z]{{2,}}法(?![人律令案])|{ONE_KANJI_LAW}(?=第?\d+条)|GDPR|AI Act")  # 民法709条
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|の数(?=は|を|が|及び|と|、|$)|何人|何%|何万|割合|何割|何倍|"
                        r"何か国|何項目|[国域人件者社]数(?:は|を|が)|何歳|何社")
