@@ -165,3 +165,12 @@ def test_an_ask_with_no_subject_of_its_own_hears_the_story_before_it(assistant):
     assert first.text == "AI法ができて国はなんとかしてくれるの？" and first.background == story and "story" in first.fired
     assert second.text.endswith("相談はどこにすればいいの？") and second.background == ""
     assert assistant.reader.spread["国"] > 0.5 > 0.05 > assistant.reader.spread["相談"]
+
+
+def test_a_name_of_the_act_misspelt_by_one_kanji_is_read_as_the_act(assistant):
+    query = assistant.read("AI推准法って、わたしたち国民にも何か義務があるの？")
+    assert "AI推進法" in query.read and "name spelt" in query.fired
+    answer = assistant.ask("AI推准法って、わたしたち国民にも何か義務があるの？")
+    assert not answer.abstained and "ai_act:8.1" in [c.id for c in answer.citations]
+    kept = assistant.read("AI推進派の議員はどう見ている？")  # the last character differs: another word, left alone
+    assert "AI推進派" in kept.read and "name spelt" not in kept.fired

@@ -17,6 +17,7 @@ from .errors import CorpusError
 __all__ = ["DocumentNames", "LAW_FORMATS"]
 
 LAW_FORMATS = ("law_text", "law_xml")
+_SPELLED_FROM = 4  # names this long or longer are recognised with one kanji inside them misspelt
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,26 @@ class DocumentNames:
         """The law a 「第3条」 at the end of ``text`` belongs to: the one named last, else the manifest's first law."""
         found = [doc for m in self.pattern.finditer(text) if (doc := self._by_name[m.group(0)]) in self.laws]
         return found[-1] if found else (self.laws[0] if self.laws else None)
+
+    @cached_property
+    def _misspelt(self) -> re.Pattern:
+        """Any name of four characters or more with one kanji inside it (not its first or last) written wrong."""
+        parts = [re.escape(name[:i]) + f"(?!{re.escape(name[i])})[一-龥]" + re.escape(name[i + 1:])
+                 for name, _ in self.names if len(name) >= _SPELLED_FROM
+                 for i in range(1, len(name) - 1) if "一" <= name[i] <= "龥"]
+        return re.compile("|".join(parts) or r"(?!x)x")
+
+    def spelled(self, text: str) -> str:
+        """The text with a document's name misspelt by one kanji inside it spelt right (「AI推心法って罰則ある？」 →
+        AI推進法), so the Act is not taken for another law; a word that is a name itself, or one character off two
+        documents' names, stays. (kana.py respells a kanji run of the right reading; a name with Latin letters in it and
+        a wrong kanji of another reading comes here.)"""
+        def fix(m: re.Match) -> str:
+            word = m.group(0)
+            near = {name: doc for name, doc in self.names if len(name) == len(word)
+                    and sum(a != b for a, b in zip(name, word)) == 1}
+            return word if word in self._by_name or len(set(near.values())) != 1 else next(iter(near))
+        return self._misspelt.sub(fix, text)
 
     def law(self, text: str) -> bool:
         """The text names a law of the corpus (AI法, この法律 …)."""

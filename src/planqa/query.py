@@ -123,7 +123,8 @@ class QueryReader:
         """The Query for an already cleaned message (``clean_question``)."""
         if not _JAPANESE.search(message):
             return Query(message, message, message, japanese=False)
-        read = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
+        heard = self.kana.rewrite(message)  # 「こくみんは なにを」 → 「国民は なにを」
+        read = self.names.spelled(heard)  # 「AI推心法」 → AI推進法
         stem, options, parts = _split(read)
         own = self._own_office(stem)
         if own:  # 「厚労省の担当者です。…当省が主担当の取組は」
@@ -139,7 +140,8 @@ class QueryReader:
             written = _split(message)[2]
             if len(written) == len(asks):
                 asks = tuple(replace(a, written=w) if w != a.text else a for a, w in zip(asks, written))
-        fired = ["kana"] if read != message else []
+        fired = ["kana"] if heard != message else []
+        fired += ["name spelt"] if read != heard else []
         fired += [f"quiz:{len(options)} options"] if options else []
         fired += [f"asks:{len(parts)}"] if len(parts) > 1 else []
         fired += [f"当省→{own}"] if own else []
