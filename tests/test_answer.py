@@ -1107,17 +1107,25 @@ def test_a_long_story_is_placed_by_the_bank_at_a_looser_bar(assistant):
 
 def test_an_asks_sentences_are_scored_with_a_share_of_the_message_it_was_taken_from(assistant):
     """The ask as read is the clause after 「…聞きましたが、」 (homework); the message's clause on the plan's AI-literacy
-    teaching takes ``message_share`` of the vector the sentences are scored against, so that measure is quoted too."""
+    teaching takes ``message_share`` of the vector the sentences are scored against, which lifts that measure's
+    sentence (the bank's questions now find the measure for the ask alone as well, so it is quoted either way)."""
     question = ("娘が小学生です。国の計画では学校でAIリテラシーを教えるようになると聞きましたが、宿題を全部AIにやらせる"
                 "ようになったら困ります。")
-    assert "リテラシー" not in assistant.read(question).asks[0].normalized
+    query = assistant.read(question)
+    ask, message = query.asks[0].normalized, assistant.reader.normalize(query.stem, focus=False)
+    assert "リテラシー" not in ask
     assert "plan:3.4.3.6" in [c.id for c in assistant.ask(question).citations]
+    hits = assistant.retriever.rank(ask, 10, message=message)
     config = assistant.config
-    assistant.config = replace(config, message_share=0.0)
-    try:
-        assert "plan:3.4.3.6" not in [c.id for c in assistant.ask(question).citations]
-    finally:
-        assistant.config = config
+
+    def rank(share: float) -> int:
+        assistant.config = replace(config, message_share=share)
+        try:
+            return [unit.id for _, unit, _, _ in assistant._score_sentences(ask, hits, message=message)].index(
+                "plan:3.4.3.6")
+        finally:
+            assistant.config = config
+    assert rank(config.message_share) < rank(0.0)
 
 
 def test_an_ask_mostly_in_words_the_documents_never_use_is_unfamiliar_though_the_message_is_not(assistant):

@@ -130,7 +130,7 @@ class AnswerConfig:
     familiar_similarity: float = 0.90  # among answerable ones: this much nearer than any negative, and this near
     long_ask: int = 60  # an ask this long (a story, a preamble) has many words the documents never use: the word
     long_familiar: tuple[float, float] = (0.88, -0.005)  # check trusts the bank at this (nearest, margin) (README "Scope")
-    message_share: float = 0.3  # a sentence's similarity to an ask of a longer message: this share is to the message
+    message_share: float = 0.2  # a sentence's similarity to an ask of a longer message: this share is to the message
     bank_link_similarity: float = 0.93  # a bank question this near, nearer by bank_link_margin than any question of
     bank_link_margin: float = 0.004  # another place, whose place is among the top bank_link_hits hits: the
     bank_link_hits: int = 3  # sentences it was written from gain bank_link_bonus (26 used sets: citation precision
