@@ -65,13 +65,13 @@ _SCOPE_PHRASE = re.compile(r"(?:国の|政府の)?(?:AI|人工知能)?(?:基本)
                            r"(?:では|には|だと|の中で|によると|において)")
 _COMPARING = re.compile(r"とで|比べ|比較|違|異な|差|同じ")  # 「事業者と国民とで違いは」
 _TOPIC = re.compile(r"^(?:\d+\s+)?(?:[^。]*以下「([^」]+)」という。\)|([^、。「」()\s]{1,12}))は、")  # 「国民は、」
-_DEFINING = re.compile(r"とは|意味|って何|ってなに|なにそれ|何それ|どういうもの|どんなもの|何を指す|てなん")
+_DEFINING = re.compile(r"とは|意味|って何|ってなに|なにそれ|どういうもの|どんなもの|てなん")
 # a sentence defining a term: 「…(以下「本部長」という。)」, 「AI for Science」とは, 「データセット(…をいう。)」
 _DEFINITION = re.compile(r"「([^」]{2,20})」(?:とは|という)|([一-龥ァ-ヶーA-Za-z・]{2,20})[(（][^)）]{0,300}?をいう")
 _HEADING_NUMBER = re.compile(r"^(?:\(\d+\)|第\d+節|\d+\.)\s*")  # 「(1) 」「第1節 」「1. 」 before a heading's words
-_TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って|の意味|の略|てなん)")
+_TERM = re.compile(r"「([^」]{2,20})」|([A-Za-z0-9ァ-ヶー一-龥・]{2,20})(?=とは|って)")
 _WHOLE = re.compile(_ALL_OF_IT.pattern + r"|内容|挙げ|正しい")  # with a quoted heading: all of it
-_OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}(?:って|は|の担当)")
+_OWN_TOPIC = re.compile(r"(?!それ|その|これ|この|そこ|担当|主担当|所管)[ァ-ヶーA-Za-z一-龥・]{4,}の担当")
 _EARLIER_PARAGRAPHS = re.compile(r"前(二|三|)項の規定は")
 _PROCEDURE = re.compile(r"手続")
 _EACH_OF = re.compile(r"それぞれ")  # a named list asked item by item
@@ -84,7 +84,7 @@ _ABOUT = re.compile(r"答えよ|何が書|どのような|なにが書|ってな
 _CHECK_WORDS = re.compile(r"入って|含まれ|絡|主担当|◎|"
                           r"ですよね|(?:なん|なの|なんや|やろ)[?？]?$|"  # 「…が中心なんですよね？」
                           r"が担当する(?:とされ|こととされ)|が担当(?:する|している|です|なの)?(?:か|の)?[。.?？]?$")  # ○× items, yes/no
-_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)|全部")
+_LISTING_WORDS = re.compile(r"どれ(?!だけ|くらい|ぐらい|ほど)")
 _REFERENCE_TEXT = re.compile(r"(?:附則)?第?\d+(?:章|節|条|項|号)|[①-⑳]|骨子|AI法|人工知能基本計画|基本計画|本法")
 _ABOUT_WORDS = frozenset({"書く", "どんな", "含む", "並ぶ", "テーマ", "扱う", "節", "グループ", "施策", "具体", "的",
                           "例", "章題", "名前", "示す", "全体", "次", "内", "物", "選ぶ", "正しい", "箇条", "書き",
@@ -269,7 +269,7 @@ def _enumerated(text: str, ask: str) -> bool:
     """The ask follows 「また、」「二、」「第二に、」 in the message: an item of its own, asking for another place
     (「…主任の大臣は誰か。また、本部に関する事務はどこで処理されるか。」)."""
     ask = ask.strip()
-    if re.match(r"[そこあ](?:の|れ)", ask):
+    if re.match(r"[そこあ]の", ask):
         return False  # 「また、そのうち…を何というか」 asks inside the same place
     marker = r"(?:また|[二三四五六七八九]|第[二三四五]に)、?\s*"
     return bool(ask) and re.search(marker + re.escape(ask[:8]), text) is not None
