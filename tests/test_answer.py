@@ -233,6 +233,17 @@ def test_out_of_scope_questions_are_declined(assistant, question):
     assert ans.answer.startswith("ご質問の内容は、AI基本計画(骨子)とAI法の中には書かれていないため、お答えできません。")
 
 
+@pytest.mark.parametrize("question", [
+    "洪水の被害予測にAIを使う取組は、どの府省が担当しますか。",
+    "農作物の収穫予測にAIを活用する施策の担当省庁を知りたい。",
+])
+def test_a_forecast_ai_is_used_for_is_no_prediction_asked_of_the_documents(assistant, question):
+    """「被害予測」「収穫予測」 name what AI does in a field the plan lists (防災, 農林水産業), not a prediction asked for
+    (「10年後にAIでなくなる仕事は何？」 is still declined, above)."""
+    ans = assistant.ask(question)
+    assert not ans.abstained and "plan:3.1.2.1" in [c.id for c in ans.citations]
+
+
 def test_follow_up_refers_to_the_previous_measure(assistant):
     first = assistant.ask("AIデータセンターや電力・通信インフラの整備について教えて")
     assert first.citations[0].id == "plan:3.2.4.1"
@@ -827,6 +838,7 @@ def test_a_quiz_stem_quoting_one_heading_weighs_the_options_against_that_place(a
     assert ans.citations[0].id == "plan:2.2" and {c.id for c in ans.citations} >= {f"plan:2.2.{i}" for i in (1, 2, 3, 4)}
     assert len(ans.to_json()["retrieved"]) == 10  # what retrieval found for the stem is still reported
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはC「AIを輸出する」です。")
+
 
 
 @pytest.mark.parametrize("question, places", [

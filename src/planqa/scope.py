@@ -52,7 +52,7 @@ _HAPPENED = re.compile(r"[ただ](?:こと|例|事例|ケース|実績)(?:は|�
 _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に閣議決定された」
 _HEAD_OF = re.compile(r"の(?:所長|センター長)(?:って|は|を務めているのは)?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
-                      r"\d+年後|予測")  # and predictions
+                      r"\d+年後")  # and predictions
 _COMPANY = re.compile(r"どこの会社|どの会社|どの企業|メーカー|(?:企業|会社)の?(?:名前|名称)|企業名|社名")
 _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
