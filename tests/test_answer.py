@@ -840,6 +840,14 @@ def test_a_quiz_stem_quoting_one_heading_weighs_the_options_against_that_place(a
     assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはC「AIを輸出する」です。")
 
 
+def test_a_quiz_missing_option_is_answered_with_the_group_stating_the_others(assistant):
+    """No heading quoted in the stem: the options found say where to look — the parts of one heading group (the 4つの
+    基本的な方針) — and that group answers, not the Act's item on a plan's basic policy that the stem's words match."""
+    ans = assistant.ask("骨子(案)が掲げる基本的な方針の組合せとして誤っているものを選べ。A AI開発力の戦略的強化"
+                        " B AIガバナンスの主導 C AI社会に向けた継続的変革 D 国産AIの全面的な義務化")
+    assert ans.answer.startswith("選択肢のうち、文書の該当箇所に見当たらないのはD「国産AIの全面的な義務化」です。")
+    assert ans.citations[0].id == "plan:2.2" and "AI利活用の加速的推進" in ans.answer
+
 
 @pytest.mark.parametrize("question, places", [
     ("じんこうちのうせんりゃくほんぶはどこにおかれるの", ["ai_act:19.1"]),  # not 第24条's 「本部に…を置く」

@@ -29,7 +29,7 @@ from .ministries import Measure, ministry_table
 from .names import DocumentNames
 from .normalize import find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
-from .quiz import Option, option_first_stated, option_found_once, pick_option, stating
+from .quiz import Option, named_absent, option_first_stated, option_found_once, pick_option, states, stating
 from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup, without_ministries
@@ -508,6 +508,9 @@ class Assistant:
             return each_option()  # says something to look up (「正しいのは？ A 地方自治体の…は文科省が担当 B …」)
         if not verdict or answer.abstained:
             return answer
+        if (absent := named_absent(verdict, list(options))) and not heading \
+                and (group := self._group_stating([o for o in options if o != absent], list(answer.retrieved))):
+            answer = replace(self.structured.reference(group), retrieved=answer.retrieved)  # where the others stand
         # the places stating the chosen option answer it, not the others quoted beside them (an item keeps its list)
         if at := stating(verdict, list(options), [line.text for line in answer.lines]):
             places = {pid for i in at for pid, _ in answer.lines[i].places}
@@ -516,6 +519,16 @@ class Assistant:
             lines = [line for line in answer.lines if not line.places or places & {p for p, _ in line.places}]
             answer = replace(answer, lines=tuple(lines), citations=tuple(c for c in answer.citations if c.id in places))
         return replace(answer, lines=plain(verdict) + answer.lines)
+
+    def _group_stating(self, options: list[Option], hits: list[Hit]) -> str | None:
+        """The one heading group whose parts state every option given (「基本的な方針として適当でないものは」: the others
+        are three of the 4つの基本的な方針); the evidence for the option the documents lack. None when no group or
+        several hold them all."""
+        stating = [{u.id for h in hits for u in h.chunk.units if states(text, f"{self.corpus[u.id].title}\n{u.text}")}
+                   for _, text in options]
+        groups = {_parent(u) for found in stating for u in found} & self._titled
+        holding = [g for g in sorted(groups) if all(any(_parent(u) == g for u in found) for found in stating)]
+        return holding[0] if len(holding) == 1 and len(options) >= 2 else None
 
     def _values_nowhere(self, options: tuple[Option, ...]) -> bool:
         """Mostly figures (years, counts), and none of the options is anywhere in the documents."""

@@ -13,8 +13,8 @@ import unicodedata
 
 from .text import tokenizer
 
-__all__ = ["Option", "parse_options", "pick_option", "option_first_stated", "option_found_once", "stating",
-           "strip_quiz_markers"]
+__all__ = ["Option", "parse_options", "pick_option", "named_absent", "states", "option_first_stated", "option_found_once",
+           "stating", "strip_quiz_markers"]
 
 _SERIES = ("ABCD", "ＡＢＣＤ", "アイウエ", "①②③④", "1234", "１２３４")
 _NEGATIVE = re.compile(r"含まれない|誤って|誤り|間違|定められていない|書かれていない|ないもの|当てはまらない|あてはまらない|不適切")
@@ -25,6 +25,7 @@ _QUIZ_MARKERS = re.compile(r"^\s*(?:[【\[][^】\]]{0,12}(?:クイズ|問題|テ
 
 Option = tuple[str, str]  # (mark, text)
 _STATED = "選択肢のうち、文書の該当箇所に書かれているのは{}「{}」です。"
+_ABSENT = "選択肢のうち、文書の該当箇所に見当たらないのは{}「{}」です。"
 
 
 def _marker(mark: str) -> re.Pattern:
@@ -88,14 +89,27 @@ def pick_option(stem: str, options: list[Option], quoted: list[str], retrieved: 
     absent from everything retrieved for the stem (the others being found there).
     """
     if _NEGATIVE.search(stem):
-        passage = _nfkc("\n".join(quoted + retrieved))
-        rest = [(mark, text) for mark, text in options if not _found(text, passage, loose=True)]
-        if len(rest) == 1:
-            mark, text = rest[0]
-            return f"選択肢のうち、文書の該当箇所に見当たらないのは{mark}「{text}」です。"
+        if absent := _absent_option(options, "\n".join(quoted + retrieved)):
+            return _ABSENT.format(*absent)
     elif _POSITIVE.search(_nfkc(stem)) and len(found := [o for o in options if _found(o[1], _nfkc("\n".join(quoted)))]) == 1:
         return _STATED.format(*found[0])
     return None
+
+
+def _absent_option(options: list[Option], passage: str) -> Option | None:
+    """The one option the passage does not hold (the others it holds), else None."""
+    rest = [option for option in options if not states(option[1], passage)]
+    return rest[0] if len(rest) == 1 else None
+
+
+def named_absent(verdict: str, options: list[Option]) -> Option | None:
+    """The option a verdict names as absent from the documents (「…見当たらないのはエ「…」です。」), else None."""
+    return next((option for option in options if verdict == _ABSENT.format(*option)), None)
+
+
+def states(option: str, passage: str) -> bool:
+    """The passage holds the option: each of its parts as written, or each of its content words."""
+    return _found(option, _nfkc(passage), loose=True)
 
 
 def stating(verdict: str, options: list[Option], sentences: list[str]) -> list[int]:
