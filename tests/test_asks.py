@@ -14,6 +14,14 @@ def test_diet_question_splits_into_its_numbered_asks():
                                 "骨子(案)において政府内のAI利活用を主として所管する府省庁はいずれか。"]
 
 
+@pytest.mark.parametrize("wonder", ["のかも気になっています。", "のかも気になってます。", "のかも疑問です。"])
+def test_an_ask_put_as_what_one_wonders_is_an_ask_of_its_own(wonder):
+    """「…のかも気になっています。」 asks as 「…のか？」 does: beside another ask it is not a statement to drop."""
+    text = f"国が事業者に指導や助言をするのはどんなときですか？あと、指導に従わない会社の名前が公表される{wonder}"
+    assert split_asks(text) == ["国が事業者に指導や助言をするのはどんなときですか？",
+                                f"あと、指導に従わない会社の名前が公表される{wonder}"]
+
+
 def test_also_starts_a_new_ask():
     asks = split_asks("同法は地方公共団体の責務をいかに規定しているのか。また、骨子において自治体のAI利活用を担う府省はいずれか。")
     assert len(asks) == 2 and asks[1].startswith("骨子において")
