@@ -17,7 +17,8 @@ _SENTENCE = re.compile(r"[^。?？!！]+[。?？!！]*")
 _BLANK = re.compile(r"[(（]\s*[)）]|○×|穴埋め")  # fill-in-the-blank and true/false items
 # how an ask ends; 「…のかも気になってます。」「…のか疑問です。」 ask too, put as what one wonders
 _ASK_END = re.compile(r"(?:[?？]|か|如何|ください|下さい|教えて|たい|たいです|の|なの|かな|っけ|"
-                      r"(?:のか|かどうか)[がはも]?、?(?:気にな|疑問)[^、。?？]{0,10})[。.]?$")
+                      r"(?:のか|かどうか)[がはも]?、?(?:気にな(?:る|ります|って(?:い|お)?(?:ます|ります))|疑問(?:です|に思っています)|"
+                      r"(?:わ|分)かりません))[。.]?$")
 _POLITE = re.compile(r"^(?:詳しい方|どなたか|分かる方|わかる方|法律に詳しい方)?.{0,4}(?:教えて(?:ください|下さい|ほしいです)|"
                      r"お願いします|お願いいたします|よろしくお願いします)[。!！]?$")
 # Diet-style closing formulas (「政府の見解を問う。」): they ask nothing of their own
