@@ -226,3 +226,21 @@ def test_a_subject_asked_of_the_plan_by_name_is_classed_to_the_plans_places(assi
     in_the_plan = sum(top(q).startswith("plan:") for q in _FRAMED_BY_THE_PLAN)
     assert in_the_plan >= 16, in_the_plan  # 13 of 26 before the framed questions joined the bank
     assert top("AI基本計画って何が書かれることになってるの？") == "ai_act:18.2"
+
+
+def test_in_scope_evidence_keeps_a_contrast_with_foreign_rules_in_scope_and_joins_no_retrieval_list(assistant):
+    """sources.toml's ``in_scope``: questions a place answers, asked around another country's rules. They move scope
+    only (no bank entry, so no retrieval list or link); without them the ask is declined as about elsewhere."""
+    index = assistant.retriever.index
+    lines = (ROOT / "corpus" / "bank" / "in_scope.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = {json.loads(line)["q"] for line in lines if line.strip()}
+    assert len(index.in_scope_vectors) == len(questions) > 0 and not questions & {e.q for e in index.bank}
+    question = "EUのAI法と違って日本のAI法は禁止事項がないらしいけど、それで悪用を防げるの？"
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.citations[0].id.startswith("ai_act:"), answer.answer
+    vectors = index.in_scope_vectors
+    index.in_scope_vectors = vectors[:0]
+    try:
+        assert assistant.ask(question).abstained
+    finally:
+        index.in_scope_vectors = vectors

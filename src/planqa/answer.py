@@ -1254,14 +1254,17 @@ class Assistant:
         return sims, np.argsort(-sims)[:50]
 
     def _bank_closeness(self, query: str) -> tuple[float, float]:
-        """(cosine to the nearest bank question a place answers, how much nearer that is than the nearest near-miss
-        out-of-scope question: negative when a near miss is closer)."""
+        """(cosine to the nearest bank question a place answers or in-scope evidence question, how much nearer that is
+        than the nearest near-miss out-of-scope question: negative when a near miss is closer)."""
         index = self.retriever.index
-        sims = index.bank_similarities(self.retriever.embedder.query(query))
+        vector = self.retriever.embedder.query(query)
+        sims = index.bank_similarities(vector)
         negative = index.bank_negative
         if negative.all():
             return 0.0, -1.0
         nearest = float(sims[~negative].max())
+        if index.in_scope_vectors is not None and len(index.in_scope_vectors):
+            nearest = max(nearest, float((index.in_scope_vectors @ vector).max()))
         return nearest, nearest - float(sims[negative].max()) if negative.any() else 1.0
 
     def _abstain(self, hits: list[Hit]) -> Answer:

@@ -7,7 +7,10 @@ Each document's manifest entry names its bank file (``bank = "bank/plan.jsonl"``
 
 ``answer`` holds the sentence(s) of the place that answer the question, verbatim as
 ``chunk.split_sentences`` cuts the place's text. The manifest's top-level ``out_of_scope`` file holds near-miss
-questions the documents do not answer (``{"register", "kind", "q", "why", "source"}``): the negatives for scope.
+questions the documents do not answer (``{"register", "kind", "q", "why", "source"}``): the negatives for scope. Its
+``in_scope`` file holds bank lines (same shape) a place answers though they are asked around what no place holds
+(「EUみたいに禁止事項を決めないで大丈夫？」: ai_act:7.1): scope's evidence on the other side, never retrieval or the
+composer's, whose lists would follow the words about elsewhere.
 
 The bank feeds retrieval (question→question similarity), the composer (the sentences a matched entry links
 to) and scope (how close a question is to the bank and to the negatives). ``check_bank`` keeps it honest:
@@ -27,7 +30,7 @@ from .chunk import split_sentences
 from .corpus import Corpus
 from .errors import CorpusError
 
-__all__ = ["BankEntry", "load_bank", "check_bank", "bank_files", "bank_digest", "near_duplicate", "REGISTERS",
+__all__ = ["BankEntry", "load_bank", "load_in_scope", "check_bank", "bank_files", "bank_digest", "near_duplicate", "REGISTERS",
            "place_sentences", "write_jsonl"]
 
 REGISTERS = {
@@ -57,8 +60,9 @@ class BankEntry:
 
 
 def bank_files(corpus: Corpus) -> list[Path]:
-    """The bank files the manifest names, the negatives file last; a named file that is missing raises."""
-    files = [d.bank for d in corpus.documents if d.bank] + ([corpus.negatives] if corpus.negatives else [])
+    """The bank files the manifest names, then the negatives and the in-scope evidence; a named file that is
+    missing raises."""
+    files = [d.bank for d in corpus.documents if d.bank] + [f for f in (corpus.negatives, corpus.in_scope) if f]
     for f in files:
         if not f.is_file():
             raise CorpusError(f"{f} not found: sources.toml names it as a question bank",
@@ -94,7 +98,12 @@ def _read(path: Path, negatives: bool) -> list[BankEntry]:
 
 def load_bank(corpus: Corpus) -> list[BankEntry]:
     """Every bank entry of the corpus's documents, then the negatives; malformed lines raise CorpusError."""
-    return [e for f in bank_files(corpus) for e in _read(f, f == corpus.negatives)]
+    return [e for f in bank_files(corpus) if f != corpus.in_scope for e in _read(f, f == corpus.negatives)]
+
+
+def load_in_scope(corpus: Corpus) -> list[BankEntry]:
+    """The in-scope evidence the manifest names (none when it names no file); malformed lines raise CorpusError."""
+    return _read(corpus.in_scope, False) if corpus.in_scope else []
 
 
 def place_sentences(corpus: Corpus, place_id: str) -> list[str]:

@@ -147,16 +147,16 @@ def read(question: str, corpus_dir: Path, index_dir: Path, embedder: str) -> Non
               help="Evaluation sets no bank entry may come near (glob, relative to the corpus's parent).")
 @_corpus_opt
 def check_bank_command(eval_globs: tuple[str, ...], corpus_dir: Path) -> None:
-    """Check the question bank, the optional packs' banks too: IDs and answering sentences exist, no
-    near-duplicate of an eval question.
+    """Check the question bank, the optional packs' banks and the in-scope evidence too: IDs and answering
+    sentences exist, no near-duplicate of an eval question.
 
     Example usage: planqa check-bank --eval 'eval/*.jsonl'
     """
-    from .bank import check_bank, load_bank
+    from .bank import check_bank, load_bank, load_in_scope
     from .corpus import available_packs, load_corpus
 
     corpus = load_corpus(corpus_dir, packs=available_packs(corpus_dir))
-    entries = load_bank(corpus)
+    entries = load_bank(corpus) + load_in_scope(corpus)
     problems = check_bank(corpus, entries, _eval_questions(corpus_dir.parent, eval_globs))
     for line in problems:
         click.echo(line)

@@ -31,6 +31,7 @@ class Corpus:
     sections: dict[str, Section] = field(default_factory=dict)
     digest: str = ""
     negatives: Path | None = None  # near-miss out-of-scope questions (bank.py)
+    in_scope: Path | None = None  # questions places answer, asked around what no place holds: scope evidence (bank.py)
     vocabulary: Path | None = None  # everyday words → document terms, learned from the bank (vocab.py)
     packs: tuple[str, ...] = ()  # the optional packs loaded with the default documents
     _names: DocumentNames | None = field(default=None, repr=False, compare=False)
@@ -130,7 +131,7 @@ class _Manifest:
 _REQUIRED = ("id", "title", "label", "format", "path")
 
 
-def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None, _Manifest]:
+def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path | None, Path | None, _Manifest]:
     path = corpus_dir / "sources.toml"
     if not path.is_file():
         raise CorpusError(f"{path} not found: the corpus folder needs a sources.toml",
@@ -176,8 +177,9 @@ def _read_manifest(corpus_dir: Path) -> tuple[list[Document], Path | None, Path 
     if not docs:
         raise CorpusError(f"{path} lists no [[document]]",
                           user_message=f"{path.name} に文書（[[document]]）が一つもありません。")
-    negatives, vocabulary = data.get("out_of_scope"), data.get("vocabulary")
-    return docs, corpus_dir / negatives if negatives else None, corpus_dir / vocabulary if vocabulary else None, manifest
+    negatives, in_scope, vocabulary = (corpus_dir / data[k] if data.get(k) else None
+                                       for k in ("out_of_scope", "in_scope", "vocabulary"))
+    return docs, negatives, in_scope, vocabulary, manifest
 
 
 def available_packs(corpus_dir: Path | str = DEFAULT_CORPUS_DIR) -> list[str]:
@@ -190,14 +192,14 @@ def load_corpus(corpus_dir: Path | str = DEFAULT_CORPUS_DIR, packs: Iterable[str
     the named optional ``packs``."""
     parsers = {"plan_outline": plan.parse_plan, "law_text": law.parse_law_text, "law_xml": law.parse_law_xml}
     corpus_dir = Path(corpus_dir)
-    documents, negatives, vocabulary, manifest = _read_manifest(corpus_dir)
+    documents, negatives, in_scope, vocabulary, manifest = _read_manifest(corpus_dir)
     entry = {doc.id: k for k, doc in enumerate(documents)}  # each document's place in sources.toml, for errors
     packs = tuple(sorted(set(packs)))
     if unknown := set(packs) - {doc.pack for doc in documents if doc.pack}:
         raise CorpusError(f"no pack {sorted(unknown)[0]!r} in sources.toml; packs: "
                           f"{', '.join(sorted({d.pack for d in documents if d.pack})) or 'none'}")
     documents = [doc for doc in documents if not doc.pack or doc.pack in packs]
-    corpus = Corpus(documents=documents, negatives=negatives, vocabulary=vocabulary, packs=packs)
+    corpus = Corpus(documents=documents, negatives=negatives, in_scope=in_scope, vocabulary=vocabulary, packs=packs)
     digest = hashlib.sha256()
     for doc in corpus.documents:
         k = entry[doc.id]

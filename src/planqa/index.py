@@ -8,6 +8,7 @@ Layout of ``indexes/<name>/``::
     sentences.npy   one vector per sentence of every chunk (the extractive composer's)
     bank.json       the question bank (bank.py): bank questions and the near-miss negatives
     bank.npy        one query vector per bank question (question→question similarity)
+    in_scope.npy    one query vector per in-scope evidence question (bank.py; scope's closeness only)
     places.npy      the place classifier fitted on the bank (places.py): question → chunk, a retrieval signal
     kana.json       reading → written form of the documents' words (kana.py): the query stage's kana rewrite
     bm25/           bm25s index over fugashi tokens
@@ -38,7 +39,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from . import __version__
-from .bank import BankEntry, bank_digest, load_bank
+from .bank import BankEntry, bank_digest, load_bank, load_in_scope
 from .chunk import CHUNKER_VERSION, Chunk, Unit, make_chunks
 from .corpus import Corpus
 from .embed import Embedder, EmbeddingCache
@@ -51,7 +52,7 @@ __all__ = ["SearchIndex", "build_index", "load_index", "index_packs", "DEFAULT_I
 
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[2] / "indexes" / "default"
 DEFAULT_CACHE_DIR = DEFAULT_INDEX_DIR.parent / "cache"
-_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "places.npy",
+_FILES = ("chunks.json", "dense.faiss", "sentences.npy", "bank.json", "bank.npy", "in_scope.npy", "places.npy",
           "kana.json")  # + bank_bm25/ with a bank
 
 
@@ -69,6 +70,7 @@ class SearchIndex:
     bank_bm25: object | None  # bm25s.BM25 over the bank questions, one document per entry (None: no bank)
     places: np.ndarray  # the place classifier fitted on the bank (places.py), (dim + 1) × chunks
     kana_words: dict[str, str]  # katakana reading → the documents' spelling (kana.py)
+    in_scope_vectors: np.ndarray | None = None  # the in-scope evidence (bank.py), one row per question
 
     def __post_init__(self) -> None:
         starts, n = [], 0
@@ -237,10 +239,11 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
     started = time.perf_counter()
     with _lock(out_dir):
         chunks = make_chunks(corpus)
-        bank = load_bank(corpus)
+        bank, in_scope = load_bank(corpus), [e.q for e in load_in_scope(corpus)]
         texts = [c.embedding_text() for c in chunks]
         sentences = [f"{c.header}\n{sent}" for c in chunks for _, sent in c.sentences()]
-        cache, total, done = EmbeddingCache(cache_dir, embedder), len(texts) + len(sentences) + len(bank), 0
+        cache = EmbeddingCache(cache_dir, embedder)
+        total, done = len(texts) + len(sentences) + len(bank) + len(in_scope), 0
 
         def step(n: int) -> None:
             nonlocal done
@@ -251,6 +254,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
         both = cache.embed(texts + sentences, is_query=False, batch=16, progress=step)
         matrix, sentence_matrix = both[:len(texts)], both[len(texts):]
         bank_matrix = cache.embed([e.q for e in bank], is_query=True, progress=step)
+        in_scope_matrix = cache.embed(in_scope, is_query=True, progress=step)
         if cache.misses:
             cache.save()
         places = _places(chunks, bank, bank_matrix, cache.path)
@@ -266,7 +270,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
             (work / "chunks.json").write_bytes(_chunks_json(chunks))
             store.persist(str(work / "dense.faiss"))
             for name, array in (("sentences.npy", sentence_matrix), ("bank.npy", bank_matrix),
-                                ("places.npy", places)):
+                                ("in_scope.npy", in_scope_matrix), ("places.npy", places)):
                 with open(work / name, "wb") as fh:
                     np.save(fh, array, allow_pickle=False)
             (work / "bank.json").write_bytes(
@@ -290,6 +294,7 @@ def build_index(corpus: Corpus, embedder: Embedder, out_dir: Path | str = DEFAUL
             "chunks": len(chunks),
             "bank_questions": sum(e.id is not None for e in bank),
             "bank_negatives": sum(e.id is None for e in bank),
+            "in_scope_questions": len(in_scope),
             "embedded": cache.misses,
             "gaps": sorted(g for d in corpus.documents for g in d.gaps),
             "files": files,
@@ -402,6 +407,7 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
         bank = [BankEntry(e.get("id"), e["q"], e["register"], tuple(e.get("answer", ())), e.get("source", ""))
                 for e in json.loads((index_dir / "bank.json").read_text(encoding="utf-8"))]
         bank_vectors = np.load(index_dir / "bank.npy", allow_pickle=False)
+        in_scope_vectors = np.load(index_dir / "in_scope.npy", allow_pickle=False)
         places = np.load(index_dir / "places.npy", allow_pickle=False)
         kana_words = json.loads((index_dir / "kana.json").read_text(encoding="utf-8"))
     except Exception as exc:  # faiss/bm25s raise RuntimeError, ValueError, OSError …
@@ -411,9 +417,10 @@ def load_index(index_dir: Path | str, corpus: Corpus, embedder_id: str) -> Searc
     if (store.client.ntotal != len(chunks) or store.client.d != manifest["dim"]
             or sentence_vectors.shape != (n_sentences, manifest["dim"])
             or bank_vectors.shape != (len(bank), manifest["dim"]) or bank_sparse_docs != len(bank)
+            or in_scope_vectors.shape != (manifest.get("in_scope_questions"), manifest["dim"])
             or places.shape != (manifest["dim"] + 1, len(chunks))
             or not isinstance(kana_words, dict)):
         raise IndexCorruptError(f"index at {index_dir} is inconsistent: rebuild with `planqa build`")
     return SearchIndex(chunks=chunks, vector_store=store, bm25=bm25, manifest=manifest,
                        sentence_vectors=sentence_vectors, bank=bank, bank_vectors=bank_vectors, bank_bm25=bank_bm25,
-                       places=places, kana_words=kana_words)
+                       places=places, kana_words=kana_words, in_scope_vectors=in_scope_vectors)
