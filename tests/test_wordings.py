@@ -159,3 +159,10 @@ def test_a_comparison_with_another_countrys_rules_is_declined(assistant):
     ans = assistant.ask("イギリスのAI規制は分野ごとの既存ルールで対応していると聞きました。日本のAI法とはどこが違うんですか？")
     assert ans.abstained
     assert not assistant.ask("日本のAI法には罰則がないって本当？EUみたいに厳しくはないの？").abstained  # no rules compared
+
+
+def test_a_foreign_rule_in_the_background_leaves_a_penalty_ask_about_the_act(assistant):
+    """「EUの…には制裁金があるけど、日本のAI法にも罰則はある？」: what is asked names the Act, so the Act's structure
+    answers; a penalty ask about the foreign rule itself is still declined."""
+    assert "罰則の規定はありません" in assistant.ask("EUのAI規則には制裁金があるけど、日本のAI法にも罰則はある？").answer
+    assert assistant.ask("EUのAI法は罰則が厳しいけど、あっちの罰金っていくら？").abstained

@@ -183,10 +183,14 @@ class Scope:
 
     def about_a_law(self, query: str, sentence: str = "") -> bool:
         """A penalty question is about a law of the corpus, not another law or a foreign rule; an ask naming no law
-        of the corpus is about the other law its ``sentence`` names before it (「…法の改正が…が、違反した企業の罰金は」)."""
+        of the corpus is about the other law its ``sentence`` names before it (「…法の改正が…が、違反した企業の罰金は」).
+        A foreign rule in the background does not count when what is asked names a law of the corpus (「EUは重い義務を
+        課しているのに、日本のAI法は罰則なし？」)."""
         if sentence and not self.names.law(query) and _OTHER_LAW.search(self._law_name.sub("", sentence)):
             return False
-        return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not self.elsewhere(query)
+        focus = asked(query)
+        foreign = self.elsewhere(focus) or self.elsewhere(query) and not self.names.law(focus)
+        return (not _OTHER_LAW.search(self._law_name.sub("", query)) and not foreign
                 and not (LEGAL_CONSEQUENCE.search(query) and not self.names.law(query))
                 and not (self.unknown_terms(PENALTY.sub("", query))[2] and not self.names.law(query)))
 
