@@ -988,13 +988,6 @@ def test_a_word_for_any_ministry_is_no_body_the_documents_never_name(assistant):
     assert not ans.abstained and [c.id for c in ans.citations] == ["ai_act:28.1"] and "政令で定める" in ans.answer
 
 
-def test_a_body_the_documents_never_name_beside_one_they_do_leaves_the_question_in_scope(assistant):
-    """「文科省が主担当の施策は？こども家庭庁と共管のものも」 asks of 文科省; asked of that body alone, it is declined
-    (the out-of-scope list above)."""
-    ans = assistant.ask("文科省で整理しています。骨子の中で当省が主担当の施策はどれですか。こども家庭庁と一緒にやるものがあればそれも。")
-    assert not ans.abstained and "plan:3.4.3.1" in [c.id for c in ans.citations], ans.answer
-
-
 def test_a_yes_no_question_whether_a_ministry_is_responsible_checks_that_measure(assistant):
     """「XはYが担当ですか？」 asks about measure X, not for everything ministry Y does."""
     ans = assistant.ask("AIセーフティ・インスティテュートの強化は外務省が担当ですか？")

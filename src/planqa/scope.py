@@ -58,7 +58,6 @@ _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)"
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
 _KNOWN_BODIES = tuple({*SHORT_NAMES, *SHORT_NAMES.values(), "省庁", "府省", "官庁"})
-_NAMED_BODIES = tuple(n for n in {*SHORT_NAMES, *SHORT_NAMES.values()} if "関係" not in n)  # one body, by its name
 _HOME = "日本"  # the country the documents are about; any other the tokenizer tags as a country is elsewhere
 _UNTAGGED_PLACES = re.compile(r"EU")  # a union of countries the tokenizer reads as a common noun
 _AS_TOPIC = re.compile(r"[^、。？?]{0,12}?(?:は|って)")  # after a person's name: 「…教授は」「…教授の見解は」
@@ -158,8 +157,7 @@ class Scope:
         """Asks no place of the documents can answer, whatever route: the head of a body other than the
         headquarters, named officials, dates the documents never give, how to apply for anything, whether something
         has happened, where something is (a town, a building), a company or product, an opinion or prediction, a
-        government body the documents never name, unless the message names one they do as well (「文科省が主担当の施策
-        は？こども家庭庁と共管のものも」 asks of 文科省)."""
+        government body the documents never name."""
         if (head := _HEAD_OF.search(query)) and "本部" not in query[max(0, head.start() - 8):head.start()]:
             return True  # the documents name the head of the headquarters only
         if _OFFICIAL.search(query) or _HOW_TO_APPLY.search(query) or _HAPPENED.search(query) or _SITE.search(query) \
@@ -167,9 +165,8 @@ class Scope:
             return True
         if _COMPANY.search(query) or _OPINION.search(query):
             return True  # nor any company or product; the assistant quotes, it has no opinion of its own
-        bodies = _BODY.findall(query)  # 「こども家庭庁が主導する施策」, unless a body the documents name is asked of too
-        unknown = [n for n in bodies if not n.endswith(_KNOWN_BODIES) and n not in self.corpus_text and self._a_name(n)]
-        return bool(unknown) and not any(n.endswith(_NAMED_BODIES) or n in self.corpus_text for n in bodies)
+        return any(not name.endswith(_KNOWN_BODIES) and name not in self.corpus_text and self._a_name(name)
+                   for name in _BODY.findall(query))  # 「こども家庭庁が主導する施策」
 
     def _a_name(self, body: str) -> bool:
         """A body's own name (こども家庭庁: its 庁 a suffix), not a word the dictionary holds whole that stands for any
