@@ -66,6 +66,24 @@ def test_a_view_naming_today_or_another_country_is_answered_from_the_documents(a
     assert assistant.ask("今のAI担当大臣って誰なの？").abstained  # a fact of today, not a view: still declined
 
 
+@pytest.mark.parametrize("question", ["国際的なルール作りを日本が主導する意味ってあるの？アメリカは乗り気じゃないのに",
+                                      "首相がトップの本部をわざわざ作る意味があるのか。"])
+def test_does_it_mean_anything_asks_a_view(assistant, question):
+    """「〜って意味あるの？」 asks whether a measure is worth it: a view, answered from the documents under the framing
+    line, and another country named in it does not decline it."""
+    answer = assistant.ask(question)
+    assert answer.answer.startswith(OPINION_FRAME + "\n") and answer.citations, answer.answer
+
+
+def test_another_country_in_a_views_background_does_not_decline_it(assistant):
+    """「韓国では…と聞きました。日本も…禁止すべきではないでしょうか。」: the country stands before what is asked, which is
+    about Japan: the view is answered; a view asking Japan's standing against a country named in the ask is not."""
+    answer = assistant.ask("韓国では性的な偽画像の所持まで罰せられるようになったと聞きました。日本も偽の画像を作ったり広めたり"
+                           "することを、はっきり法律で禁じるべきではないでしょうか。")
+    assert not answer.abstained and "ai_act:3.4" in [c.id for c in answer.citations], answer.answer
+    assert assistant.ask("シンガポールと比べて日本の行政のAI活用はどれほど遅れていると政府は見ているのか。").abstained
+
+
 def test_forever_is_no_when_question(assistant):
     """「いつまでも」 (forever) asks no date: the view is answered, while 「いつまでに」 still asks one."""
     answer = assistant.ask("ルール作りにこだわっていたら、いつまでもAIの活用が進まないのではないか。政府はどう考えているのか。")

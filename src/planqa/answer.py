@@ -34,7 +34,7 @@ from .results import Answer, Citation, Line, plain
 from .retrieve import Hit, RetrievalConfig, Retriever
 from .routes import Route, is_followup, without_ministries
 from .scope import GENERIC as _GENERIC
-from .scope import Scope, asks_for_amount_or_date, value_present, without_background
+from .scope import Scope, asked, asks_for_amount_or_date, value_present, without_background
 from .structured import StructuredAnswers, strip_marker
 from .terms import FUNCTION_NOUNS, TermWeights
 from .text import arabic_numerals, normalize, tokenizer
@@ -1209,7 +1209,8 @@ class Assistant:
                                       and nearest >= similarity and margin >= least)
         return (margin < -self.config.negative_margin or self.scope.off_topic(query, view)
                 or (not words_familiar and self.scope.unfamiliar(query))
-                or (not familiar and (self.scope.consequence(query) or self.scope.background(query)))
+                or (not familiar and (self.scope.consequence(query)
+                                      or self.scope.background(asked(query) if view else query)))
                 or self._best_similarity(query, hits) < self.config.min_confidence)
 
     def _named_in_background(self, query: str) -> bool:

@@ -32,7 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # an ask for a view, a judgement or a prediction: answered with what the documents say, framed as such
 _OPINION = re.compile(r"べき(?=[でじだかなのと?？。、]|$)|見解|認識|お考え|どう(?:考え|思|見て|捉え)|"
-                      r"大丈夫な[のん]")  # each has a test;
+                      r"大丈夫な[のん]|意味[ってがはも]{0,2}あ[るん]")  # each has a test;
 # べき before a noun asks for a fact (「計画で定めるべき事項は」「講ずべき施策」)
 _OWN_OFFICE = re.compile(r"(?:当|弊|うちの)(?:省|庁|室|事務局)")  # 「当省」「当室」: the body the message names
 _BRIEFING_CHARS = 60  # an ask this long (a Diet question with its preamble) is answered as a briefing
