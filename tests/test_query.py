@@ -174,3 +174,13 @@ def test_a_name_of_the_act_misspelt_by_one_kanji_is_read_as_the_act(assistant):
     assert not answer.abstained and "ai_act:8.1" in [c.id for c in answer.citations]
     kept = assistant.read("AI推進派の議員はどう見ている？")  # the last character differs: another word, left alone
     assert "AI推進派" in kept.read and "name spelt" not in kept.fired
+
+
+def test_an_ask_after_a_preamble_hears_the_preambles_rare_terms(assistant):
+    """「AISIの機能強化が…と聞いているが、人員の拡充や予算措置…はどうなるのか」: normalising keeps the ask after the
+    preamble, which alone names AISI; a noun the documents use in few chunks is heard with the ask by retrieval and the
+    composer (as written; not by the scope checks), so the measure on AISI is quoted beside 第10条's 財政上の措置."""
+    question = "AISIの機能強化が骨子案に盛り込まれていると聞いているが、人員の拡充や予算措置、法的な位置付けはどうなるのか伺いたい。"
+    ask = assistant.read(question).asks[0]
+    assert "AISI" in ask.preamble and "preamble:AISI" in ask.fired and "AISI" not in ask.normalized
+    assert "plan:3.3.1.4" in [c.id for c in assistant.ask(question).citations]

@@ -73,7 +73,7 @@ def test_an_ask_hears_the_message_it_was_taken_from(assistant):
     """The ask as read drops the clause before 「…そうですが、」, which holds its subject; the whole message's ranking,
     one more fused list, brings the subject's measure (AI literacy teaching) up among the ask's own."""
     message = "国の計画では子ども向けのAIリテラシー教育に力を入れるそうですが、小さいうちから使わせて本当に平気なんでしょうか。"
-    ask = assistant.read(message).asks[0].normalized
+    ask = assistant.read(message).asks[0].normalized  # the preamble's rare nouns (Ask.preamble) are not in it
     assert "リテラシー" not in ask
     whole = assistant.reader.normalize(message, focus=False)
     alone = [h.chunk.key for h in assistant.retriever.rank(ask, k=10)]

@@ -27,7 +27,7 @@ from .llm import generate_grounded
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
 from .names import DocumentNames
-from .normalize import find_references, without_added_terms
+from .normalize import ADDED, find_references, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, named_absent, option_first_stated, option_found_once, pick_option, states, stating
 from .results import Answer, Citation, Line, plain
@@ -382,7 +382,8 @@ class Assistant:
         self.scope = Scope(set(self.terms.vocab), "\n".join(s.text for s in corpus), self.tokenize,
                            self.config.unknown_share, self.vocabulary.everyday, self.names,
                            ((e.q, e.id is not None) for e in index.bank))
-        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names, index.word_spread)
+        self.reader = QueryReader(self.kana, self.vocabulary, self.known_ministries, self.names, index.word_spread,
+                                  index.chunks_using)
 
     @classmethod
     def load(cls, corpus_dir: Path | str = DEFAULT_CORPUS_DIR, index_dir: Path | str = DEFAULT_INDEX_DIR,
@@ -608,6 +609,8 @@ class Assistant:
         # its term has its subject
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context \
             else self.reader.normalize(background + ask.text) if background else query
+        heard = ask.preamble if not context else ()  # the preamble's rare nouns: retrieval and the composer hear them
+        search_query += (" " if ADDED in search_query else ADDED) + " ".join(heard) if heard else ""
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare)) \
@@ -619,7 +622,7 @@ class Assistant:
                                    message=None if context else message)
         answer = self._compose(ask, Turn(search_query, hits, context, frozenset(said or ()), documents,
                                          self.reader.normalize(own_words) if own_words else "",
-                                         query if background else "", quiz,
+                                         query if background or heard else "", quiz,
                                          message if not context else ""))
         if blank and any(c.id == blank[0] for c in answer.citations):  # the heading itself fills the blank
             answer = self._headed(answer, blank[0], "空欄に当たるのは")

@@ -31,6 +31,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,6 +84,8 @@ class SearchIndex:
         self.bank_chunk = bank_chunks(self.chunks, self.bank)
         self.banked_documents = frozenset(self.chunks[p].doc for p in set(self.bank_chunk.tolist()) if p >= 0)
         self.word_spread = self._word_spread()
+        nouns = tokenizer("surface")  # each noun of the documents as written: how many chunks use it (query.py)
+        self.chunks_using = Counter(w for c in self.chunks for w in set(nouns.tokenize(c.text, nouns_only=True)))
         self._last_bank: tuple[bytes, np.ndarray] = (b"", np.zeros(0, dtype=np.float32))
 
     def _word_spread(self) -> dict[str, float]:
