@@ -27,7 +27,7 @@ from .llm import generate_grounded
 from .measures import MeasureFinder
 from .ministries import Measure, ministry_table
 from .names import DocumentNames
-from .normalize import ADDED, find_references, without_added_terms
+from .normalize import find_references, with_added_terms, without_added_terms
 from .query import MAX_QUESTION_CHARS, Ask, Query, QueryReader, clean_question
 from .quiz import Option, named_absent, option_first_stated, option_found_once, pick_option, states, stating
 from .results import Answer, Citation, Line, plain
@@ -610,7 +610,7 @@ class Assistant:
         search_query = self.reader.normalize(f"{context.question} {ask.text}") if context \
             else self.reader.normalize(background + ask.text) if background else query
         heard = ask.preamble if not context else ()  # the preamble's rare nouns: retrieval and the composer hear them
-        search_query += (" " if ADDED in search_query else ADDED) + " ".join(heard) if heard else ""
+        search_query = with_added_terms(search_query, heard)
         bare = without_added_terms(search_query)
         added = search_query[len(bare):]  # the documents' terms the query stage appended
         headings = tuple(dict.fromkeys(sid for sid, title in self._headings if title in bare)) \

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Iterable
 
 from .asks import CLOSING_FORMULA
 from .ministries import SHORT_NAMES
@@ -18,7 +19,8 @@ from .quiz import parse_options
 from .text import TOKEN_FORM, arabic_numerals, tokenizer
 from .vocab import Vocabulary
 
-__all__ = ["normalize_query", "find_references", "without_added_terms", "is_everyday_term", "ADDED", "ONE_KANJI_LAW"]
+__all__ = ["normalize_query", "find_references", "without_added_terms", "with_added_terms", "is_everyday_term", "ADDED",
+           "ONE_KANJI_LAW"]
 
 _FULL_TO_SHORT = {full: short for short, full in SHORT_NAMES.items() if short != full and short != "他関係省庁"}
 
@@ -73,6 +75,14 @@ ADDED = " | "  # normalize_query appends the documents' terms and names after th
 def without_added_terms(query: str) -> str:
     """The normalised query without the terms and names normalize_query appended to it."""
     return query.split(ADDED, 1)[0]
+
+
+def with_added_terms(query: str, terms: Iterable[str]) -> str:
+    """The query with ``terms`` appended after ``ADDED``, behind any appended already."""
+    joined = " ".join(terms)
+    if not joined:
+        return query
+    return f"{query} {joined}" if ADDED in query else f"{query}{ADDED}{joined}"
 
 
 _ART = re.compile(r"(附則)?第?(\d+)条(?:の(\d+))?(?:第?(\d+)項)?(?:第?(\d+)号)?")
@@ -138,7 +148,7 @@ def normalize_query(question: str, vocabulary: Vocabulary | None = None, names: 
             added.append(short)
         elif short in text and full not in text:
             added.append(full)
-    return f"{text}{ADDED}{' '.join(added)}" if added else text
+    return with_added_terms(text, added)
 
 
 ONE_KANJI_LAW = r"(?<![一-龥])(?!同)[一-龥]法"  # 民法, 刑法, 商法 standing alone; not 同法 (the law just named)
