@@ -22,6 +22,8 @@ def reader(corpus):
     ("えーあいせんりゃくほんぶの ひと", "AI戦略本部の ひと"),
     ("あいほうには なにが かいてあるの", "AI法には なにが かいてあるの"),  # its Latin word read as romaji too
     ("AIほうで きまったことは", "AI法で きまったことは"),  # the Latin word typed, the rest in hiragana
+    ("新しいAI方って登録いるの？", "新しいAI法って登録いるの？"),  # …or in a kanji of the same reading
+    ("AI方針とAI方面", "AI方針とAI方面"),  # a kanji word after the Latin one stays
     ("AIせんりゃくほんぶって どこ", "AI戦略本部って どこ"),
     ("ほんぶちょうは だれ", "本部長は だれ"),  # part of 人工知能戦略本部長, its suffix 長 included
     ("じちたいも なにか するの", "自治体も なにか するの"),  # part of 地方自治体

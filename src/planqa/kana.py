@@ -183,7 +183,23 @@ class KanaReader:
                     out += [text[last:match.start()], written]
                     last = at + n
                     break
+            else:
+                if typed := self._latin_homophone(text, match, letters):
+                    out += [text[last:match.start()], typed[0]]
+                    last = typed[1]
         return "".join(out) + text[last:]
+
+    def _latin_homophone(self, text: str, match: re.Match, letters: str) -> tuple[str, int] | None:
+        """A Latin word with one kanji after it that is no word of the documents or the bank, where the documents'
+        compound of that reading has another (「AI方ができて」 → AI法): the compound, and where the typed one ends."""
+        at = match.end()
+        kanji = text[at:at + 1]
+        if not kanji or not _KANJI.match(kanji) or _KANJI.match(text[at + 1:at + 2]) or match.group(0) + kanji in self._known:
+            return None
+        reading = next((w.feature.kana for w in self._tagger(kanji)), None)
+        written = self.words.get(letters + reading) if reading else None
+        return (written, at + 1) if written and written.startswith(match.group(0)) and written != match.group(0) + kanji \
+            else None
 
     def _counts(self, text: str) -> str:
         """A count in hiragana before つ in digits, as the documents write counts (よっつ → 4つ; the dictionary reads
