@@ -1181,6 +1181,15 @@ def test_liability_is_answered_from_the_plans_review_while_ownership_of_rights_s
     assert assistant.ask("AIで作った絵の著作権は誰のものになるの？").abstained
 
 
+def test_a_maker_named_as_a_party_is_no_question_about_a_company(assistant):
+    """「責任は施設なのかメーカーなのか」 names the maker as a party to liability, which the plan reviews; asking which
+    maker (「どこのメーカーの…」) still declines, as the documents name no company."""
+    answer = assistant.ask("介護施設で働いています。見守りAIが誤作動して利用者がけがをしたら、責任は施設なのかメーカーなのか、"
+                           "国で何か決まっているんでしょうか？")
+    assert not answer.abstained and "plan:3.4.2.2" in [c.id for c in answer.citations], answer.answer
+    assert assistant.ask("国産の基盤モデルって、どこのメーカーが作るの？").abstained
+
+
 def test_a_country_named_in_the_background_is_left_to_the_bank_one_named_in_the_ask_declines(assistant):
     """Another country in the preamble (「アメリカには勝てないと思うけど、…」) does not decline what the documents
     answer; one in what is asked does, as the documents describe no other country's rules."""

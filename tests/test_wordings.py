@@ -104,6 +104,13 @@ def test_an_adverb_of_fact_is_no_near_miss(assistant, question, place):
     assert not answer.abstained and any(c.id.startswith(place) for c in answer.citations), question
 
 
+def test_a_method_is_no_other_law(assistant):
+    """評価手法 and 申請方法 end in 法 but name a method, not a law the documents lack."""
+    answer = assistant.ask("AIの安全性評価手法の開発って国は何か取り組んでるの？")
+    assert not answer.abstained and answer.citations[0].id == "plan:3.3.1.4", answer.answer
+    assert assistant.ask("景品表示法ではAIの広告はどう扱われるの？").abstained  # a law the documents lack
+
+
 def test_how_many_years_apart_is_answered_by_every_year(assistant):
     answer = assistant.ask("基本計画は何年おきに見直されるの？")
     assert not answer.abstained and answer.citations[0].id == "plan:4.2" and "毎年" in answer.answer
