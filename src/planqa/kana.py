@@ -190,8 +190,9 @@ class KanaReader:
         return "".join(out) + text[last:]
 
     def _latin_homophone(self, text: str, match: re.Match, letters: str) -> tuple[str, int] | None:
-        """A Latin word with one kanji after it that is no word of the documents or the bank, where the documents'
-        compound of that reading has another (「AI方ができて」 → AI法): the compound, and where the typed one ends."""
+        """A Latin word and the one kanji after it, written nowhere in the documents or the bank, that read as one of
+        the documents' compounds spelt with another kanji (「AI方ができて」 → AI法): that compound and where the typed
+        pair ends; None otherwise."""
         at = match.end()
         kanji = text[at:at + 1]
         if not kanji or not _KANJI.match(kanji) or _KANJI.match(text[at + 1:at + 2]) or match.group(0) + kanji in self._known:

@@ -19,8 +19,8 @@ from .text import tokenizer
 __all__ = ["Scope", "value_present", "asks_for_amount_or_date", "asked", "without_background", "GENERIC",
            "LEGAL_CONSEQUENCE"]
 
-_OTHER_LAW = re.compile(rf"[一-龥ァ-ヶA-Za-z]{{2,}}(?<![方手])法(?![人律令案])|{ONE_KANJI_LAW}(?=第?\d+条)|GDPR|AI Act")  # 民法709条;
-# not a method (評価手法, 申請方法)
+# a law's name (著作権法, 民法709条, GDPR); not a method (評価手法, 申請方法)
+_OTHER_LAW = re.compile(rf"[一-龥ァ-ヶA-Za-z]{{2,}}(?<![方手])法(?![人律令案])|{ONE_KANJI_LAW}(?=第?\d+条)|GDPR|AI Act")
 _KIND_OF_LAW = "|規制法|推進法"  # 「AI法って規制法なの？」 names no other law
 _QUANTITY = re.compile(r"(?<!高)性能(?=は|って|を|が)|スペック|の数(?=は|を|が|及び|と|、|$)|何人|何%|何万|割合|何割|何倍|"
                        r"何か国|何項目|[国域人件者社]数(?:は|を|が)|何歳|何社")
@@ -54,8 +54,8 @@ _DATED = re.compile(r"(?:令和|平成)\d+年\d+月")  # 「令和7年12月に�
 _HEAD_OF = re.compile(r"の(?:所長|センター長)(?:って|は|を務めているのは)?(?:誰|だれ|どなた)")
 _OPINION = re.compile(r"(?:と|って)思う[?？]|どう思う|どう思います|良い法律|悪い法律|賛成|反対(?:です|なの)|評価してる|"
                       r"\d+年後")  # and predictions
-_COMPANY = re.compile(r"(?:どこの|どの)(?:会社|企業|メーカー)|(?:企業|会社)の?(?:名前|名称)|企業名|社名")  # which one,
-# not a maker named as a party (「責任は病院なのかメーカーなのか」)
+# which company: not a maker named as a party (「責任は病院なのかメーカーなのか」)
+_COMPANY = re.compile(r"(?:どこの|どの)(?:会社|企業|メーカー)|(?:企業|会社)の?(?:名前|名称)|企業名|社名")
 _ITS_TEXT = re.compile(r"(?:の|で|に)(?:第\d+[章条]|条文|中身|規定)")  # 「デジタル社会形成基本法の第2章」: its own text
 _BODY = re.compile(r"[一-龥ァ-ヶー]{1,10}(?:庁|省|委員会)")
 # bodies the documents name, in full or short (経済産業省, 経産省), and words for any of them (各省庁, 担当府省)
