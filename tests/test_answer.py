@@ -229,8 +229,22 @@ def test_missing_supplementary_article_is_declared_unavailable(assistant):
 ])
 def test_out_of_scope_questions_are_declined(assistant, question):
     ans = assistant.ask(question)
-    assert ans.abstained and ans.citations == ()
+    assert ans.abstained and (ans.citations == () or "\n関連する記述は次のとおりです。\n" in ans.answer)
     assert ans.answer.startswith("ご質問の内容は、AI基本計画(骨子)とAI法の中には書かれていないため、お答えできません。")
+
+
+def test_a_number_the_documents_do_not_give_is_declined_with_the_measure_quoted_as_related(assistant):
+    """The measure is in the plan, the figure asked for is not: a decline that quotes the measure it found, so the
+    reader sees what the documents do say; a question no place is near keeps the bare decline."""
+    ans = assistant.ask("AISIの体制強化って、職員は何人まで増やす予定なの？")
+    assert ans.abstained and [c.id for c in ans.citations] == ["plan:3.3.1.4"]
+    assert "関連する記述は次のとおりです。\nAIモデルの安全性にとどまらない" in ans.answer
+    assert "※ 骨子: 骨子(案)です。" in ans.answer  # the quoted document's standing, as in any answer
+    both = assistant.ask("AISIの職員は何人まで増やすのか。また、ガバメントAIの推進に来年度いくら計上するのか。")
+    assert both.abstained and {"plan:3.3.1.4", "plan:3.1.1.1"} <= {c.id for c in both.citations}
+    assert both.answer.count("ご質問の内容は") == 1
+    bare = assistant.ask("経産省のAI担当の課長って誰？名前を知りたい")
+    assert bare.abstained and bare.citations == () and "関連する記述" not in bare.answer
 
 
 @pytest.mark.parametrize("question", [
