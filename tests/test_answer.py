@@ -533,6 +533,16 @@ def test_a_message_of_many_asks_is_briefed_in_about_eight_quoted_lines(assistant
     assert set(ids) == {place for line in quoted for place, _ in line.places}
 
 
+def test_a_declined_ask_and_the_ask_extending_it_are_named_once(assistant):
+    """「…何月何日に…のでしょうか。年内なのか、年度内なのか。」 reads as an ask and an ask extending it, both declined:
+    the line naming what the documents do not cover is written once, beside the answered ask."""
+    ans = assistant.ask("人工知能基本計画本体の閣議決定は、いったい何月何日に行われる予定になっているのでしょうか。年内なのか、"
+                        "年度内なのか。あわせて、AI法第16条の調査研究とは何か伺いたい。")
+    assert not ans.abstained and "ai_act:16.1" in [c.id for c in ans.citations]
+    notes = [line.text for line in ans.lines if line.text.startswith("ご質問のうち")]
+    assert len(notes) == len(set(notes)) == 1
+
+
 def test_a_message_past_the_asks_answered_is_briefed_too(assistant):
     """A message of more asks than are answered (``max_asks``) is cut there, and what is answered keeps to the
     briefing's lines as a shorter message does."""

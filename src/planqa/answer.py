@@ -215,9 +215,10 @@ def _join(asks: list[str], parts: list[Answer], headed: bool = False, most: int 
             list(dict.fromkeys(line for _, p in answered for line in p.lines))
         framed = [line for line in lines if line.text == OPINION_FRAME]  # a view ask's frame heads the whole answer
         lines = framed + [line for line in lines if line.text != OPINION_FRAME]
-    lines += [Line(f"ご質問のうち「{own[:40]}」については、文書に記載がありません。")
-              for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
-              and (own := _own_part(ask, [a for a, _ in answered]))]
+    declined = [Line(f"ご質問のうち「{own[:40]}」については、文書に記載がありません。")
+                for ask, p in zip(asks, parts) if p.abstained and p.route != "language"
+                and (own := _own_part(ask, [a for a, _ in answered]))]
+    lines += dict.fromkeys(declined)  # an ask extending a declined one may read the same (its first 40): once
     citations = tuple({c.id: c for _, p in answered for c in p.citations}.values())
     if most and not headed:
         shown = {place for line in lines for place, _ in line.places}
