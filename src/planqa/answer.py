@@ -152,8 +152,8 @@ class AnswerConfig:
     said_margin: float | None = 0.03  # a later ask whose best place an earlier ask quoted: only places within or beside
     # it, unless another is this close (40 sets: citation precision +0.195 in sum, key facts −0.006; README)
     related_lines: int = 2  # a decline because the quoted answer lacks the number or date asked quotes this many of
-    # its lines as related (「AISIの人員を何人に」 → the AISI measure; 91 sets: key facts +0.079, precision −0.003 in sum;
-    # every decline doing so: +0.258 / −0.352, 民法・刑法 questions then quoting the plan; README "Scope")
+    # its lines as related (「AISIの人員を何人に」 → the AISI measure; 91 sets: key facts +0.097, precision +0.002 in sum;
+    # every decline doing so: +0.258 / −0.352, 民法・刑法 questions then quoting the plan; 3 or 4 lines: noise; README)
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
 
 
@@ -446,8 +446,8 @@ class Assistant:
     def _with_status(self, answer: Answer) -> Answer:
         """A line for each quoted document whose manifest states a standing readers must know (the plan is the
         outline 骨子(案), not the adopted plan), with where the official text is; and one for each quoted place
-        whose stored text lacks its items (民法・刑法: 「この項の各号は未収録です」); a decline quotes places only as
-        related text."""
+        whose stored text lacks its items (民法・刑法: 「この項の各号は未収録です」). A decline cites only the places it
+        quotes as related, so it gets the same lines."""
         cited = [c.id for c in answer.citations if c.id in self.corpus]
         docs = dict.fromkeys(self.corpus[cid].doc for cid in cited)
         notes = [status_note(d) for d in (self.corpus.document(doc) for doc in docs) if d.status]
